@@ -1,0 +1,149 @@
+"""Organisations (the tenants) and the people who use the desk.
+
+A customer belongs to exactly one organisation; provider staff (agents and
+support admins) belong to none. The database enforces that pairing.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Organization(models.Model):
+    class Tier(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        PROFESSIONAL = "professional", "Professional"
+        ENTERPRISE = "enterprise", "Enterprise"
+
+    class ReplyPolicy(models.TextChoices):
+        REOPEN = "reopen", "Reopen the ticket"
+        FOLLOW_UP = "follow_up", "Open a linked follow-up ticket"
+
+    name = models.CharField(max_length=200)
+    alias = models.CharField(
+        "account alias",
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]{1,19}$",
+                "An account alias is 2 to 20 capital letters, digits or dashes.",
+            )
+        ],
+        help_text="Short code customers quote to support, e.g. ACME.",
+    )
+    support_tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.STANDARD)
+    reply_policy = models.CharField(
+        "reply to a closed ticket",
+        max_length=20,
+        choices=ReplyPolicy.choices,
+        default=ReplyPolicy.REOPEN,
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.alias})"
+
+    @property
+    def has_phone_and_chat(self) -> bool:
+        return self.support_tier in (self.Tier.PROFESSIONAL, self.Tier.ENTERPRISE)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("role", User.Role.MEMBER)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(role=User.Role.SUPPORT_ADMIN, is_superuser=True, organization=None)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Customer member"
+        ADMIN = "admin", "Customer admin"
+        AGENT = "agent", "Support agent"
+        SUPPORT_ADMIN = "support_admin", "Support admin"
+
+    CUSTOMER_ROLES = (Role.MEMBER, Role.ADMIN)
+    STAFF_ROLES = (Role.AGENT, Role.SUPPORT_ADMIN)
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="Empty for the provider's own staff.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField("active", default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_customers_have_an_organization",
+                condition=(
+                    Q(role__in=["member", "admin"], organization__isnull=False)
+                    | Q(role__in=["agent", "support_admin"], organization__isnull=True)
+                ),
+                violation_error_message=(
+                    "Customers belong to an organisation; support staff belong to none."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_support_staff(self) -> bool:
+        """Agents and support admins: the provider's people, who see every organisation."""
+        return self.role in self.STAFF_ROLES
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role in self.CUSTOMER_ROLES
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        """Django admin access is for support admins only."""
+        return self.role == self.Role.SUPPORT_ADMIN

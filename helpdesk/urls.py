@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts import views as account_views
+
+admin.site.site_header = "Helpdesk administration"
+admin.site.site_title = "Helpdesk admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tickets:list", permanent=False), name="home"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", account_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("dev/mail/", include("helpdesk.devmail"))]

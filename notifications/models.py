@@ -1,0 +1,1 @@
+# Notifications (in-app rows and the email outbox) arrive with the notifications issue.

@@ -1,0 +1,56 @@
+// Progressive enhancement only: every flow also works without this file.
+(function () {
+  "use strict";
+
+  // Forms whose submit button stays disabled until the named fields are filled.
+  document.querySelectorAll("form[data-require-filled]").forEach(function (form) {
+    var fields = form.dataset.requireFilled.split(/\s+/).map(function (id) {
+      return document.getElementById(id);
+    }).filter(Boolean);
+    var button = form.querySelector("[data-submit]");
+    if (!button || !fields.length) return;
+    function update() {
+      button.disabled = fields.some(function (field) { return !field.value.trim(); });
+    }
+    fields.forEach(function (field) { field.addEventListener("input", update); });
+    update();
+  });
+
+  // "Reopen ticket" reveals its message box in place.
+  document.querySelectorAll("[data-reveal]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var target = document.getElementById(link.dataset.reveal);
+      if (!target) return;
+      event.preventDefault();
+      target.hidden = false;
+      var box = target.querySelector("textarea");
+      if (box) box.focus();
+    });
+  });
+
+  // "Close ticket" confirms in a modal dialog instead of the confirmation page.
+  document.querySelectorAll("[data-dialog]").forEach(function (link) {
+    var dialog = document.getElementById(link.dataset.dialog);
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+    });
+    dialog.querySelectorAll("[data-close-dialog]").forEach(function (button) {
+      button.addEventListener("click", function () { dialog.close(); });
+    });
+  });
+
+  // Whole ticket rows are clickable; the subject stays a real link.
+  document.querySelectorAll("tr[data-href]").forEach(function (row) {
+    row.addEventListener("click", function (event) {
+      if (event.target.closest("a, button, input")) return;
+      window.location.href = row.dataset.href;
+    });
+  });
+
+  // Changing the ticket-type filter applies it at once.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();

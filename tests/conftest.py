@@ -1,0 +1,133 @@
+"""Personas and helpers shared by every test.
+
+Acme (reopen policy) has alice (admin) and bob (member); Globex (follow-up
+policy) has carol (admin). Sam is an agent, Robin a second agent, Ada a
+support admin.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from accounts.models import Organization, User
+from tickets import services
+from tickets.models import Category, Ticket
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def acme(db) -> Organization:
+    return Organization.objects.create(
+        name="Acme", alias="ACME", support_tier="enterprise", reply_policy="reopen"
+    )
+
+
+@pytest.fixture
+def globex(db) -> Organization:
+    return Organization.objects.create(
+        name="Globex", alias="GLOBEX", support_tier="standard", reply_policy="follow_up"
+    )
+
+
+def _user(email, name, role, organization=None) -> User:
+    return User.objects.create_user(
+        email, PASSWORD, full_name=name, role=role, organization=organization
+    )
+
+
+@pytest.fixture
+def alice(acme) -> User:
+    return _user("alice@acme.example", "Alice Anders", User.Role.ADMIN, acme)
+
+
+@pytest.fixture
+def bob(acme) -> User:
+    return _user("bob@acme.example", "Bob Brandt", User.Role.MEMBER, acme)
+
+
+@pytest.fixture
+def carol(globex) -> User:
+    return _user("carol@globex.example", "Carol Chen", User.Role.ADMIN, globex)
+
+
+@pytest.fixture
+def agent(db) -> User:
+    return _user("agent@support.example", "Sam Support", User.Role.AGENT)
+
+
+@pytest.fixture
+def agent2(db) -> User:
+    return _user("agent2@support.example", "Robin Responder", User.Role.AGENT)
+
+
+@pytest.fixture
+def support_admin(db) -> User:
+    return _user("admin@support.example", "Ada Admin", User.Role.SUPPORT_ADMIN)
+
+
+@pytest.fixture
+def category(db) -> Category:
+    return Category.objects.create(name="Technical issue", slug="technical", order=1)
+
+
+@pytest.fixture
+def billing(db) -> Category:
+    return Category.objects.create(name="Billing", slug="billing", order=2)
+
+
+@pytest.fixture
+def make_ticket(category):
+    """Open a ticket through the service, as a customer (or support for one)."""
+
+    def make(actor: User, subject: str = "Server is down", **fields) -> Ticket:
+        fields.setdefault("category", category)
+        fields.setdefault("description", "It stopped answering at 09:00.")
+        return services.ticket_open(actor=actor, subject=subject, **fields)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log ``user`` in on the test client and return the client."""
+
+    def as_user(user: User):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+def chromium_path() -> str | None:
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium. Outside CI they skip, saying why;
+    in CI a missing browser is a failure, not a skip."""
+    if chromium_path():
+        return
+    if os.environ.get("CI"):
+        return  # the browser fixture fails loudly
+    skip = pytest.mark.skip(
+        reason="no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_runtest_setup(item):
+    if "postgres" in item.keywords:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (set DATABASE_URL)")

@@ -1,0 +1,113 @@
+from django import forms
+
+from tickets.models import Category, Priority, Ticket
+
+SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
+REFERENCE_MAX = Ticket._meta.get_field("internal_reference").max_length
+
+
+def _required(label: str) -> dict[str, str]:
+    return {"required": f"{label} is required."}
+
+
+def _max_length(label: str) -> dict[str, str]:
+    return {
+        "max_length": f"{label} can be at most %(limit_value)d characters (it has %(show_value)d)."
+    }
+
+
+class TicketCreateForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="Ticket type",
+        queryset=Category.objects.filter(is_active=True),
+        to_field_name="slug",
+        empty_label="Choose a ticket type",
+        error_messages={
+            **_required("Ticket type"),
+            "invalid_choice": "Choose one of the listed ticket types.",
+        },
+    )
+    subject = forms.CharField(
+        max_length=SUBJECT_MAX,
+        error_messages={**_required("Subject"), **_max_length("Subject")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages=_required("Description"),
+        help_text=(
+            "Markdown is supported. Include what you did, what you expected and what happened."
+        ),
+    )
+    priority = forms.TypedChoiceField(
+        choices=Priority.choices,
+        coerce=int,
+        initial=Priority.NORMAL,
+        error_messages={"invalid_choice": "Choose low, normal, high or urgent."},
+    )
+    internal_reference = forms.CharField(
+        label="Your internal reference",
+        required=False,
+        max_length=REFERENCE_MAX,
+        error_messages=_max_length("Internal reference"),
+        help_text=(
+            "Optional: your own ticket or order number, shown to your colleagues and support."
+        ),
+    )
+    product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    resource = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean_subject(self) -> str:
+        value = self.cleaned_data["subject"].strip()
+        if not value:
+            raise forms.ValidationError("Subject is required.")
+        return value
+
+    def clean_description(self) -> str:
+        value = self.cleaned_data["description"].strip()
+        if not value:
+            raise forms.ValidationError("Description is required.")
+        return value
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=_required("Message"),
+    )
+
+    def clean_body(self) -> str:
+        value = self.cleaned_data["body"].strip()
+        if not value:
+            raise forms.ValidationError("Message is required.")
+        return value
+
+
+class ReferenceForm(forms.Form):
+    internal_reference = forms.CharField(
+        label="Internal reference",
+        required=False,
+        max_length=REFERENCE_MAX,
+        error_messages=_max_length("Internal reference"),
+    )
+
+
+class TicketFilterForm(forms.Form):
+    SORTS = {
+        "-updated": ("-updated_at", "-id"),
+        "updated": ("updated_at", "id"),
+        "-created": ("-created_at", "-id"),
+        "created": ("created_at", "id"),
+    }
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    category = forms.SlugField(required=False)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def ordering(self) -> tuple[str, str]:
+        sort = self.cleaned_data.get("sort") if self.is_valid() else None
+        return self.SORTS[sort or "-updated"]
+
+    def value(self, name: str) -> str:
+        return (self.cleaned_data.get(name) or "") if self.is_valid() else ""

@@ -1,0 +1,35 @@
+"""Row locks on tickets, always taken here and always in primary-key order.
+
+Taking locks in one order means two transactions that lock several tickets
+(bulk actions, a follow-up and its original) can never deadlock each other.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from tickets.models import Ticket
+
+
+def lock_tickets(ticket_ids: Iterable[int]) -> list[Ticket]:
+    """Lock and return fresh copies of the tickets, in primary-key order.
+
+    Must run inside ``transaction.atomic()``; the locks hold until it commits.
+    On SQLite (no row locks) the write transaction serialises instead.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_tickets() must be called inside transaction.atomic()")
+    ids = sorted(set(ticket_ids))
+    return list(
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organization", "requester", "assignee", "category")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def lock_ticket(ticket_id: int) -> Ticket:
+    tickets = lock_tickets([ticket_id])
+    if not tickets:
+        raise Ticket.DoesNotExist(f"Ticket {ticket_id} does not exist.")
+    return tickets[0]

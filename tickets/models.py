@@ -1,0 +1,246 @@
+"""Tickets, their messages and their history.
+
+Every tenant-owned row carries ``organization_id`` so that scoping is one
+indexed filter. Rows are read only through the ``visible_to`` querysets (the
+tenant door); ``Ticket.status`` is written only by ``tickets.workflow``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Category(models.Model):
+    """The "ticket type" a customer picks when opening a ticket."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING = "waiting_for_customer", "Waiting for customer"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    API = "api", "API"
+    AGENT = "agent", "Opened by support"
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TicketQuerySet:
+        """The tenant door: every ticket ``user`` may see, and no other.
+
+        Support staff see every organisation; a customer sees their own
+        organisation's tickets; anyone else sees nothing.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_support_staff:
+            return self.all()
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(organization_id=user.organization_id)
+
+    def active(self) -> TicketQuerySet:
+        return self.exclude(status=Status.CLOSED)
+
+    def archived(self) -> TicketQuerySet:
+        return self.filter(status=Status.CLOSED)
+
+
+class Ticket(models.Model):
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="tickets"
+    )
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tickets")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.OPEN)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    internal_reference = models.CharField(
+        max_length=100, blank=True, help_text="The customer's own reference for this request."
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    product = models.CharField(max_length=100, blank=True)
+    resource = models.CharField(max_length=200, blank=True)
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Subject, description, reference, requester and public messages, kept by
+    # the services; PostgreSQL indexes it for full-text search. Never internal notes.
+    search_document = models.TextField(blank=True, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            # One partial index per list view and sort, so that a page never
+            # sorts an organisation's whole history (DESIGN.md, "Speed").
+            models.Index(
+                fields=["organization", "-updated_at", "-id"],
+                condition=~Q(status="closed"),
+                name="ticket_org_active_updated",
+            ),
+            models.Index(
+                fields=["organization", "-created_at", "-id"],
+                condition=~Q(status="closed"),
+                name="ticket_org_active_created",
+            ),
+            models.Index(
+                fields=["organization", "-updated_at", "-id"],
+                condition=Q(status="closed"),
+                name="ticket_org_closed_updated",
+            ),
+            models.Index(
+                fields=["organization", "-created_at", "-id"],
+                condition=Q(status="closed"),
+                name="ticket_org_closed_created",
+            ),
+            models.Index(
+                fields=["solved_at"], condition=Q(status="solved"), name="ticket_solved_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
+
+    @property
+    def number(self) -> int:
+        """The public ticket number customers quote (the primary key, like Zendesk's)."""
+        return self.pk
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MessageQuerySet:
+        """Messages of tickets ``user`` may see; customers never see internal notes."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_support_staff:
+            return self.all()
+        return self.filter(organization_id=user.organization_id, is_internal=False)
+
+
+class Message(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    is_internal = models.BooleanField("internal note", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on #{self.ticket_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('tickets:detail', args=[self.ticket_id])}#message-{self.pk}"
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EventQuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_support_staff:
+            return self.all()
+        return self.filter(organization_id=user.organization_id, is_internal=False)
+
+
+class TicketEvent(models.Model):
+    """One change of a ticket: the timeline, and the outbox notifications read."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "opened the ticket"
+        STATUS = "status", "changed the status"
+        ASSIGNED = "assigned", "changed the assignee"
+        PRIORITY = "priority", "changed the priority"
+        CATEGORY = "category", "changed the category"
+        REFERENCE = "reference", "changed the internal reference"
+        REPLIED = "replied", "replied"
+        NOTE = "note", "added an internal note"
+        FOLLOW_UP = "follow_up", "opened a follow-up ticket"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (for example the automatic close).",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.ticket_id}"

@@ -1,0 +1,247 @@
+"""The customer portal: Tickets, Archive, Create, and a ticket's page.
+
+Views authenticate, parse a form, fetch through the tenant door
+(``visible_to`` / ``get_ticket_for``), call one service and render.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tickets import services, workflow
+from tickets.access import get_ticket_for
+from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
+from tickets.models import Category, Message, Status, Ticket, TicketEvent
+from tickets.search import search_tickets
+from tickets.workflow import TransitionError
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    return _ticket_list(request, archived=False)
+
+
+@login_required
+@require_GET
+def ticket_archive(request: HttpRequest) -> HttpResponse:
+    return _ticket_list(request, archived=True)
+
+
+def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
+    """One page of the user's active or closed tickets, in a fixed number of queries."""
+    visible = Ticket.objects.visible_to(request.user)
+    tickets = visible.archived() if archived else visible.active()
+    filters = TicketFilterForm(request.GET)
+    category_slug = filters.value("category")
+    query = filters.value("q")
+    if category_slug:
+        tickets = tickets.filter(category__slug=category_slug)
+    tickets = search_tickets(tickets, query)
+    tickets = tickets.select_related("category", "requester", "organization").order_by(
+        *filters.ordering()
+    )
+    page = Paginator(tickets, settings.HELPDESK_PAGE_SIZE).get_page(request.GET.get("page"))
+
+    filtering = bool(query or category_slug)
+    # Seed 002: someone whose organisation has no ticket at all sees the form.
+    first_ticket_form = None
+    if (
+        not archived
+        and not filtering
+        and not request.user.is_support_staff
+        and page.paginator.count == 0
+        and not visible.exists()
+    ):
+        first_ticket_form = TicketCreateForm()
+
+    sort = filters.value("sort") or "-updated"
+    return render(
+        request,
+        "tickets/list.html",
+        {
+            "archived": archived,
+            "page": page,
+            "tickets": page.object_list,
+            "filters": filters,
+            "query": query,
+            "category_slug": category_slug,
+            "categories": Category.objects.filter(is_active=True),
+            "sort": sort,
+            "filtering": filtering,
+            "first_ticket_form": first_ticket_form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    if request.user.is_support_staff:
+        messages.info(request, "Support opens tickets for customers from the agent workspace.")
+        return redirect("tickets:list")
+    if request.method == "POST":
+        form = TicketCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                ticket = services.ticket_open(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Ticket #{ticket.number} was created.")
+                return redirect(ticket)
+        status = 400
+    else:
+        # The context link of seed 002: /tickets/new/?category=&product=&resource=
+        initial = {
+            key: request.GET[key][:200]
+            for key in ("category", "product", "resource", "subject")
+            if request.GET.get(key)
+        }
+        form = TicketCreateForm(initial=initial)
+        status = 200
+    return render(request, "tickets/create.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    return _render_detail(request, ticket)
+
+
+def _render_detail(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: MessageForm | None = None,
+    reopen_form: MessageForm | None = None,
+    reference_form: ReferenceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    conversation = Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
+    events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
+    follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
+    follow_up_policy = workflow.closed_reply_action(ticket) == workflow.Action.FOLLOW_UP
+    return render(
+        request,
+        "tickets/detail.html",
+        {
+            "ticket": ticket,
+            "conversation": conversation,
+            "events": events,
+            "follow_ups": follow_ups,
+            "reply_form": reply_form or MessageForm(),
+            "reopen_form": reopen_form or MessageForm(),
+            "reference_form": reference_form
+            or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
+            "show_reopen": bool(reopen_form and reopen_form.errors)
+            or request.GET.get("reopen") == "1",
+            "follow_up_policy": follow_up_policy,
+            "auto_close_at": workflow.auto_close_deadline(ticket),
+            "Status": Status,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.ticket_reply(
+                ticket=ticket, author=request.user, body=form.cleaned_data["body"]
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(ticket)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your message was sent.")
+            return redirect(message)
+    return _render_detail(request, ticket, reply_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+    """GET asks for confirmation (the page without JavaScript); POST closes."""
+    ticket = get_ticket_for(request.user, number)
+    if request.method == "GET":
+        return render(request, "tickets/close_confirm.html", {"ticket": ticket})
+    try:
+        services.ticket_close(ticket=ticket, actor=request.user)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Ticket #{ticket.number} was closed and moved to the Archive.")
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.ticket_reopen(
+                ticket=ticket, actor=request.user, body=form.cleaned_data["body"]
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(ticket)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if result.pk == ticket.pk:
+                messages.success(request, f"Ticket #{ticket.number} was reopened.")
+            else:
+                messages.success(
+                    request,
+                    f"Ticket #{ticket.number} stays closed; your message opened "
+                    f"follow-up ticket #{result.number}.",
+                )
+            return redirect(result)
+    return _render_detail(request, ticket, reopen_form=form, status=400)
+
+
+@login_required
+@require_POST
+def ticket_reference(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    form = ReferenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_set_reference(
+                ticket=ticket,
+                actor=request.user,
+                internal_reference=form.cleaned_data["internal_reference"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Internal reference saved.")
+            return redirect(ticket)
+    return _render_detail(request, ticket, reference_form=form, status=400)

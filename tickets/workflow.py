@@ -1,0 +1,207 @@
+"""The ticket lifecycle: the only module that writes ``Ticket.status``.
+
+The table below is DESIGN.md's lifecycle table, as data. Views, the API,
+email ingestion and Celery tasks all reach it through ``tickets.services``;
+none of them decides a status on its own.
+
+Every function here expects the ticket to be locked by
+``tickets.locks.lock_ticket`` inside the caller's transaction, saves with
+``update_fields`` and writes one ``TicketEvent`` per change in that same
+transaction. A move the table does not allow raises ``TransitionError``,
+which pages show as a message and the API as 409.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils import timezone
+
+from tickets.models import Status, Ticket, TicketEvent
+
+
+class TransitionError(Exception):
+    """A lifecycle move the table refuses; ``str()`` is fit to show a user."""
+
+    code = "invalid_transition"
+
+
+class Actor(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class Action(StrEnum):
+    TAKE = "take"  # an agent takes or is assigned the ticket
+    AGENT_REPLY = "agent_reply"  # a public reply by support
+    NOTE = "note"  # an internal note by support
+    RESUME = "resume"  # support works on it again ("submit as In progress")
+    WAIT = "wait"  # support asks the customer for something
+    CUSTOMER_REPLY = "customer_reply"
+    SOLVE = "solve"
+    AUTO_CLOSE = "auto_close"
+    CLOSE = "close"
+    REOPEN = "reopen"  # a reply to a closed ticket under the "reopen" policy
+    FOLLOW_UP = "follow_up"  # a reply to a closed ticket under the "follow_up" policy
+
+
+# "Back to work" after a customer's answer: In progress when someone has the
+# ticket, otherwise Open so that it shows in the Unassigned queue.
+BACK_TO_WORK = "back_to_work"
+
+ACTIVE = (Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.SOLVED)
+
+
+@dataclass(frozen=True)
+class Rule:
+    actors: frozenset[Actor]
+    moves: dict[str, str]  # from status -> to status (the same status: allowed, no change)
+    verb: str  # for the refusal message: "You can't <verb> a ticket that is <status>."
+
+
+def _stay(*statuses: str) -> dict[str, str]:
+    return {status: status for status in statuses}
+
+
+_STAFF = frozenset({Actor.AGENT})
+_PEOPLE = frozenset({Actor.CUSTOMER, Actor.AGENT})
+
+TABLE: dict[Action, Rule] = {
+    Action.TAKE: Rule(
+        _STAFF,
+        {**_stay(*ACTIVE), Status.OPEN: Status.IN_PROGRESS},
+        "assign",
+    ),
+    Action.AGENT_REPLY: Rule(
+        _STAFF,
+        {**_stay(*ACTIVE), Status.OPEN: Status.IN_PROGRESS},
+        "reply to",
+    ),
+    Action.NOTE: Rule(_STAFF, _stay(*ACTIVE), "add a note to"),
+    Action.RESUME: Rule(_STAFF, {status: Status.IN_PROGRESS for status in ACTIVE}, "resume"),
+    Action.WAIT: Rule(_STAFF, {status: Status.WAITING for status in ACTIVE}, "wait on"),
+    Action.CUSTOMER_REPLY: Rule(
+        frozenset({Actor.CUSTOMER}),
+        {
+            Status.OPEN: Status.OPEN,
+            Status.IN_PROGRESS: Status.IN_PROGRESS,
+            Status.WAITING: BACK_TO_WORK,
+            Status.SOLVED: Status.OPEN,
+        },
+        "reply to",
+    ),
+    Action.SOLVE: Rule(_STAFF, {status: Status.SOLVED for status in ACTIVE}, "solve"),
+    Action.AUTO_CLOSE: Rule(frozenset({Actor.SYSTEM}), {Status.SOLVED: Status.CLOSED}, "close"),
+    Action.CLOSE: Rule(_PEOPLE, {status: Status.CLOSED for status in ACTIVE}, "close"),
+    Action.REOPEN: Rule(_PEOPLE, {Status.CLOSED: Status.OPEN}, "reopen"),
+    Action.FOLLOW_UP: Rule(_PEOPLE, _stay(Status.CLOSED), "follow up on"),
+}
+
+
+def actor_kind(actor, ticket: Ticket) -> Actor:
+    """Who is acting, as the table knows them; refuses people of another organisation."""
+    if actor is None:
+        return Actor.SYSTEM
+    if actor.is_support_staff:
+        return Actor.AGENT
+    if actor.organization_id != ticket.organization_id or not actor.is_active:
+        # Callers fetch tickets through the tenant door, so this is a bug
+        # elsewhere; refuse rather than act across tenants.
+        raise TransitionError("You can't act on this ticket.")
+    return Actor.CUSTOMER
+
+
+def initial_status(actor) -> Status:
+    """A customer's ticket starts Open; one support opens for a customer waits on them."""
+    return Status.WAITING if actor.is_support_staff else Status.OPEN
+
+
+def closed_reply_action(ticket: Ticket) -> Action:
+    """What a reply to a closed ticket does, by the organisation's policy."""
+    if ticket.organization.reply_policy == ticket.organization.ReplyPolicy.FOLLOW_UP:
+        return Action.FOLLOW_UP
+    return Action.REOPEN
+
+
+def check(ticket: Ticket, action: Action, actor) -> str:
+    """The status ``action`` by ``actor`` would lead to; raises ``TransitionError`` if refused."""
+    rule = TABLE[action]
+    kind = actor_kind(actor, ticket)
+    if kind not in rule.actors:
+        who = "support" if rule.actors == _STAFF else "the customer"
+        if rule.actors == frozenset({Actor.SYSTEM}):
+            who = "the automatic close"
+        raise TransitionError(f"Only {who} can {rule.verb} a ticket that way.")
+    target = rule.moves.get(ticket.status)
+    if target is None:
+        label = Status(ticket.status).label
+        if ticket.status == Status.CLOSED and action in (
+            Action.CUSTOMER_REPLY,
+            Action.AGENT_REPLY,
+            Action.NOTE,
+        ):
+            raise TransitionError(
+                "This ticket is closed. Reopen it with a message to continue the conversation."
+            )
+        raise TransitionError(f"You can't {rule.verb} a ticket that is {label.lower()}.")
+    if target == BACK_TO_WORK:
+        target = Status.IN_PROGRESS if ticket.assignee_id else Status.OPEN
+    return target
+
+
+def apply(
+    ticket: Ticket, action: Action, *, actor, now: datetime | None = None
+) -> TicketEvent | None:
+    """Move the locked ``ticket`` as ``action`` says and record it.
+
+    Returns the status event, or ``None`` when the action is allowed but leaves
+    the status as it was. Saves only the fields it changes.
+    """
+    target = check(ticket, action, actor)
+    now = now or timezone.now()
+    if action == Action.AUTO_CLOSE and not is_due_for_auto_close(ticket, now=now):
+        raise TransitionError("This ticket is not due to close yet.")
+    if target == ticket.status:
+        return None
+    previous = ticket.status
+    ticket.status = target
+    ticket.updated_at = now
+    fields = ["status", "updated_at"]
+    if target == Status.SOLVED:
+        ticket.solved_at = now
+        fields.append("solved_at")
+    elif previous == Status.SOLVED:
+        ticket.solved_at = None
+        fields.append("solved_at")
+    if target == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    elif previous == Status.CLOSED:
+        ticket.closed_at = None
+        fields.append("closed_at")
+    ticket.save(update_fields=fields)
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        organization_id=ticket.organization_id,
+        actor=actor,
+        kind=TicketEvent.Kind.STATUS,
+        from_value=previous,
+        to_value=target,
+        created_at=now,
+    )
+
+
+def auto_close_deadline(ticket: Ticket) -> datetime | None:
+    """When a solved ticket closes unless someone replies (shown to customers)."""
+    if ticket.status != Status.SOLVED or ticket.solved_at is None:
+        return None
+    return ticket.solved_at + settings.HELPDESK_AUTO_CLOSE_AFTER
+
+
+def is_due_for_auto_close(ticket: Ticket, *, now: datetime) -> bool:
+    deadline = auto_close_deadline(ticket)
+    return deadline is not None and deadline <= now
