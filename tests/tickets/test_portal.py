@@ -508,3 +508,24 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
         response = client.get(ticket.get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_without_javascript_the_reopen_link_shows_the_message_box(login, alice, make_ticket):
+    ticket = make_ticket(alice)
+    services.ticket_close(ticket=ticket, actor=alice)
+    client = login(alice)
+
+    hidden = client.get(ticket.get_absolute_url()).content.decode()
+    shown = client.get(ticket.get_absolute_url(), {"reopen": "1"}).content.decode()
+
+    assert '<section id="reopen" class="card reply" hidden>' in hidden
+    assert '<section id="reopen" class="card reply" >' in shown
+    assert 'href="?reopen=1#reopen"' in hidden
+
+
+def test_without_javascript_close_ticket_leads_to_a_confirmation_page(login, alice, make_ticket):
+    ticket = make_ticket(alice)
+
+    html = login(alice).get(ticket.get_absolute_url()).content.decode()
+
+    assert f'href="{reverse("tickets:close", args=[ticket.pk])}" data-dialog="close-dialog"' in html
