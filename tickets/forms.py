@@ -1,9 +1,9 @@
 from django import forms
 
-from tickets.models import Category, Priority, Ticket
+from tickets.models import REFERENCE_MAX_LENGTH, SUBJECT_MAX_LENGTH, Category, Priority
 
-SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
-REFERENCE_MAX = Ticket._meta.get_field("internal_reference").max_length
+SUBJECT_MAX = SUBJECT_MAX_LENGTH
+REFERENCE_MAX = REFERENCE_MAX_LENGTH
 
 
 def _required(label: str) -> dict[str, str]:

@@ -13,6 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+SUBJECT_MAX_LENGTH = 200
+REFERENCE_MAX_LENGTH = 100
+
 
 class Category(models.Model):
     """The "ticket type" a customer picks when opening a ticket."""
@@ -79,7 +82,7 @@ class Ticket(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="tickets"
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     description = models.TextField()
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tickets")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
@@ -95,7 +98,9 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
     )
     internal_reference = models.CharField(
-        max_length=100, blank=True, help_text="The customer's own reference for this request."
+        max_length=REFERENCE_MAX_LENGTH,
+        blank=True,
+        help_text="The customer's own reference for this request.",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     product = models.CharField(max_length=100, blank=True)

@@ -18,11 +18,21 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from tickets import workflow
 from tickets.locks import lock_ticket
-from tickets.models import Category, Channel, Message, Priority, Status, Ticket, TicketEvent
+from tickets.models import (
+    REFERENCE_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    Category,
+    Channel,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 from tickets.workflow import Action, TransitionError
 
-SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
-REFERENCE_MAX = Ticket._meta.get_field("internal_reference").max_length
+SUBJECT_MAX = SUBJECT_MAX_LENGTH
+REFERENCE_MAX = REFERENCE_MAX_LENGTH
 
 
 def _clean_text(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
@@ -108,9 +118,9 @@ def ticket_open(
             )
         channel = channel or Channel.AGENT
     else:
-        if actor.organization_id is None:
-            raise ValidationError("Only a member of an organisation can open a ticket.")
         organization = actor.organization
+        if organization is None:
+            raise ValidationError("Only a member of an organisation can open a ticket.")
         requester = actor
         channel = channel or Channel.PORTAL
     if not requester.is_active:
