@@ -145,7 +145,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"tickets.autoclose": {"queue": "maintenance"}}
+CELERY_BEAT_SCHEDULE = {
+    "close-solved-tickets": {
+        "task": "tickets.autoclose",
+        "schedule": env_int("HELPDESK_AUTO_CLOSE_EVERY_SECONDS", 300),
+    },
+}
 
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))

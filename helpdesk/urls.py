@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
@@ -9,10 +8,11 @@ admin.site.site_header = "Helpdesk administration"
 admin.site.site_title = "Helpdesk admin"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="tickets:list", permanent=False), name="home"),
+    path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("tickets/", include("tickets.urls")),
+    path("agent/", include("tickets.agent_urls")),
     path("admin/", admin.site.urls),
     path("healthz", account_views.healthz, name="healthz"),
 ]

@@ -11,17 +11,19 @@ from django.db import transaction
 from tickets.models import Ticket
 
 
-def lock_tickets(ticket_ids: Iterable[int]) -> list[Ticket]:
+def lock_tickets(ticket_ids: Iterable[int], *, skip_locked: bool = False) -> list[Ticket]:
     """Lock and return fresh copies of the tickets, in primary-key order.
 
     Must run inside ``transaction.atomic()``; the locks hold until it commits.
-    On SQLite (no row locks) the write transaction serialises instead.
+    With ``skip_locked``, tickets another transaction holds are left out
+    (batch jobs come back for them). On SQLite (no row locks) the write
+    transaction serialises instead.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_tickets() must be called inside transaction.atomic()")
     ids = sorted(set(ticket_ids))
     return list(
-        Ticket.objects.select_for_update(of=("self",))
+        Ticket.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .select_related("organization", "requester", "assignee", "category")
         .filter(pk__in=ids)
         .order_by("pk")

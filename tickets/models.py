@@ -112,9 +112,15 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The last message or opening by the customer's side, and the last public
+    # message by support: what "unseen" and "unread" compare with a user's last view.
+    customer_activity_at = models.DateTimeField(null=True, blank=True)
+    support_activity_at = models.DateTimeField(null=True, blank=True)
     # Subject, description, reference, requester and public messages, kept by
     # the services; PostgreSQL indexes it for full-text search. Never internal notes.
     search_document = models.TextField(blank=True, editable=False)
+    # Internal notes only, searched for support staff and never for customers.
+    notes_document = models.TextField(blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -146,6 +152,24 @@ class Ticket(models.Model):
             models.Index(
                 fields=["solved_at"], condition=Q(status="solved"), name="ticket_solved_due"
             ),
+            # The agent queue: every organisation at once, by view.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=~Q(status="closed"),
+                name="ticket_active_updated",
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(assignee__isnull=True)
+                & Q(status__in=["open", "in_progress", "waiting_for_customer"]),
+                name="ticket_unassigned_updated",
+            ),
+            models.Index(
+                fields=["assignee", "status", "-updated_at"],
+                condition=Q(assignee__isnull=False),
+                name="ticket_assignee_status",
+            ),
+            models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_updated"),
         ]
 
     def __str__(self) -> str:
@@ -249,3 +273,45 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+
+class TicketRead(models.Model):
+    """When a user last looked at a ticket: what makes a row stand out as unseen."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reads")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="ticket_read_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw #{self.ticket_id} at {self.seen_at}"
+
+
+class TicketCounter(models.Model):
+    """How many tickets an organisation has in each status, kept by ``tickets.counters``.
+
+    Lists and the navigation read these instead of counting the tickets table.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=24, choices=Status.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "status"], name="ticket_counter_per_org_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.status}: {self.count}"

@@ -1,8 +1,9 @@
 """Ticket search over what a user may see (the queryset passed in is already scoped).
 
-On PostgreSQL it is full-text search against a GIN expression index on
-``search_document`` (migration 0002); elsewhere a case-insensitive match of
-every word. Internal notes are never in ``search_document``.
+On PostgreSQL it is full-text search against GIN expression indexes on
+``search_document`` (migration 0002) and, for support staff only,
+``notes_document`` (migration 0004); elsewhere a case-insensitive match of
+every word. Customers' searches never look at internal notes.
 """
 
 from __future__ import annotations
@@ -10,39 +11,48 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import BooleanField, Expression, Q, QuerySet
 
-# The exact expression of the index in migration 0002: a query must repeat it
-# to the letter for PostgreSQL to use the index, so the configuration is fixed.
+# The exact expression of the indexes: a query must repeat it to the letter
+# for PostgreSQL to use them, so the configuration is fixed.
 SEARCH_CONFIG = "english"
 TSVECTOR_SQL = "to_tsvector('{config}'::regconfig, {column})"
 
 
 class FullTextMatch(Expression):
-    """``search_document`` matches a web-style query (quotes, OR, -word)."""
+    """``column`` matches a web-style query (quotes, OR, -word)."""
 
     output_field = BooleanField()
 
-    def __init__(self, query: str, *, config: str) -> None:
+    def __init__(self, query: str, *, column: str, config: str = SEARCH_CONFIG) -> None:
         super().__init__()
         self.query = query
+        self.column = column
         self.config = config
 
     def as_sql(self, compiler, connection):
-        column = f'{compiler.quote_name_unless_alias("tickets_ticket")}."search_document"'
-        vector = TSVECTOR_SQL.format(config=self.config, column=column)
+        table = compiler.quote_name_unless_alias("tickets_ticket")
+        vector = TSVECTOR_SQL.format(config=self.config, column=f'{table}."{self.column}"')
         sql = f"{vector} @@ websearch_to_tsquery('{self.config}'::regconfig, %s)"
         return sql, [self.query]
 
 
-def search_tickets(queryset: QuerySet, query: str) -> QuerySet:
+def _matches(column: str, query: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(FullTextMatch(query, column=column))
+    words = Q()
+    for word in query.split():
+        words &= Q(**{f"{column}__icontains": word})
+    return words
+
+
+def search_tickets(queryset: QuerySet, query: str, *, include_notes: bool = False) -> QuerySet:
+    """Tickets of ``queryset`` that match ``query``; ``include_notes`` is for support staff."""
     query = (query or "").strip()
     if not query:
         return queryset
     number = query.lstrip("#")
-    by_number = Q(pk=int(number)) if number.isdigit() and len(number) < 12 else Q(pk__in=[])
-    if connection.vendor == "postgresql":
-        match = FullTextMatch(query, config=SEARCH_CONFIG)
-        return queryset.filter(match | by_number)
-    words = Q()
-    for word in query.split():
-        words &= Q(search_document__icontains=word)
-    return queryset.filter(words | by_number)
+    condition = _matches("search_document", query)
+    if number.isdigit() and len(number) < 12:
+        condition |= Q(pk=int(number))
+    if include_notes:
+        condition |= _matches("notes_document", query)
+    return queryset.filter(condition)

@@ -1,16 +1,23 @@
 from django.urls import path
 
-from tickets import views
+from tickets.views import agent, portal
 
 app_name = "tickets"
 
 urlpatterns = [
-    path("", views.ticket_list, name="list"),
-    path("archive/", views.ticket_archive, name="archive"),
-    path("new/", views.ticket_create, name="create"),
-    path("<int:number>/", views.ticket_detail, name="detail"),
-    path("<int:number>/reply/", views.ticket_reply, name="reply"),
-    path("<int:number>/close/", views.ticket_close, name="close"),
-    path("<int:number>/reopen/", views.ticket_reopen, name="reopen"),
-    path("<int:number>/reference/", views.ticket_reference, name="reference"),
+    path("", portal.ticket_list, name="list"),
+    path("archive/", portal.ticket_archive, name="archive"),
+    path("new/", portal.ticket_create, name="create"),
+    path("<int:number>/", portal.ticket_detail, name="detail"),
+    path("<int:number>/reply/", portal.ticket_reply, name="reply"),
+    path("<int:number>/close/", portal.ticket_close, name="close"),
+    path("<int:number>/reopen/", portal.ticket_reopen, name="reopen"),
+    path("<int:number>/reference/", portal.ticket_reference, name="reference"),
+    # Support's actions on a ticket (404 for customers).
+    path("<int:number>/respond/", agent.agent_reply, name="respond"),
+    path("<int:number>/take/", agent.take, name="take"),
+    path("<int:number>/assign/", agent.assign, name="assign"),
+    path("<int:number>/priority/", agent.priority, name="priority"),
+    path("<int:number>/category/", agent.category, name="category"),
+    path("<int:number>/status/", agent.change_status, name="status"),
 ]

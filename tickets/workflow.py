@@ -20,6 +20,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils import timezone
 
+from tickets.counters import counter_shift
 from tickets.models import Status, Ticket, TicketEvent
 
 
@@ -39,6 +40,7 @@ class Action(StrEnum):
     TAKE = "take"  # an agent takes or is assigned the ticket
     AGENT_REPLY = "agent_reply"  # a public reply by support
     NOTE = "note"  # an internal note by support
+    EDIT = "edit"  # support changes priority, category or assignee
     RESUME = "resume"  # support works on it again ("submit as In progress")
     WAIT = "wait"  # support asks the customer for something
     CUSTOMER_REPLY = "customer_reply"
@@ -82,6 +84,7 @@ TABLE: dict[Action, Rule] = {
         "reply to",
     ),
     Action.NOTE: Rule(_STAFF, _stay(*ACTIVE), "add a note to"),
+    Action.EDIT: Rule(_STAFF, _stay(*ACTIVE), "change"),
     Action.RESUME: Rule(_STAFF, {status: Status.IN_PROGRESS for status in ACTIVE}, "resume"),
     Action.WAIT: Rule(_STAFF, {status: Status.WAITING for status in ACTIVE}, "wait on"),
     Action.CUSTOMER_REPLY: Rule(
@@ -184,6 +187,7 @@ def apply(
         ticket.closed_at = None
         fields.append("closed_at")
     ticket.save(update_fields=fields)
+    counter_shift(organization_id=ticket.organization_id, from_status=previous, to_status=target)
     return TicketEvent.objects.create(
         ticket=ticket,
         organization_id=ticket.organization_id,

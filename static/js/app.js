@@ -54,3 +54,33 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 })();
+
+(function () {
+  "use strict";
+  // The queue: a "select all" box for the bulk actions; a confirmation before a bulk close.
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      box.form.querySelectorAll('input[name="ticket"]').forEach(function (row) {
+        row.checked = box.checked;
+      });
+    });
+  });
+
+  // The agent's reply box: an internal note has no "submit as" and looks different.
+  document.querySelectorAll("form[data-reply-form]").forEach(function (form) {
+    var card = form.closest(".reply");
+    var publicOnly = form.querySelector("[data-public-only]");
+    function update() {
+      var internal = form.querySelector('input[name="internal"]:checked').value === "on";
+      if (card) card.classList.toggle("internal-mode", internal);
+      if (publicOnly) {
+        publicOnly.hidden = internal;
+        if (internal) publicOnly.querySelector("select").value = "";
+      }
+    }
+    form.querySelectorAll('input[name="internal"]').forEach(function (radio) {
+      radio.addEventListener("change", update);
+    });
+    update();
+  });
+})();

@@ -283,10 +283,10 @@ def test_replying_to_a_closed_ticket_reopens_it_under_the_reopen_policy(
 ):
     ticket = bring_to(make_ticket(alice), Status.CLOSED, agent=agent, customer=alice)
 
-    result = services.ticket_reopen(ticket=ticket, actor=bob, body="Happening again since noon.")
+    reply = services.ticket_reopen(ticket=ticket, actor=bob, body="Happening again since noon.")
 
     ticket.refresh_from_db()
-    assert result.pk == ticket.pk
+    assert (reply.ticket.pk, reply.reopened) == (ticket.pk, True)
     assert (ticket.status, ticket.closed_at) == (Status.OPEN, None)
     assert Message.objects.get(ticket=ticket).body == "Happening again since noon."
     assert status_events(ticket)[-1] == ("closed", "open")
@@ -310,11 +310,13 @@ def test_replying_to_a_closed_ticket_opens_a_follow_up_under_the_follow_up_polic
     ticket = make_ticket(carol, subject="VPN drops", priority=Priority.URGENT)
     ticket = bring_to(ticket, Status.CLOSED, agent=agent, customer=carol)
 
-    follow_up = services.ticket_reopen(ticket=ticket, actor=carol, body="It drops again.")
+    reply = services.ticket_reopen(ticket=ticket, actor=carol, body="It drops again.")
+    follow_up = reply.ticket
 
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
     assert follow_up.pk != ticket.pk
+    assert (reply.followed_up, reply.message) == (True, None)
     assert follow_up.follow_up_of == ticket
     assert (follow_up.status, follow_up.priority) == (Status.OPEN, Priority.NORMAL)
     assert follow_up.subject == "Follow-up: VPN drops"

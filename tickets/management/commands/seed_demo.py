@@ -290,12 +290,18 @@ class Command(BaseCommand):
     def _backdate(self, ticket: Ticket, end, *, step) -> None:
         """Replay the ticket's history so that its last act happened at ``end``,
         one ``step`` between acts; what happened together stays together."""
-        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("id"))
+        events = list(
+            TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("id")
+        )
         acts = sorted({event.created_at for event in events})
         start = end - step * (len(acts) - 1)
         moment_of = {original: start + step * i for i, original in enumerate(acts)}
+        activity = {}
         for event in events:
             when = moment_of[event.created_at]
+            if event.kind in (TicketEvent.Kind.CREATED, TicketEvent.Kind.REPLIED):
+                side = "support" if event.actor.is_support_staff else "customer"
+                activity[f"{side}_activity_at"] = when
             TicketEvent.objects.filter(pk=event.pk).update(created_at=when)
             if event.message_id:
                 Message.objects.filter(pk=event.message_id).update(created_at=when)
@@ -303,4 +309,4 @@ class Command(BaseCommand):
                 Ticket.objects.filter(pk=ticket.pk).update(solved_at=when)
             if event.kind == TicketEvent.Kind.STATUS and event.to_value == Status.CLOSED:
                 Ticket.objects.filter(pk=ticket.pk).update(closed_at=when)
-        Ticket.objects.filter(pk=ticket.pk).update(created_at=start, updated_at=end)
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=start, updated_at=end, **activity)

@@ -17,19 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tickets import services, workflow
 from tickets.access import get_ticket_for
+from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm, support_staff
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
-from tickets.models import Category, Message, Status, Ticket, TicketEvent
+from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.search import search_tickets
+from tickets.views.common import add_service_errors
 from tickets.workflow import TransitionError
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -102,7 +95,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
             try:
                 ticket = services.ticket_open(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Ticket #{ticket.number} was created.")
                 return redirect(ticket)
@@ -123,43 +116,57 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
-    return _render_detail(request, ticket)
+    response = render_ticket_page(request, ticket)
+    services.ticket_mark_seen(ticket=ticket, user=request.user)
+    return response
 
 
-def _render_detail(
+def render_ticket_page(
     request: HttpRequest,
     ticket: Ticket,
     *,
     reply_form: MessageForm | None = None,
     reopen_form: MessageForm | None = None,
     reference_form: ReferenceForm | None = None,
+    agent_reply_form=None,
     status: int = 200,
 ) -> HttpResponse:
+    """A ticket's page: the customer's view, or support's with notes and controls."""
     user = request.user
     conversation = Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
     events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
     follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
     follow_up_policy = workflow.closed_reply_action(ticket) == workflow.Action.FOLLOW_UP
-    return render(
-        request,
-        "tickets/detail.html",
-        {
-            "ticket": ticket,
-            "conversation": conversation,
-            "events": events,
-            "follow_ups": follow_ups,
-            "reply_form": reply_form or MessageForm(),
-            "reopen_form": reopen_form or MessageForm(),
-            "reference_form": reference_form
-            or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
-            "show_reopen": bool(reopen_form and reopen_form.errors)
-            or request.GET.get("reopen") == "1",
-            "follow_up_policy": follow_up_policy,
-            "auto_close_at": workflow.auto_close_deadline(ticket),
-            "Status": Status,
-        },
-        status=status,
-    )
+    context = {
+        "ticket": ticket,
+        "conversation": conversation,
+        "events": events,
+        "follow_ups": follow_ups,
+        "reply_form": reply_form or MessageForm(),
+        "reopen_form": reopen_form or MessageForm(),
+        "reference_form": reference_form
+        or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
+        "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
+        "follow_up_policy": follow_up_policy,
+        "auto_close_at": workflow.auto_close_deadline(ticket),
+        "Status": Status,
+    }
+    template = "tickets/detail.html"
+    if user.is_support_staff:
+        template = "agent/ticket.html"
+        context.update(
+            agent_reply_form=agent_reply_form or AgentReplyForm(),
+            submit_as_choices=SUBMIT_AS_CHOICES,
+            agents=support_staff(),
+            categories=Category.objects.filter(is_active=True),
+            priorities=Priority.choices,
+            other_active=Ticket.objects.filter(organization_id=ticket.organization_id)
+            .active()
+            .exclude(pk=ticket.pk)
+            .only("id", "subject", "status")
+            .order_by("-updated_at")[:10],
+        )
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -169,18 +176,36 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            message = services.ticket_reply(
-                ticket=ticket, author=request.user, body=form.cleaned_data["body"]
+            reply = services.ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                # Seed 001: Send on a ticket that closed meanwhile reopens it
+                # (or opens a follow-up), decided under the ticket's lock.
+                reopen_closed=True,
             )
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect(ticket)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
-            messages.success(request, "Your message was sent.")
-            return redirect(message)
-    return _render_detail(request, ticket, reply_form=form, status=400)
+            _report_reply(request, ticket, reply)
+            return redirect(reply.message or reply.ticket)
+    return render_ticket_page(request, ticket, reply_form=form, status=400)
+
+
+def _report_reply(request: HttpRequest, ticket: Ticket, reply: services.Reply) -> None:
+    if reply.followed_up:
+        messages.success(
+            request,
+            f"Ticket #{ticket.number} stays closed; your message opened "
+            f"follow-up ticket #{reply.ticket.number}.",
+        )
+    elif reply.reopened:
+        messages.success(request, f"Ticket #{ticket.number} was reopened.")
+    else:
+        messages.success(request, "Your message was sent.")
 
 
 @login_required
@@ -206,25 +231,18 @@ def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            result = services.ticket_reopen(
+            reply = services.ticket_reopen(
                 ticket=ticket, actor=request.user, body=form.cleaned_data["body"]
             )
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect(ticket)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
-            if result.pk == ticket.pk:
-                messages.success(request, f"Ticket #{ticket.number} was reopened.")
-            else:
-                messages.success(
-                    request,
-                    f"Ticket #{ticket.number} stays closed; your message opened "
-                    f"follow-up ticket #{result.number}.",
-                )
-            return redirect(result)
-    return _render_detail(request, ticket, reopen_form=form, status=400)
+            _report_reply(request, ticket, reply)
+            return redirect(reply.ticket)
+    return render_ticket_page(request, ticket, reopen_form=form, status=400)
 
 
 @login_required
@@ -240,8 +258,8 @@ def ticket_reference(request: HttpRequest, number: int) -> HttpResponse:
                 internal_reference=form.cleaned_data["internal_reference"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Internal reference saved.")
             return redirect(ticket)
-    return _render_detail(request, ticket, reference_form=form, status=400)
+    return render_ticket_page(request, ticket, reference_form=form, status=400)

@@ -1,0 +1,180 @@
+"""Forms of the agent workspace."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Organization, User
+from tickets.forms import TicketCreateForm
+from tickets.models import Priority, Status
+
+SUBMIT_AS_CHOICES = [
+    ("", "Keep the status"),
+    (Status.IN_PROGRESS, "In progress"),
+    (Status.WAITING, "Waiting for customer"),
+    (Status.SOLVED, "Solved"),
+]
+
+
+def support_staff():
+    return User.objects.filter(role__in=User.STAFF_ROLES, is_active=True).order_by("full_name")
+
+
+class AgentReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Message is required."},
+    )
+    internal = forms.BooleanField(required=False, label="Internal note (never shown to customers)")
+    submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label="Submit as")
+
+    def clean_body(self) -> str:
+        value = self.cleaned_data["body"].strip()
+        if not value:
+            raise ValidationError("Message is required.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("internal") and data.get("submit_as"):
+            self.add_error("submit_as", "An internal note does not change the status.")
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=support_staff(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": "Choose an active support agent."},
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        choices=Priority.choices,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose low, normal, high or urgent."},
+    )
+
+
+class CategoryForm(forms.Form):
+    category = TicketCreateForm.base_fields["category"]
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("resume", "In progress"), ("wait", "Waiting for customer"), ("solve", "Solved")],
+        error_messages={"invalid_choice": "Choose In progress, Waiting for customer or Solved."},
+    )
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("take", "Take"),
+        ("assign", "Assign to…"),
+        ("priority", "Set priority…"),
+        ("wait", "Mark waiting for customer"),
+        ("solve", "Mark solved"),
+        ("close", "Close"),
+    ]
+    ticket = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Select at least one ticket."}
+    )
+    action = forms.ChoiceField(
+        choices=ACTIONS, error_messages={"required": "Choose what to do with the tickets."}
+    )
+    assignee = forms.ModelChoiceField(queryset=support_staff(), required=False)
+    priority = forms.TypedChoiceField(
+        choices=[("", "—"), *Priority.choices], coerce=int, required=False, empty_value=None
+    )
+    confirmed = forms.BooleanField(required=False)
+    next = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number: the service fetches them through the tenant door.
+        self.fields["ticket"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose the agent to assign the tickets to.")
+        if data.get("action") == "priority" and not data.get("priority"):
+            self.add_error("priority", "Choose the priority to set.")
+        return data
+
+
+class AgentTicketForm(TicketCreateForm):
+    """Support opens a ticket on a customer's behalf (it starts Waiting for customer)."""
+
+    organization = forms.CharField(
+        label="Organisation (account alias)",
+        max_length=20,
+        error_messages={"required": "Organisation is required."},
+    )
+    requester = forms.EmailField(
+        label="Requester's email",
+        error_messages={"required": "Requester is required.", "invalid": "Enter an email address."},
+    )
+
+    field_order = ["organization", "requester", "category", "subject", "description", "priority"]
+
+    def clean_organization(self) -> Organization:
+        alias = self.cleaned_data["organization"].strip().upper()
+        organization = Organization.objects.filter(alias=alias, is_active=True).first()
+        if organization is None:
+            raise ValidationError(f"No active organisation has the account alias {alias}.")
+        return organization
+
+    def clean(self):
+        data = super().clean()
+        organization = data.get("organization")
+        email = (data.get("requester") or "").lower()
+        if organization and email:
+            requester = User.objects.filter(
+                email=email, organization=organization, is_active=True
+            ).first()
+            if requester is None:
+                self.add_error(
+                    "requester", f"{email} is not an active user of {organization.alias}."
+                )
+            else:
+                data["requester"] = requester
+        return data
+
+
+class QueueFilterForm(forms.Form):
+    SORTS = {
+        "-updated": ("-updated_at", "-id"),
+        "updated": ("updated_at", "id"),
+        "-created": ("-created_at", "-id"),
+        "created": ("created_at", "id"),
+        "-priority": ("-priority", "-updated_at", "-id"),
+        "priority": ("priority", "-updated_at", "-id"),
+    }
+
+    q = forms.CharField(required=False, max_length=200)
+    organization = forms.CharField(required=False, max_length=20)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    priority = forms.TypedChoiceField(
+        required=False, choices=[("", "Any priority"), *Priority.choices], coerce=int
+    )
+    category = forms.SlugField(required=False)
+    assignee = forms.CharField(required=False, max_length=254)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def ordering(self) -> tuple[str, ...]:
+        return self.SORTS[self.value("sort") or "-updated"]
+
+    def value(self, name: str):
+        if not self.is_valid():
+            return ""
+        return self.cleaned_data.get(name) or ""
+
+    def is_filtering(self) -> bool:
+        return any(
+            self.value(name) for name in ("q", "organization", "status", "priority", "category")
+        ) or bool(self.value("assignee"))

@@ -1,0 +1,13 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from tickets.views import agent
+
+app_name = "agent"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="queue/unassigned/", permanent=False), name="home"),
+    path("queue/<slug:view>/", agent.queue, name="queue"),
+    path("bulk/", agent.bulk, name="bulk"),
+    path("tickets/new/", agent.open_for_customer, name="open"),
+]

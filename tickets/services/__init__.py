@@ -1,0 +1,47 @@
+"""Every write to tickets: the one door that views, the API, email and tasks call.
+
+Each function takes keyword-only arguments, runs in one transaction, locks
+the ticket through ``tickets.locks`` before touching it, leaves status
+decisions to ``tickets.workflow`` and records each change as a
+``TicketEvent``. Invalid input raises ``ValidationError`` keyed by field; a
+move the lifecycle refuses raises ``workflow.TransitionError``.
+"""
+
+from tickets.services.autoclose import ticket_auto_close, tickets_auto_close_due
+from tickets.services.conversation import (
+    Reply,
+    ticket_close,
+    ticket_reopen,
+    ticket_reply,
+    ticket_set_reference,
+)
+from tickets.services.opening import ticket_open
+from tickets.services.reads import ticket_mark_seen
+from tickets.services.support import (
+    BulkResult,
+    ticket_assign,
+    ticket_change_status,
+    ticket_set_category,
+    ticket_set_priority,
+    ticket_take,
+    tickets_bulk,
+)
+
+__all__ = [
+    "BulkResult",
+    "Reply",
+    "ticket_assign",
+    "ticket_auto_close",
+    "ticket_change_status",
+    "ticket_close",
+    "ticket_mark_seen",
+    "ticket_open",
+    "ticket_reopen",
+    "ticket_reply",
+    "ticket_set_category",
+    "ticket_set_priority",
+    "ticket_set_reference",
+    "ticket_take",
+    "tickets_auto_close_due",
+    "tickets_bulk",
+]

@@ -1,0 +1,54 @@
+"""The automatic close of solved tickets (DESIGN.md: 72 hours after Solved)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tickets import workflow
+from tickets.locks import lock_ticket, lock_tickets
+from tickets.models import Status, Ticket
+from tickets.workflow import Action
+
+
+@transaction.atomic
+def ticket_auto_close(*, ticket_id: int, now: datetime | None = None) -> bool:
+    """Close one solved ticket whose wait is over, as the system.
+
+    Returns False, changing nothing, when the ticket is no longer due (a
+    customer replied meanwhile, or it was closed already): safe to repeat.
+    """
+    now = now or timezone.now()
+    ticket = lock_ticket(ticket_id)
+    if not workflow.is_due_for_auto_close(ticket, now=now):
+        return False
+    workflow.apply(ticket, Action.AUTO_CLOSE, actor=None, now=now)
+    return True
+
+
+def tickets_auto_close_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Close every solved ticket that is due, in batches; returns how many closed.
+
+    Each batch is one transaction that locks its tickets, skipping any another
+    transaction holds (a customer replying right now): the next run takes
+    them if they are still due. Every ticket is re-checked under its lock, so
+    one the customer reopened meanwhile stays open. Idempotent.
+    """
+    now = now or timezone.now()
+    cutoff = now - settings.HELPDESK_AUTO_CLOSE_AFTER
+    due = list(
+        Ticket.objects.filter(status=Status.SOLVED, solved_at__lte=cutoff)
+        .order_by("solved_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    closed = 0
+    for start in range(0, len(due), batch_size):
+        with transaction.atomic():
+            for ticket in lock_tickets(due[start : start + batch_size], skip_locked=True):
+                if workflow.is_due_for_auto_close(ticket, now=now):
+                    workflow.apply(ticket, Action.AUTO_CLOSE, actor=None, now=now)
+                    closed += 1
+    return closed

@@ -1,0 +1,65 @@
+"""Pieces the service modules share: input cleaning, events and search documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+
+from tickets.models import Message, Ticket, TicketEvent
+
+
+def clean_text(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: f"{label} is required."})
+    if max_length is not None and len(text) > max_length:
+        raise ValidationError(
+            {field: f"{label} can be at most {max_length} characters (it has {len(text)})."}
+        )
+    return text
+
+
+def record_event(ticket: Ticket, *, actor, kind: str, now: datetime, **fields) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        organization_id=ticket.organization_id,
+        actor=actor,
+        kind=kind,
+        created_at=now,
+        **fields,
+    )
+
+
+def touch(ticket: Ticket, *, now: datetime, fields: tuple[str, ...] = ()) -> None:
+    """Save ``fields`` and the update time (the list's "Updated" column)."""
+    ticket.updated_at = now
+    ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def search_document_refresh(ticket: Ticket) -> None:
+    """Rebuild what search matches: everything a customer may see, no internal note."""
+    parts = [
+        str(ticket.pk),
+        ticket.subject,
+        ticket.description,
+        ticket.internal_reference,
+        ticket.requester.full_name,
+        ticket.requester.email,
+    ]
+    public = (
+        Message.objects.filter(ticket=ticket, is_internal=False)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    for message in public:
+        parts.extend([message.author.full_name, message.author.email, message.body])
+    ticket.search_document = "\n".join(part for part in parts if part)
+    Ticket.objects.filter(pk=ticket.pk).update(search_document=ticket.search_document)
+
+
+def notes_document_refresh(ticket: Ticket) -> None:
+    """Rebuild support's search text of internal notes (never shown to customers)."""
+    notes = Message.objects.filter(ticket=ticket, is_internal=True).order_by("created_at", "id")
+    ticket.notes_document = "\n".join(notes.values_list("body", flat=True))
+    Ticket.objects.filter(pk=ticket.pk).update(notes_document=ticket.notes_document)

@@ -1,0 +1,241 @@
+"""The conversation: replies, internal notes, closing and answering closed tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from tickets import workflow
+from tickets.locks import lock_ticket
+from tickets.models import (
+    REFERENCE_MAX_LENGTH,
+    Category,
+    Channel,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+)
+from tickets.models import TicketEvent as Event
+from tickets.services.common import (
+    clean_text,
+    notes_document_refresh,
+    record_event,
+    search_document_refresh,
+    touch,
+)
+from tickets.services.opening import ticket_open
+from tickets.workflow import Action, TransitionError
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Where a message landed: ``ticket`` is where the conversation goes on.
+
+    ``message`` is None when the text opened a follow-up ticket instead (it is
+    that ticket's description).
+    """
+
+    ticket: Ticket
+    message: Message | None
+    reopened: bool = False
+    followed_up: bool = False
+
+
+_SUBMIT_AS = {
+    Status.IN_PROGRESS: Action.RESUME,
+    Status.WAITING: Action.WAIT,
+    Status.SOLVED: Action.SOLVE,
+}
+
+
+def _submit_as_action(submit_as: str | None, author: User) -> Action | None:
+    if not submit_as:
+        return None
+    if not author.is_support_staff:
+        raise TransitionError("Only support can choose the status a reply leaves.")
+    try:
+        return _SUBMIT_AS[Status(submit_as)]
+    except (ValueError, KeyError):
+        raise ValidationError(
+            {"submit_as": "Submit as In progress, Waiting for customer or Solved."}
+        ) from None
+
+
+def _add_message(ticket: Ticket, *, author: User, body: str, internal: bool, now: datetime):
+    message = Message.objects.create(
+        ticket=ticket,
+        organization_id=ticket.organization_id,
+        author=author,
+        body=body,
+        is_internal=internal,
+        created_at=now,
+    )
+    record_event(
+        ticket,
+        actor=author,
+        kind=Event.Kind.NOTE if internal else Event.Kind.REPLIED,
+        now=now,
+        message=message,
+        is_internal=internal,
+    )
+    return message
+
+
+def _public_activity(ticket: Ticket, *, author: User, now: datetime) -> None:
+    """A public message: bump the update time and whose side spoke last."""
+    field = "support_activity_at" if author.is_support_staff else "customer_activity_at"
+    setattr(ticket, field, now)
+    touch(ticket, now=now, fields=(field,))
+    search_document_refresh(ticket)
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    internal: bool = False,
+    submit_as: str | None = None,
+    reopen_closed: bool = False,
+) -> Reply:
+    """Add a message to an active ticket and move it as the lifecycle says.
+
+    A customer's reply may bring the ticket back to support; a public reply
+    by support takes an Open ticket into progress, and ``submit_as`` (In
+    progress, Waiting for customer or Solved) then sets where it ends. An
+    internal note never changes the status nor what customers see.
+
+    A closed ticket refuses messages, unless ``reopen_closed`` is set for a
+    customer's reply (the portal's Send raced the close, or a reply came by
+    email): then it is answered as the organisation's policy says, decided
+    under the ticket's lock.
+    """
+    body = clean_text(body, field="body", label="Message")
+    ticket = lock_ticket(ticket.pk)
+    if internal and not author.is_support_staff:
+        raise TransitionError("Only support can add internal notes.")
+    if internal and submit_as:
+        raise ValidationError({"submit_as": "An internal note does not change the status."})
+    if ticket.status == Status.CLOSED and reopen_closed and not author.is_support_staff:
+        return _answer_closed(ticket, actor=author, body=body)
+    if author.is_support_staff:
+        action = Action.NOTE if internal else Action.AGENT_REPLY
+    else:
+        action = Action.CUSTOMER_REPLY
+    follow = _submit_as_action(submit_as, author)
+    workflow.check(ticket, action, author)
+
+    now = timezone.now()
+    message = _add_message(ticket, author=author, body=body, internal=internal, now=now)
+    if internal:
+        notes_document_refresh(ticket)
+        return Reply(ticket=ticket, message=message)
+    workflow.apply(ticket, action, actor=author, now=now)
+    if follow is not None:
+        workflow.apply(ticket, follow, actor=author, now=now)
+    _public_activity(ticket, author=author, now=now)
+    return Reply(ticket=ticket, message=message)
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, actor: User) -> Ticket:
+    """Close an active ticket (customers and support, after a confirmation)."""
+    ticket = lock_ticket(ticket.pk)
+    workflow.apply(ticket, Action.CLOSE, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket: Ticket, actor: User, body: str) -> Reply:
+    """Answer a closed ticket: reopen it, or open a linked follow-up (the
+    organisation's policy). Either way a non-empty message is required."""
+    body = clean_text(body, field="body", label="A message saying why you reopen the ticket")
+    ticket = lock_ticket(ticket.pk)
+    return _answer_closed(ticket, actor=actor, body=body)
+
+
+def _answer_closed(ticket: Ticket, *, actor: User, body: str) -> Reply:
+    """The two "reply to Closed" rows of the lifecycle table; ``ticket`` is locked."""
+    action = workflow.closed_reply_action(ticket)
+    workflow.check(ticket, action, actor)
+    if action == Action.REOPEN:
+        now = timezone.now()
+        workflow.apply(ticket, Action.REOPEN, actor=actor, now=now)
+        message = _add_message(ticket, author=actor, body=body, internal=False, now=now)
+        _public_activity(ticket, author=actor, now=now)
+        return Reply(ticket=ticket, message=message, reopened=True)
+
+    category = ticket.category
+    if not category.is_active:
+        category = _first_active_category()
+    follow_up = ticket_open(
+        actor=actor,
+        organization=ticket.organization,
+        requester=actor if actor.is_customer else ticket.requester,
+        category=category,
+        subject=_follow_up_subject(ticket),
+        description=body,
+        priority=Priority.NORMAL,
+        internal_reference=ticket.internal_reference,
+        product=ticket.product,
+        resource=ticket.resource,
+        channel=ticket.channel if actor.is_customer else Channel.AGENT,
+        follow_up_of=ticket,
+    )
+    record_event(
+        ticket,
+        actor=actor,
+        kind=Event.Kind.FOLLOW_UP,
+        now=follow_up.created_at,
+        to_value=str(follow_up.pk),
+    )
+    return Reply(ticket=follow_up, message=None, followed_up=True)
+
+
+def _follow_up_subject(ticket: Ticket) -> str:
+    prefix = "Follow-up: "
+    subject = ticket.subject
+    if not subject.startswith(prefix):
+        subject = prefix + subject
+    return subject[: Ticket._meta.get_field("subject").max_length]
+
+
+def _first_active_category() -> Category:
+    category = Category.objects.filter(is_active=True).order_by("order", "name").first()
+    if category is None:
+        raise ValidationError({"category": "No ticket type is available; ask support."})
+    return category
+
+
+@transaction.atomic
+def ticket_set_reference(*, ticket: Ticket, actor: User, internal_reference: str) -> Ticket:
+    """Set the customer's own reference for the ticket (seed 001)."""
+    value = (internal_reference or "").strip()
+    if len(value) > REFERENCE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "internal_reference": (
+                    f"Internal reference can be at most {REFERENCE_MAX_LENGTH} characters."
+                )
+            }
+        )
+    ticket = lock_ticket(ticket.pk)
+    workflow.actor_kind(actor, ticket)
+    if value == ticket.internal_reference:
+        return ticket
+    now = timezone.now()
+    previous = ticket.internal_reference
+    ticket.internal_reference = value
+    touch(ticket, now=now, fields=("internal_reference",))
+    record_event(
+        ticket, actor=actor, kind=Event.Kind.REFERENCE, now=now, from_value=previous, to_value=value
+    )
+    search_document_refresh(ticket)
+    return ticket

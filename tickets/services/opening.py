@@ -1,0 +1,108 @@
+"""Opening tickets: by customers, by support on a customer's behalf, and follow-ups."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from tickets import workflow
+from tickets.counters import counter_shift
+from tickets.models import (
+    REFERENCE_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    Category,
+    Channel,
+    Priority,
+    Ticket,
+    TicketEvent,
+)
+from tickets.services.common import clean_text, record_event, search_document_refresh
+
+
+@transaction.atomic
+def ticket_open(
+    *,
+    actor: User,
+    category: Category,
+    subject: str,
+    description: str,
+    priority: int = Priority.NORMAL,
+    internal_reference: str = "",
+    product: str = "",
+    resource: str = "",
+    channel: str | None = None,
+    organization: Organization | None = None,
+    requester: User | None = None,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    """Open a ticket. A customer opens one for their own organisation (Open);
+    support opens one on a customer's behalf, naming the organisation and the
+    requester (Waiting for customer, seed 002)."""
+    subject = clean_text(subject, field="subject", label="Subject", max_length=SUBJECT_MAX_LENGTH)
+    description = clean_text(description, field="description", label="Description")
+    internal_reference = (internal_reference or "").strip()
+    if len(internal_reference) > REFERENCE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "internal_reference": (
+                    f"Internal reference can be at most {REFERENCE_MAX_LENGTH} characters."
+                )
+            }
+        )
+    if category is None or not category.is_active:
+        raise ValidationError({"category": "Choose one of the available ticket types."})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+
+    if actor.is_support_staff:
+        if organization is None:
+            raise ValidationError({"organization": "Choose the customer's organisation."})
+        if requester is None or requester.organization_id != organization.pk:
+            raise ValidationError(
+                {"requester": "Choose a user of that organisation as the requester."}
+            )
+        channel = channel or Channel.AGENT
+    else:
+        organization = actor.organization
+        if organization is None:
+            raise ValidationError("Only a member of an organisation can open a ticket.")
+        requester = actor
+        channel = channel or Channel.PORTAL
+    if not requester.is_active:
+        raise ValidationError({"requester": "That user is deactivated."})
+    if not organization.is_active:
+        raise ValidationError({"organization": "That organisation is deactivated."})
+
+    now = timezone.now()
+    by_support = actor.is_support_staff
+    ticket = Ticket.objects.create(
+        organization=organization,
+        subject=subject,
+        description=description,
+        category=category,
+        priority=priority,
+        status=workflow.initial_status(actor),
+        requester=requester,
+        internal_reference=internal_reference,
+        channel=channel,
+        product=(product or "").strip()[:100],
+        resource=(resource or "").strip()[:200],
+        follow_up_of=follow_up_of,
+        created_at=now,
+        updated_at=now,
+        customer_activity_at=None if by_support else now,
+        support_activity_at=now if by_support else None,
+    )
+    counter_shift(organization_id=organization.pk, from_status=None, to_status=ticket.status)
+    record_event(
+        ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.CREATED,
+        now=now,
+        to_value=ticket.status,
+        from_value=str(follow_up_of.pk) if follow_up_of else "",
+    )
+    search_document_refresh(ticket)
+    return ticket

@@ -1,0 +1,157 @@
+"""Support's actions on tickets: assignment, priority, category, status buttons, bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from tickets import workflow
+from tickets.locks import lock_ticket
+from tickets.models import Category, Priority, Ticket
+from tickets.models import TicketEvent as Event
+from tickets.services.common import record_event, touch
+from tickets.workflow import Action, TransitionError
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> Ticket:
+    """Give the ticket to an agent (``assignee=actor`` is "take"), or to nobody."""
+    if assignee is not None and not (assignee.is_support_staff and assignee.is_active):
+        raise ValidationError({"assignee": "Tickets can be assigned to active support staff only."})
+    ticket = lock_ticket(ticket.pk)
+    workflow.check(ticket, Action.TAKE if assignee else Action.EDIT, actor)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    now = timezone.now()
+    previous = ticket.assignee
+    ticket.assignee = assignee
+    touch(ticket, now=now, fields=("assignee",))
+    record_event(
+        ticket,
+        actor=actor,
+        kind=Event.Kind.ASSIGNED,
+        now=now,
+        from_value=previous.full_name if previous else "",
+        to_value=assignee.full_name if assignee else "",
+    )
+    if assignee is not None:
+        workflow.apply(ticket, Action.TAKE, actor=actor, now=now)
+    return ticket
+
+
+def ticket_take(*, ticket: Ticket, agent: User) -> Ticket:
+    return ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: Ticket, actor: User, priority: int) -> Ticket:
+    if priority not in Priority.values:
+        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+    ticket = lock_ticket(ticket.pk)
+    workflow.check(ticket, Action.EDIT, actor)
+    if ticket.priority == priority:
+        return ticket
+    now = timezone.now()
+    previous = ticket.priority
+    ticket.priority = priority
+    touch(ticket, now=now, fields=("priority",))
+    record_event(
+        ticket,
+        actor=actor,
+        kind=Event.Kind.PRIORITY,
+        now=now,
+        from_value=str(previous),
+        to_value=str(priority),
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_category(*, ticket: Ticket, actor: User, category: Category) -> Ticket:
+    if not category.is_active:
+        raise ValidationError({"category": "Choose one of the available ticket types."})
+    ticket = lock_ticket(ticket.pk)
+    workflow.check(ticket, Action.EDIT, actor)
+    if ticket.category_id == category.pk:
+        return ticket
+    now = timezone.now()
+    previous = ticket.category
+    ticket.category = category
+    touch(ticket, now=now, fields=("category",))
+    record_event(
+        ticket,
+        actor=actor,
+        kind=Event.Kind.CATEGORY,
+        now=now,
+        from_value=previous.name,
+        to_value=category.name,
+    )
+    return ticket
+
+
+STATUS_BUTTONS = (Action.WAIT, Action.SOLVE, Action.RESUME, Action.CLOSE)
+
+
+@transaction.atomic
+def ticket_change_status(*, ticket: Ticket, actor: User, action: Action) -> Ticket:
+    """Support's status buttons (wait, solve, resume) and anyone's close."""
+    if action not in STATUS_BUTTONS:
+        raise ValueError(f"{action} is not a status button")
+    ticket = lock_ticket(ticket.pk)
+    workflow.apply(ticket, action, actor=actor)
+    return ticket
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+BULK_ACTIONS = ("take", "assign", "priority", "wait", "solve", "close")
+
+
+def tickets_bulk(
+    *,
+    actor: User,
+    ticket_ids: Iterable[int],
+    action: str,
+    assignee: User | None = None,
+    priority: int | None = None,
+) -> BulkResult:
+    """Apply one of support's actions to many tickets, each in its own transaction.
+
+    A ticket the lifecycle refuses is skipped with the reason; the others go
+    on. Tickets are handled in primary-key order, like every lock here.
+    """
+    if not actor.is_support_staff:
+        raise PermissionDenied("Bulk actions are for support staff.")
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": f"Choose one of: {', '.join(BULK_ACTIONS)}."})
+    if action == "assign" and assignee is None:
+        raise ValidationError({"assignee": "Choose the agent to assign the tickets to."})
+    if action == "priority" and priority not in Priority.values:
+        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+    tickets = Ticket.objects.visible_to(actor).filter(pk__in=set(ticket_ids)).order_by("pk")
+    result = BulkResult()
+    for ticket in tickets:
+        try:
+            if action == "take":
+                ticket_assign(ticket=ticket, actor=actor, assignee=actor)
+            elif action == "assign":
+                ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
+            elif action == "priority":
+                ticket_set_priority(ticket=ticket, actor=actor, priority=priority)  # type: ignore[arg-type]
+            else:
+                ticket_change_status(ticket=ticket, actor=actor, action=Action(action))
+        except (TransitionError, ValidationError) as error:
+            reason = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            result.skipped.append((ticket.pk, reason))
+        else:
+            result.done.append(ticket.pk)
+    return result

@@ -1,0 +1,368 @@
+"""The agent workspace: one queue across every organisation, bulk work, and
+support's actions on a ticket. Support staff only; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from tickets import services
+from tickets.access import get_ticket_for
+from tickets.agent_forms import (
+    AgentReplyForm,
+    AgentTicketForm,
+    AssignForm,
+    BulkForm,
+    CategoryForm,
+    PriorityForm,
+    QueueFilterForm,
+    StatusForm,
+    support_staff,
+)
+from tickets.counters import counts_by_status
+from tickets.models import Category, Status, Ticket, TicketRead
+from tickets.search import search_tickets
+from tickets.views.common import add_service_errors, support_only
+from tickets.views.portal import render_ticket_page
+from tickets.workflow import Action, TransitionError
+
+UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
+
+# The sidebar's views: (title, the tickets it shows).
+QUEUE_VIEWS = {
+    "unassigned": ("Unassigned", lambda user: Q(assignee__isnull=True, status__in=UNSOLVED)),
+    "mine": ("Mine", lambda user: Q(assignee=user, status__in=UNSOLVED)),
+    "active": ("All active", lambda user: ~Q(status=Status.CLOSED)),
+    "waiting": ("Waiting for customer", lambda user: Q(status=Status.WAITING)),
+    "solved": ("Solved (closing soon)", lambda user: Q(status=Status.SOLVED)),
+    "closed": ("Closed", lambda user: Q(status=Status.CLOSED)),
+}
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (from the kept counters) instead of counting rows."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        if self._known_count is not None:
+            return self._known_count
+        return super().count
+
+
+def queue_counts(user: User) -> dict[str, int]:
+    """The sidebar's numbers in two queries, whatever the size of the tickets table.
+
+    Status totals come from the kept counters; Unassigned and Mine are small
+    sets counted through their partial indexes.
+    """
+    by_status = counts_by_status()
+    mine_and_unassigned = Ticket.objects.filter(
+        Q(assignee__isnull=True) | Q(assignee=user), status__in=UNSOLVED
+    ).aggregate(
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        mine=Count("id", filter=Q(assignee=user)),
+    )
+    return {
+        "unassigned": mine_and_unassigned["unassigned"],
+        "mine": mine_and_unassigned["mine"],
+        "active": sum(n for status, n in by_status.items() if status != Status.CLOSED),
+        "waiting": by_status[Status.WAITING],
+        "solved": by_status[Status.SOLVED],
+        "closed": by_status[Status.CLOSED],
+    }
+
+
+def _with_unseen(tickets, user: User):
+    """Mark rows whose customer side spoke after ``user`` last opened the ticket."""
+    seen = TicketRead.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
+    return tickets.annotate(seen_at=Subquery(seen)).annotate(
+        unseen=Case(
+            When(
+                Q(customer_activity_at__isnull=False)
+                & (Q(seen_at__isnull=True) | Q(customer_activity_at__gt=F("seen_at"))),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+@login_required
+@support_only
+@require_GET
+def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
+    if view not in QUEUE_VIEWS:
+        return redirect("agent:queue", view="unassigned")
+    user = request.user
+    title, condition = QUEUE_VIEWS[view]
+    filters = QueueFilterForm(request.GET)
+    tickets = Ticket.objects.visible_to(user).filter(condition(user))
+    if filters.value("organization"):
+        tickets = tickets.filter(organization__alias=filters.value("organization").upper())
+    if filters.value("status"):
+        tickets = tickets.filter(status=filters.value("status"))
+    if filters.value("priority"):
+        tickets = tickets.filter(priority=filters.value("priority"))
+    if filters.value("category"):
+        tickets = tickets.filter(category__slug=filters.value("category"))
+    assignee = filters.value("assignee")
+    if assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif assignee:
+        tickets = tickets.filter(assignee__email=assignee.lower())
+    tickets = search_tickets(tickets, filters.value("q"), include_notes=True)
+    tickets = _with_unseen(tickets, user).select_related(
+        "organization", "requester", "assignee", "category"
+    )
+    tickets = tickets.order_by(*filters.ordering())
+
+    counts = queue_counts(user)
+    known = None if filters.is_filtering() else counts[view]
+    paginator = KnownCountPaginator(tickets, settings.HELPDESK_PAGE_SIZE, known_count=known)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agent/queue.html",
+        {
+            "view": view,
+            "title": title,
+            "views": [(key, label, counts[key]) for key, (label, _) in QUEUE_VIEWS.items()],
+            "page": page,
+            "tickets": page.object_list,
+            "filters": filters,
+            "sort": filters.value("sort") or "-updated",
+            "filtering": filters.is_filtering(),
+            "agents": support_staff(),
+            "categories": Category.objects.filter(is_active=True),
+            "statuses": Status.choices,
+            "bulk_actions": BulkForm.ACTIONS,
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("agent:queue", kwargs={"view": "unassigned"})
+
+
+@login_required
+@support_only
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkForm(request.POST)
+    back = _safe_next(request, request.POST.get("next"))
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    if data["action"] == "close" and not data["confirmed"]:
+        tickets = (
+            Ticket.objects.visible_to(request.user)
+            .filter(pk__in=data["ticket"])
+            .select_related("organization")
+            .order_by("pk")
+        )
+        return render(request, "agent/bulk_close_confirm.html", {"tickets": tickets, "next": back})
+    result = services.tickets_bulk(
+        actor=request.user,
+        ticket_ids=data["ticket"],
+        action=data["action"],
+        assignee=data.get("assignee"),
+        priority=data.get("priority"),
+    )
+    label = dict(BulkForm.ACTIONS)[data["action"]].rstrip("…").lower()
+    if result.done:
+        numbers = ", ".join(f"#{number}" for number in result.done)
+        messages.success(request, f"Done ({label}): {numbers}.")
+    for number, reason in result.skipped:
+        messages.error(request, f"#{number} was skipped: {reason}")
+    return redirect(back)
+
+
+# --- Actions on one ticket ------------------------------------------------------
+
+
+def _act(request: HttpRequest, number: int, form_class, act, done: str) -> HttpResponse:
+    """Fetch through the door, validate, call one service, and report back on the page."""
+    ticket = get_ticket_for(request.user, number)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect(ticket)
+    try:
+        act(ticket, form.cleaned_data)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(ticket)
+
+
+class _NoInput(forms.Form):
+    """Actions that take nothing but the ticket (and the CSRF token)."""
+
+
+@login_required
+@support_only
+@require_POST
+def take(request: HttpRequest, number: int) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        _NoInput,
+        lambda ticket, data: services.ticket_take(ticket=ticket, agent=request.user),
+        "You took the ticket.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def assign(request: HttpRequest, number: int) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        AssignForm,
+        lambda ticket, data: services.ticket_assign(
+            ticket=ticket, actor=request.user, assignee=data["assignee"]
+        ),
+        "Assignee saved.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def priority(request: HttpRequest, number: int) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        PriorityForm,
+        lambda ticket, data: services.ticket_set_priority(
+            ticket=ticket, actor=request.user, priority=data["priority"]
+        ),
+        "Priority saved.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def category(request: HttpRequest, number: int) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        CategoryForm,
+        lambda ticket, data: services.ticket_set_category(
+            ticket=ticket, actor=request.user, category=data["category"]
+        ),
+        "Ticket type saved.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def change_status(request: HttpRequest, number: int) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        StatusForm,
+        lambda ticket, data: services.ticket_change_status(
+            ticket=ticket, actor=request.user, action=Action(data["action"])
+        ),
+        "Status saved.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def agent_reply(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_ticket_for(request.user, number)
+    form = AgentReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            reply = services.ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+                submit_as=form.cleaned_data["submit_as"] or None,
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(ticket)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            what = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+            messages.success(request, what)
+            return redirect(reply.message or reply.ticket)
+    return render_ticket_page(request, ticket, agent_reply_form=form, status=400)
+
+
+@login_required
+@support_only
+@require_http_methods(["GET", "POST"])
+def open_for_customer(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = AgentTicketForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = services.ticket_open(
+                    actor=request.user,
+                    organization=data["organization"],
+                    requester=data["requester"],
+                    category=data["category"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    priority=data["priority"],
+                    internal_reference=data["internal_reference"],
+                    product=data["product"],
+                    resource=data["resource"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Ticket #{ticket.number} was opened for {ticket.requester.full_name}; "
+                    "it waits for the customer.",
+                )
+                return redirect(ticket)
+        return render(request, "agent/open_for_customer.html", {"form": form}, status=400)
+    initial = {
+        key: request.GET[key][:254] for key in ("organization", "requester") if key in request.GET
+    }
+    form = AgentTicketForm(initial=initial)
+    return render(request, "agent/open_for_customer.html", {"form": form})

@@ -1,0 +1,29 @@
+"""Helpers the portal and the agent views share."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def support_only(view):
+    """Support staff only; anyone else gets the same 404 as for a missing page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.is_support_staff:
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
