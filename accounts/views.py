@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import reverse
-from django.db import connection
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 
