@@ -22,10 +22,21 @@ def lock_tickets(ticket_ids: Iterable[int], *, skip_locked: bool = False) -> lis
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_tickets() must be called inside transaction.atomic()")
     ids = sorted(set(ticket_ids))
-    return list(
-        Ticket.objects.select_for_update(of=("self",), skip_locked=skip_locked)
-        .select_related("organization", "requester", "assignee", "category")
+    # Lock the bare rows first: PostgreSQL re-reads a locked row that changed
+    # while we waited, but not the rows a join brought along, so a joined
+    # assignee could be stale. Loading afterwards, in a new statement, sees
+    # what the transaction that held the lock committed.
+    locked = list(
+        Ticket.objects.select_for_update(skip_locked=skip_locked)
         .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        return []
+    return list(
+        Ticket.objects.select_related("organization", "requester", "assignee", "category")
+        .filter(pk__in=locked)
         .order_by("pk")
     )
 
