@@ -44,13 +44,18 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def log_in(page):
-    def as_user(email: str, password: str):
+def log_in_to(page):
+    def as_user(email: str, password: str, landing: str = "**/tickets/"):
         page.goto("/accounts/login/")
         page.fill("#id_username", email)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
-        page.wait_for_url("**/tickets/")
+        page.wait_for_url(landing)
         return page
 
     return as_user
+
+
+@pytest.fixture
+def log_in(log_in_to):
+    return log_in_to
