@@ -36,7 +36,7 @@ from tickets.counters import counts_by_status
 from tickets.models import Category, Status, Ticket, TicketRead
 from tickets.search import search_tickets
 from tickets.views.common import add_service_errors, support_only
-from tickets.views.portal import render_ticket_page
+from tickets.views.portal import LIST_DEFERRED, render_ticket_page
 from tickets.workflow import Action, TransitionError
 
 UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
@@ -129,8 +129,10 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
     elif assignee:
         tickets = tickets.filter(assignee__email=assignee.lower())
     tickets = search_tickets(tickets, filters.value("q"), include_notes=True)
-    tickets = _with_unseen(tickets, user).select_related(
-        "organization", "requester", "assignee", "category"
+    tickets = (
+        _with_unseen(tickets, user)
+        .select_related("organization", "requester", "assignee", "category")
+        .defer(*LIST_DEFERRED)
     )
     tickets = tickets.order_by(*filters.ordering())
 

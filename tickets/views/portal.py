@@ -37,6 +37,10 @@ def ticket_archive(request: HttpRequest) -> HttpResponse:
     return _ticket_list(request, archived=True)
 
 
+# Large text a list never shows.
+LIST_DEFERRED = ("description", "search_document", "notes_document")
+
+
 def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
     """One page of the user's active or closed tickets, in a fixed number of queries."""
     visible = Ticket.objects.visible_to(request.user)
@@ -47,8 +51,10 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
     if category_slug:
         tickets = tickets.filter(category__slug=category_slug)
     tickets = search_tickets(tickets, query)
-    tickets = tickets.select_related("category", "requester", "organization").order_by(
-        *filters.ordering()
+    tickets = (
+        tickets.select_related("category", "requester", "organization")
+        .defer(*LIST_DEFERRED)
+        .order_by(*filters.ordering())
     )
     page = Paginator(tickets, settings.HELPDESK_PAGE_SIZE).get_page(request.GET.get("page"))
 
