@@ -116,9 +116,16 @@ def main() -> None:
     customer_client = Client()
     customer_client.force_login(customer)
     for url_path in ["/tickets/", "/tickets/archive/", "/tickets/?q=kubernetes"]:
-        pages.append({"who": "customer", **timed(customer_client, url_path, requests=args.requests)})
+        pages.append(
+            {"who": "customer", **timed(customer_client, url_path, requests=args.requests)}
+        )
     ticket = Ticket.objects.filter(organization=customer.organization).order_by("-pk").first()
-    pages.append({"who": "customer", **timed(customer_client, f"/tickets/{ticket.pk}/", requests=args.requests)})
+    pages.append(
+        {
+            "who": "customer",
+            **timed(customer_client, f"/tickets/{ticket.pk}/", requests=args.requests),
+        }
+    )
 
     # Auto-close: make N closed tickets solved and overdue, then close them again.
     with connection.cursor() as cursor:

@@ -14,11 +14,26 @@ from django.db import connection
 from tickets.counters import counters_rebuild
 
 WORDS = [
-    "kubernetes node pool", "invoice vat number", "load balancer 502", "dns record update",
-    "backup snapshot retention", "cdn cache purge", "server boot failure", "api rate limit",
-    "two factor login", "firewall rule request", "database slow queries", "ssl certificate renewal",
-    "billing contact change", "region migration", "disk full alert", "vpn tunnel drops",
-    "object storage bucket", "email delivery bounce", "monitoring webhook", "password reset link",
+    "kubernetes node pool",
+    "invoice vat number",
+    "load balancer 502",
+    "dns record update",
+    "backup snapshot retention",
+    "cdn cache purge",
+    "server boot failure",
+    "api rate limit",
+    "two factor login",
+    "firewall rule request",
+    "database slow queries",
+    "ssl certificate renewal",
+    "billing contact change",
+    "region migration",
+    "disk full alert",
+    "vpn tunnel drops",
+    "object storage bucket",
+    "email delivery bounce",
+    "monitoring webhook",
+    "password reset link",
 ]
 
 
@@ -96,7 +111,12 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
                 FROM generate_series(1, %(tickets)s) g
             ) t
             """,
-            {"first_agent": first_agent, "agents": agents, "orgs": organizations, "tickets": tickets},
+            {
+                "first_agent": first_agent,
+                "agents": agents,
+                "orgs": organizations,
+                "tickets": tickets,
+            },
         )
         # Two messages a ticket (the customer's and support's), and its history.
         cursor.execute(

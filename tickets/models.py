@@ -295,7 +295,8 @@ class TicketRead(models.Model):
 
 
 class TicketCounter(models.Model):
-    """How many tickets an organisation has in each status, kept by ``tickets.counters``.
+    """How many tickets an organisation has in each status, with or without an
+    assignee; kept by ``tickets.counters``.
 
     Lists and the navigation read these instead of counting the tickets table.
     """
@@ -304,14 +305,16 @@ class TicketCounter(models.Model):
         "accounts.Organization", on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(max_length=24, choices=Status.choices)
+    assigned = models.BooleanField()
     count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "status"], name="ticket_counter_per_org_status"
+                fields=["organization", "status", "assigned"], name="ticket_counter_key"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id}/{self.status}: {self.count}"
+        assigned = "assigned" if self.assigned else "unassigned"
+        return f"{self.organization_id}/{self.status}/{assigned}: {self.count}"

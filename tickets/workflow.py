@@ -187,7 +187,12 @@ def apply(
         ticket.closed_at = None
         fields.append("closed_at")
     ticket.save(update_fields=fields)
-    counter_shift(organization_id=ticket.organization_id, from_status=previous, to_status=target)
+    assigned = ticket.assignee_id is not None
+    counter_shift(
+        organization_id=ticket.organization_id,
+        from_state=(previous, assigned),
+        to_state=(target, assigned),
+    )
     return TicketEvent.objects.create(
         ticket=ticket,
         organization_id=ticket.organization_id,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tickets import services
-from tickets.counters import counts_by_status
+from tickets.counters import counts_by_state
 from tickets.models import Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action
 
@@ -133,9 +133,17 @@ def test_the_counts_follow_every_move(login, agent, alice, desk, make_ticket):
         "solved": 0,
         "closed": 2,
     }
-    by_status = counts_by_status()
-    for status in Status.values:
-        assert by_status[status] == Ticket.objects.filter(status=status).count()
+    for (status, assigned), count in counts_by_state().items():
+        assert count == Ticket.objects.filter(status=status, assignee__isnull=not assigned).count()
+
+
+def test_unassigning_puts_a_ticket_back_in_unassigned(login, agent, desk):
+    services.ticket_assign(ticket=desk["mine"], actor=agent, assignee=None)
+
+    counts = {key: n for key, _label, n in login(agent).get(queue_url()).context["views"]}
+
+    assert (counts["unassigned"], counts["mine"]) == (4, 0)
+    assert desk["mine"].pk in numbers(login(agent).get(queue_url("unassigned")))
 
 
 def test_the_queue_shows_every_column(login, agent, desk):

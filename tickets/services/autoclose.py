@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets import workflow
+from tickets.counters import counters_batched
 from tickets.locks import lock_ticket, lock_tickets
 from tickets.models import Status, Ticket
 from tickets.workflow import Action
@@ -46,7 +47,7 @@ def tickets_auto_close_due(*, now: datetime | None = None, batch_size: int = 500
     )
     closed = 0
     for start in range(0, len(due), batch_size):
-        with transaction.atomic():
+        with transaction.atomic(), counters_batched():
             for ticket in lock_tickets(due[start : start + batch_size], skip_locked=True):
                 if workflow.is_due_for_auto_close(ticket, now=now):
                     workflow.apply(ticket, Action.AUTO_CLOSE, actor=None, now=now)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from tickets import workflow
-from tickets.counters import counter_shift
+from tickets.counters import counter_shift, ticket_state
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
@@ -95,7 +95,7 @@ def ticket_open(
         customer_activity_at=None if by_support else now,
         support_activity_at=now if by_support else None,
     )
-    counter_shift(organization_id=organization.pk, from_status=None, to_status=ticket.status)
+    counter_shift(organization_id=organization.pk, from_state=None, to_state=ticket_state(ticket))
     record_event(
         ticket,
         actor=actor,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tickets import workflow
+from tickets.counters import counter_shift, ticket_state
 from tickets.locks import lock_ticket
 from tickets.models import Category, Priority, Ticket
 from tickets.models import TicketEvent as Event
@@ -29,8 +30,12 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> Tick
         return ticket
     now = timezone.now()
     previous = ticket.assignee
+    before = ticket_state(ticket)
     ticket.assignee = assignee
     touch(ticket, now=now, fields=("assignee",))
+    counter_shift(
+        organization_id=ticket.organization_id, from_state=before, to_state=ticket_state(ticket)
+    )
     record_event(
         ticket,
         actor=actor,
