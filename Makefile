@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint clean-var
+.PHONY: run test install lint bench clean-var
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Helpdesk needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -30,6 +30,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# The agent-queue and auto-close benchmark on PostgreSQL (see bench/run.py).
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean-var:
 	rm -rf var
