@@ -84,3 +84,39 @@
     update();
   });
 })();
+
+(function () {
+  "use strict";
+  // Queue keyboard shortcuts: j/k move, x selects, o or Enter opens, / searches.
+  var table = document.querySelector("table.queue");
+  if (!table) return;
+  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+  var current = -1;
+  function focusRow(index) {
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach(function (row, i) { row.classList.toggle("cursor", i === current); });
+    rows[current].scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target.closest("input, textarea, select")) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    if (event.key === "/") {
+      var search = document.querySelector('input[name="q"]');
+      if (search) { event.preventDefault(); search.focus(); }
+    } else if (event.key === "j") {
+      focusRow(current + 1);
+    } else if (event.key === "k") {
+      focusRow(current - 1);
+    } else if (event.key === "x" && current >= 0) {
+      var box = rows[current].querySelector('input[name="ticket"]');
+      if (box) box.checked = !box.checked;
+    } else if ((event.key === "o" || event.key === "Enter") && current >= 0) {
+      window.location.href = rows[current].dataset.href;
+    }
+  });
+})();

@@ -20,7 +20,12 @@ def test_an_agent_takes_a_ticket_and_replies_submitting_it_as_solved(
     row = page.locator("tr.unseen").filter(has_text="Backups fail every night")
     expect(row).to_be_visible()
     expect(page.locator('[data-view-count="unassigned"]')).to_have_text("1")
-    row.get_by_role("link", name="Backups fail every night").click()
+
+    # The keyboard works the queue: j moves to the row, x selects it, o opens it.
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(row.locator('input[name="ticket"]')).to_be_checked()
+    page.keyboard.press("o")
     expect(page).to_have_url(re.compile(rf"/tickets/{ticket.pk}/$"))
 
     page.get_by_role("button", name="Take").click()
