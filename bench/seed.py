@@ -43,7 +43,7 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
     n_words = len(WORDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE tickets_ticketread, tickets_ticketcounter, tickets_ticketevent, "
+            "TRUNCATE notifications_notification, notifications_emailoptout, tickets_ticketread, tickets_ticketcounter, tickets_ticketevent, "
             "tickets_message, tickets_ticket, tickets_category, accounts_user, "
             "accounts_organization RESTART IDENTITY CASCADE"
         )
@@ -133,11 +133,11 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
         cursor.execute(
             """
             INSERT INTO tickets_ticketevent (ticket_id, organization_id, actor_id, kind, from_value, to_value,
-                                             message_id, is_internal, created_at)
-            SELECT id, organization_id, requester_id, 'created', '', 'open', NULL::bigint, false, created_at
+                                             message_id, is_internal, created_at, notified_at)
+            SELECT id, organization_id, requester_id, 'created', '', 'open', NULL::bigint, false, created_at, created_at
             FROM tickets_ticket
             UNION ALL
-            SELECT id, organization_id, assignee_id, 'status', 'open', status, NULL::bigint, false, updated_at
+            SELECT id, organization_id, assignee_id, 'status', 'open', status, NULL::bigint, false, updated_at, updated_at
             FROM tickets_ticket WHERE status <> 'open'
             """
         )

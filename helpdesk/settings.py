@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.navigation",
             ],
         },
     },
@@ -146,17 +147,39 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"tickets.autoclose": {"queue": "maintenance"}}
+CELERY_TASK_ROUTES = {
+    "tickets.autoclose": {"queue": "maintenance"},
+    "notifications.sweep": {"queue": "maintenance"},
+    "notifications.send_email": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {
         "task": "tickets.autoclose",
         "schedule": env_int("HELPDESK_AUTO_CLOSE_EVERY_SECONDS", 300),
     },
+    "sweep-notification-outbox": {
+        "task": "notifications.sweep",
+        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
+    },
 }
+# A request never waits long on a broker that is down: the outbox keeps the
+# work and the sweeper queues it once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))
 HELPDESK_PAGE_SIZE = env_int("HELPDESK_PAGE_SIZE", 25)
+HELPDESK_REPLY_TO = env_str("HELPDESK_REPLY_TO", DEFAULT_FROM_EMAIL)
+HELPDESK_EMAIL_MAX_ATTEMPTS = env_int("HELPDESK_EMAIL_MAX_ATTEMPTS", 6)
+HELPDESK_EMAIL_RETRY_BASE_SECONDS = env_int("HELPDESK_EMAIL_RETRY_BASE_SECONDS", 60)
+HELPDESK_EMAIL_LEASE_SECONDS = env_int("HELPDESK_EMAIL_LEASE_SECONDS", 300)
+HELPDESK_OUTBOX_GRACE_SECONDS = env_int("HELPDESK_OUTBOX_GRACE_SECONDS", 60)
 
 # Security: on by default, relaxed only for local DEBUG serving over plain HTTP.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz", account_views.healthz, name="healthz"),
 ]

@@ -1,1 +1,109 @@
-# Notifications (in-app rows and the email outbox) arrive with the notifications issue.
+"""Notifications: one row per recipient per ticket event.
+
+A row is both the in-app notification (read or not) and the email outbox
+entry (pending, sending, sent, failed, or off by the user's preference).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    # What customers hear of (seed 002, seed 001).
+    SUPPORT_REPLY = "support_reply", "Support replied"
+    WAITING = "waiting", "A ticket waits for you"
+    OPENED_FOR_YOU = "opened_for_you", "Support opened a ticket for you"
+    CLOSED = "closed", "A ticket was closed"
+    # What support hears of.
+    NEW_TICKET = "new_ticket", "New ticket"
+    CUSTOMER_REPLY = "customer_reply", "Customer replied on your ticket"
+    REOPENED = "reopened", "Ticket reopened"
+
+
+CUSTOMER_KINDS = (Kind.SUPPORT_REPLY, Kind.WAITING, Kind.OPENED_FOR_YOU, Kind.CLOSED)
+SUPPORT_KINDS = (Kind.NEW_TICKET, Kind.CUSTOMER_REPLY, Kind.REOPENED)
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    OFF = "off", "Email turned off"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """A user sees their own notifications only."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("tickets.TicketEvent", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipient"], name="notification_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["email_state", "email_next_attempt_at"],
+                condition=Q(email_state__in=["pending", "sending"]),
+                name="notification_email_outbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id} (#{self.ticket_id})"
+
+
+class EmailOptOut(models.Model):
+    """A kind of email a user turned off (in-app notifications stay)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} does not want {self.kind} emails"

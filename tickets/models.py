@@ -264,12 +264,22 @@ class TicketEvent(models.Model):
     )
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # The outbox mark: set when notifications have turned this event into
+    # notification rows (or found nobody to tell). Empty means "not yet".
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(notified_at__isnull=True),
+                name="event_outbox_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.ticket_id}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", portal.ticket_create, name="create"),
     path("<int:number>/", portal.ticket_detail, name="detail"),
     path("<int:number>/reply/", portal.ticket_reply, name="reply"),
+    path("<int:number>/messages/<int:message_id>/", portal.message_link, name="message"),
     path("<int:number>/close/", portal.ticket_close, name="close"),
     path("<int:number>/reopen/", portal.ticket_reopen, name="reopen"),
     path("<int:number>/reference/", portal.ticket_reference, name="reference"),

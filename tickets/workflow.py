@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tickets.counters import counter_shift
+from tickets.events import record_event
 from tickets.models import Status, Ticket, TicketEvent
 
 
@@ -193,14 +194,13 @@ def apply(
         from_state=(previous, assigned),
         to_state=(target, assigned),
     )
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        organization_id=ticket.organization_id,
+    return record_event(
+        ticket,
         actor=actor,
         kind=TicketEvent.Kind.STATUS,
+        now=now,
         from_value=previous,
         to_value=target,
-        created_at=now,
     )
 
 

@@ -201,14 +201,14 @@ def test_list_pages_run_a_fixed_number_of_queries(
         ticket = make_ticket(bob if i % 2 else alice, subject=f"Quota {i}")
         if url == ARCHIVE:
             services.ticket_close(ticket=ticket, actor=alice)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):  # incl. the nav counters
         few = client.get(url, {"q": "quota"})
     for i in range(30):
         ticket = make_ticket(bob if i % 2 else alice, subject=f"Many {i}")
         if url == ARCHIVE:
             services.ticket_close(ticket=ticket, actor=alice)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):  # incl. the nav counters
         many = client.get(url)
 
     assert len(numbers(few)) == 3
@@ -521,7 +521,7 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
     for i in range(12):
         services.ticket_reply(ticket=ticket, author=agent if i % 2 else alice, body=f"m{i}")
 
-    with django_assert_max_num_queries(7):  # incl. recording that alice saw it
+    with django_assert_max_num_queries(9):  # incl. recording the view, nav counters
         response = client.get(ticket.get_absolute_url())
 
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
-from tickets.models import Message, Ticket, TicketEvent
+from tickets.models import Message, Ticket
 
 
 def clean_text(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
@@ -18,17 +18,6 @@ def clean_text(value: str | None, *, field: str, label: str, max_length: int | N
             {field: f"{label} can be at most {max_length} characters (it has {len(text)})."}
         )
     return text
-
-
-def record_event(ticket: Ticket, *, actor, kind: str, now: datetime, **fields) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        organization_id=ticket.organization_id,
-        actor=actor,
-        kind=kind,
-        created_at=now,
-        **fields,
-    )
 
 
 def touch(ticket: Ticket, *, now: datetime, fields: tuple[str, ...] = ()) -> None:

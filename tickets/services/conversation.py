@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tickets import workflow
+from tickets.events import record_event
 from tickets.locks import lock_ticket
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
@@ -25,7 +26,6 @@ from tickets.models import TicketEvent as Event
 from tickets.services.common import (
     clean_text,
     notes_document_refresh,
-    record_event,
     search_document_refresh,
     touch,
 )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from tickets import workflow
 from tickets.counters import counter_shift, ticket_state
+from tickets.events import record_event
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
@@ -18,7 +19,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
-from tickets.services.common import clean_text, record_event, search_document_refresh
+from tickets.services.common import clean_text, search_document_refresh
 
 
 @transaction.atomic

@@ -12,10 +12,11 @@ from django.utils import timezone
 from accounts.models import User
 from tickets import workflow
 from tickets.counters import counter_shift, ticket_state
+from tickets.events import record_event
 from tickets.locks import lock_ticket
 from tickets.models import Category, Priority, Ticket
 from tickets.models import TicketEvent as Event
-from tickets.services.common import record_event, touch
+from tickets.services.common import touch
 from tickets.workflow import Action, TransitionError
 
 

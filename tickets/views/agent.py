@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,8 +33,9 @@ from tickets.agent_forms import (
     support_staff,
 )
 from tickets.counters import counts_by_state
-from tickets.models import Category, Status, Ticket, TicketRead
+from tickets.models import Category, Status, Ticket
 from tickets.search import search_tickets
+from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors, support_only
 from tickets.views.portal import LIST_DEFERRED, render_ticket_page
 from tickets.workflow import Action, TransitionError
@@ -86,22 +87,6 @@ def queue_counts(user: User) -> dict[str, int]:
     }
 
 
-def _with_unseen(tickets, user: User):
-    """Mark rows whose customer side spoke after ``user`` last opened the ticket."""
-    seen = TicketRead.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
-    return tickets.annotate(seen_at=Subquery(seen)).annotate(
-        unseen=Case(
-            When(
-                Q(customer_activity_at__isnull=False)
-                & (Q(seen_at__isnull=True) | Q(customer_activity_at__gt=F("seen_at"))),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
-
-
 @login_required
 @support_only
 @require_GET
@@ -127,7 +112,7 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
         tickets = tickets.filter(assignee__email=assignee.lower())
     tickets = search_tickets(tickets, filters.value("q"), include_notes=True)
     tickets = (
-        _with_unseen(tickets, user)
+        with_unseen(tickets, user)
         .select_related("organization", "requester", "assignee", "category")
         .defer(*LIST_DEFERRED)
     )

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm, support_staff
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.search import search_tickets
+from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors
 from tickets.workflow import TransitionError
 
@@ -52,7 +53,8 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         tickets = tickets.filter(category__slug=category_slug)
     tickets = search_tickets(tickets, query)
     tickets = (
-        tickets.select_related("category", "requester", "organization")
+        with_unseen(tickets, request.user)
+        .select_related("category", "requester", "organization")
         .defer(*LIST_DEFERRED)
         .order_by(*filters.ordering())
     )
@@ -173,6 +175,17 @@ def render_ticket_page(
             .order_by("-updated_at")[:10],
         )
     return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def message_link(request: HttpRequest, number: int, message_id: int) -> HttpResponse:
+    """The link in emails: log in first, then land on the message itself."""
+    ticket = get_ticket_for(request.user, number)
+    message = Message.objects.visible_to(request.user).filter(ticket=ticket, pk=message_id).first()
+    if message is None:
+        raise Http404("No such message.")
+    return redirect(message)
 
 
 @login_required

@@ -1,0 +1,43 @@
+"""Recording ticket events: the history, and the outbox notifications read.
+
+Every event is written here, in the transaction of the change it records,
+and a task carrying its id is queued once that transaction commits. The task
+is named, not imported: tickets never import notifications. If the broker
+is down the event simply waits, unprocessed (``notified_at`` empty), until
+the notifications sweeper finds it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import partial
+
+from celery import current_app
+from django.db import transaction
+
+from tickets.models import Ticket, TicketEvent
+
+logger = logging.getLogger(__name__)
+
+PROCESS_EVENT_TASK = "notifications.process_event"
+
+
+def record_event(ticket: Ticket, *, actor, kind: str, now: datetime, **fields) -> TicketEvent:
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        organization_id=ticket.organization_id,
+        actor=actor,
+        kind=kind,
+        created_at=now,
+        **fields,
+    )
+    transaction.on_commit(partial(_publish, event.pk), robust=True)
+    return event
+
+
+def _publish(event_id: int) -> None:
+    try:
+        current_app.send_task(PROCESS_EVENT_TASK, args=[event_id])
+    except Exception:  # noqa: BLE001 - any broker failure: the sweeper delivers it later
+        logger.warning("Could not queue event %s; the sweeper will pick it up.", event_id)
