@@ -147,3 +147,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:
         """Django admin access is for support admins only."""
         return self.role == self.Role.SUPPORT_ADMIN
+
+    # Support admins administer everything (DESIGN.md, roles); others keep
+    # Django's permission rules.
+    def has_perm(self, perm, obj=None) -> bool:
+        if self.is_active and self.role == self.Role.SUPPORT_ADMIN:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if self.is_active and self.role == self.Role.SUPPORT_ADMIN:
+            return True
+        return super().has_module_perms(app_label)

@@ -14,9 +14,10 @@ import time
 ADDRESS = os.environ.get("HELPDESK_ADDRESS", "127.0.0.1:8000")
 
 
-def main() -> int:
-    python = sys.executable
-    commands = {
+def commands(python: str = sys.executable) -> dict[str, list[str]]:
+    """The processes ``make run`` starts: the web server, and one worker with beat
+    that consumes every queue the tasks are routed to."""
+    return {
         "web": [python, "manage.py", "runserver", ADDRESS],
         "worker": [
             python,
@@ -30,9 +31,14 @@ def main() -> int:
             "INFO",
             "--concurrency",
             "1",
+            "--queues",
+            "default,email,maintenance",
         ],
     }
-    children = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
+
+
+def main() -> int:
+    children = {name: subprocess.Popen(command) for name, command in commands().items()}  # noqa: S603
     print(f"Helpdesk is at http://{ADDRESS}/  (Ctrl-C stops the server and the worker)", flush=True)
 
     def stop(*_args) -> None:

@@ -140,6 +140,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        "polling_interval": 0.1,
     }
     # The transport does not create its folders; web and worker both need them.
     for _folder in ("queue", "processed"):

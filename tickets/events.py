@@ -10,6 +10,9 @@ the notifications sweeper finds it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import partial
 
@@ -22,17 +25,35 @@ logger = logging.getLogger(__name__)
 
 PROCESS_EVENT_TASK = "notifications.process_event"
 
+_history_only: ContextVar[bool] = ContextVar("ticket_events_history_only", default=False)
+
+
+@contextmanager
+def history_only() -> Iterator[None]:
+    """Record events inside the block as past history: nobody is notified.
+
+    For loading demo or imported tickets, whose history happened "before".
+    """
+    token = _history_only.set(True)
+    try:
+        yield
+    finally:
+        _history_only.reset(token)
+
 
 def record_event(ticket: Ticket, *, actor, kind: str, now: datetime, **fields) -> TicketEvent:
+    quiet = _history_only.get()
     event = TicketEvent.objects.create(
         ticket=ticket,
         organization_id=ticket.organization_id,
         actor=actor,
         kind=kind,
         created_at=now,
+        notified_at=now if quiet else None,
         **fields,
     )
-    transaction.on_commit(partial(_publish, event.pk), robust=True)
+    if not quiet:
+        transaction.on_commit(partial(_publish, event.pk), robust=True)
     return event
 
 

@@ -32,3 +32,12 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, settings, client):
     assert (globex.support_tier, globex.reply_policy) == ("standard", "follow_up")
     assert client.login(username="alice@acme.example", password="demo-password")
     assert User.objects.get(email="admin@support.example").role == "support_admin"
+
+
+def test_the_demo_history_notifies_nobody(db, settings):
+    from tickets.models import TicketEvent
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    assert not TicketEvent.objects.filter(notified_at__isnull=True).exists()

@@ -14,11 +14,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from tickets import services
+from tickets.events import history_only
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action
 
@@ -191,12 +191,9 @@ class Command(BaseCommand):
             if Ticket.objects.filter(organization__in=organizations.values()).exists():
                 self.stdout.write("Demo tickets are already there; nothing to add.")
             else:
-                count = self._tickets(people, categories)
-                # The demo's history happened "in the past": nobody is to be
-                # emailed about it now.
-                TicketEvent.objects.filter(
-                    organization__in=organizations.values(), notified_at__isnull=True
-                ).update(notified_at=F("created_at"))
+                # The demo's history happened "in the past": nobody is emailed now.
+                with history_only():
+                    count = self._tickets(people, categories)
                 self.stdout.write(f"Created {count} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo logins (password: demo-password):"))
         for email, _name, alias, role in PEOPLE:
