@@ -261,3 +261,47 @@ def test_an_email_is_sent_once_however_often_its_task_runs(scene, agent):
 
     assert outcomes == ["sent", "skipped", "skipped"]
     assert len(mail.outbox) == 1
+
+
+def test_an_email_the_smtp_server_never_takes_ends_failed_after_the_limit(scene, agent, settings):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    settings.HELPDESK_EMAIL_MAX_ATTEMPTS = 3
+    services.ticket_reply(ticket=scene, author=agent, body="Answer")
+    event = TicketEvent.objects.get(kind="replied")
+    pk = notify.notifications_for_event(event_id=event.pk)[0]
+
+    outcomes = []
+    for minutes in (0, 5, 60):  # each attempt once its backoff is over
+        later = timezone.now() + timedelta(minutes=minutes)
+        outcomes.append(notify.notification_send_email(notification_id=pk, now=later))
+
+    notification = Notification.objects.get(pk=pk)
+    assert outcomes == ["retry", "retry", "failed"]
+    assert (notification.email_state, notification.email_attempts) == (EmailState.FAILED, 3)
+    assert "refused" in notification.email_error.lower()
+    assert (
+        notify.notification_send_email(notification_id=pk, now=later + timedelta(days=1))
+        == "skipped"
+    )
+
+
+def test_a_retry_waits_for_its_backoff(scene, agent, settings):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    services.ticket_reply(ticket=scene, author=agent, body="Answer")
+    pk = notify.notifications_for_event(event_id=TicketEvent.objects.get(kind="replied").pk)[0]
+
+    assert notify.notification_send_email(notification_id=pk) == "retry"
+    assert notify.notification_send_email(notification_id=pk) == "skipped"  # not due yet
+    assert Notification.objects.get(pk=pk).email_next_attempt_at > timezone.now()
