@@ -179,6 +179,32 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))
 HELPDESK_PAGE_SIZE = env_int("HELPDESK_PAGE_SIZE", 25)
+HELPDESK_ATTACHMENT_TYPES = env_list(
+    "HELPDESK_ATTACHMENT_TYPES",
+    [
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "bmp",
+        "pdf",
+        "doc",
+        "docx",
+        "txt",
+        "csv",
+        "xls",
+        "xlsx",
+        "zip",
+        "rar",
+        "tar",
+    ],
+)
+HELPDESK_ATTACHMENT_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+HELPDESK_ATTACHMENT_IMAGE_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_IMAGE_MAX_MB", 10) * 1024 * 1024
+HELPDESK_ATTACHMENT_MAX_FILES = env_int("HELPDESK_ATTACHMENT_MAX_FILES", 10)
+# Django refuses bodies above this before any view runs: 10 files of 20 MB and the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
 HELPDESK_REPLY_TO = env_str("HELPDESK_REPLY_TO", DEFAULT_FROM_EMAIL)
 HELPDESK_EMAIL_MAX_ATTEMPTS = env_int("HELPDESK_EMAIL_MAX_ATTEMPTS", 6)
 HELPDESK_EMAIL_RETRY_BASE_SECONDS = env_int("HELPDESK_EMAIL_RETRY_BASE_SECONDS", 60)

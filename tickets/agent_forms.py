@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Organization, User
-from tickets.forms import TicketCreateForm
+from tickets.forms import MultipleFileField, TicketCreateForm
 from tickets.models import Priority, Status
 
 SUBMIT_AS_CHOICES = [
@@ -28,6 +28,7 @@ class AgentReplyForm(forms.Form):
         error_messages={"required": "Message is required."},
     )
     internal = forms.BooleanField(required=False, label="Internal note (never shown to customers)")
+    files = MultipleFileField(label="Attach files")
     submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label="Submit as")
 
     def clean_body(self) -> str:

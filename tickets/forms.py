@@ -6,6 +6,24 @@ SUBJECT_MAX = SUBJECT_MAX_LENGTH
 REFERENCE_MAX = REFERENCE_MAX_LENGTH
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the services check them (type, size, count)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 def _required(label: str) -> dict[str, str]:
     return {"required": f"{label} is required."}
 
@@ -54,6 +72,7 @@ class TicketCreateForm(forms.Form):
             "Optional: your own ticket or order number, shown to your colleagues and support."
         ),
     )
+    files = MultipleFileField(label="Attach files")
     product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     resource = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
@@ -76,6 +95,7 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=_required("Message"),
     )
+    files = MultipleFileField(label="Attach files")
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].strip()

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.attachments import views as attachments
 from tickets.views import agent, portal
 
 app_name = "tickets"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("<int:number>/close/", portal.ticket_close, name="close"),
     path("<int:number>/reopen/", portal.ticket_reopen, name="reopen"),
     path("<int:number>/reference/", portal.ticket_reference, name="reference"),
+    path("attachments/<int:pk>/download/", attachments.download, name="attachment_download"),
+    path("attachments/<int:pk>/preview/", attachments.preview, name="attachment_preview"),
     # Support's actions on a ticket (404 for customers).
     path("<int:number>/respond/", agent.agent_reply, name="respond"),
     path("<int:number>/take/", agent.take, name="take"),

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from tickets import workflow
+from tickets.attachments.storing import attachments_store, files_removed_on_error
+from tickets.attachments.validation import CheckedFile, check_files
 from tickets.events import record_event
 from tickets.locks import lock_ticket
 from tickets.models import (
@@ -29,7 +33,7 @@ from tickets.services.common import (
     search_document_refresh,
     touch,
 )
-from tickets.services.opening import ticket_open
+from tickets.services.opening import open_checked
 from tickets.workflow import Action, TransitionError
 
 
@@ -95,7 +99,6 @@ def _public_activity(ticket: Ticket, *, author: User, now: datetime) -> None:
     search_document_refresh(ticket)
 
 
-@transaction.atomic
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -104,6 +107,7 @@ def ticket_reply(
     internal: bool = False,
     submit_as: str | None = None,
     reopen_closed: bool = False,
+    files: Sequence[UploadedFile] = (),
 ) -> Reply:
     """Add a message to an active ticket and move it as the lifecycle says.
 
@@ -116,15 +120,44 @@ def ticket_reply(
     customer's reply (the portal's Send raced the close, or a reply came by
     email): then it is answered as the organisation's policy says, decided
     under the ticket's lock.
+
+    ``files`` are checked before anything is written; a refused file stores
+    nothing of the message (``ValidationError`` on ``files``).
     """
     body = clean_text(body, field="body", label="Message")
+    checked = check_files(list(files))
+    with files_removed_on_error() as written:
+        return _reply(
+            ticket=ticket,
+            author=author,
+            body=body,
+            internal=internal,
+            submit_as=submit_as,
+            reopen_closed=reopen_closed,
+            checked=checked,
+            written=written,
+        )
+
+
+@transaction.atomic
+def _reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    internal: bool,
+    submit_as: str | None,
+    reopen_closed: bool,
+    checked: list[CheckedFile],
+    written: list[str],
+) -> Reply:
     ticket = lock_ticket(ticket.pk)
     if internal and not author.is_support_staff:
         raise TransitionError("Only support can add internal notes.")
     if internal and submit_as:
         raise ValidationError({"submit_as": "An internal note does not change the status."})
     if ticket.status == Status.CLOSED and reopen_closed and not author.is_support_staff:
-        return _answer_closed(ticket, actor=author, body=body)
+        return _answer_closed(ticket, actor=author, body=body, checked=checked, written=written)
     if author.is_support_staff:
         action = Action.NOTE if internal else Action.AGENT_REPLY
     else:
@@ -134,6 +167,9 @@ def ticket_reply(
 
     now = timezone.now()
     message = _add_message(ticket, author=author, body=body, internal=internal, now=now)
+    attachments_store(
+        checked=checked, ticket=ticket, message=message, uploaded_by=author, written=written
+    )
     if internal:
         notes_document_refresh(ticket)
         return Reply(ticket=ticket, message=message)
@@ -152,16 +188,26 @@ def ticket_close(*, ticket: Ticket, actor: User) -> Ticket:
     return ticket
 
 
-@transaction.atomic
-def ticket_reopen(*, ticket: Ticket, actor: User, body: str) -> Reply:
+def ticket_reopen(
+    *, ticket: Ticket, actor: User, body: str, files: Sequence[UploadedFile] = ()
+) -> Reply:
     """Answer a closed ticket: reopen it, or open a linked follow-up (the
     organisation's policy). Either way a non-empty message is required."""
     body = clean_text(body, field="body", label="A message saying why you reopen the ticket")
-    ticket = lock_ticket(ticket.pk)
-    return _answer_closed(ticket, actor=actor, body=body)
+    checked = check_files(list(files))
+    with files_removed_on_error() as written, transaction.atomic():
+        locked = lock_ticket(ticket.pk)
+        return _answer_closed(locked, actor=actor, body=body, checked=checked, written=written)
 
 
-def _answer_closed(ticket: Ticket, *, actor: User, body: str) -> Reply:
+def _answer_closed(
+    ticket: Ticket,
+    *,
+    actor: User,
+    body: str,
+    checked: list[CheckedFile],
+    written: list[str],
+) -> Reply:
     """The two "reply to Closed" rows of the lifecycle table; ``ticket`` is locked."""
     action = workflow.closed_reply_action(ticket)
     workflow.check(ticket, action, actor)
@@ -169,13 +215,18 @@ def _answer_closed(ticket: Ticket, *, actor: User, body: str) -> Reply:
         now = timezone.now()
         workflow.apply(ticket, Action.REOPEN, actor=actor, now=now)
         message = _add_message(ticket, author=actor, body=body, internal=False, now=now)
+        attachments_store(
+            checked=checked, ticket=ticket, message=message, uploaded_by=actor, written=written
+        )
         _public_activity(ticket, author=actor, now=now)
         return Reply(ticket=ticket, message=message, reopened=True)
 
     category = ticket.category
     if not category.is_active:
         category = _first_active_category()
-    follow_up = ticket_open(
+    follow_up = open_checked(
+        checked=checked,
+        written=written,
         actor=actor,
         organization=ticket.organization,
         requester=actor if actor.is_customer else ticket.requester,

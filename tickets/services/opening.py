@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from tickets import workflow
+from tickets.attachments.storing import attachments_store, files_removed_on_error
+from tickets.attachments.validation import CheckedFile, check_files
 from tickets.counters import counter_shift, ticket_state
 from tickets.events import record_event
 from tickets.models import (
@@ -22,9 +27,22 @@ from tickets.models import (
 from tickets.services.common import clean_text, search_document_refresh
 
 
+def ticket_open(*, files: Sequence[UploadedFile] = (), **fields) -> Ticket:
+    """Open a ticket (see ``open_checked``), with the request's ``files``.
+
+    Files are checked before anything is written; a refused file opens no
+    ticket and stores nothing.
+    """
+    checked = check_files(list(files))
+    with files_removed_on_error() as written:
+        return open_checked(checked=checked, written=written, **fields)
+
+
 @transaction.atomic
-def ticket_open(
+def open_checked(
     *,
+    checked: list[CheckedFile],
+    written: list[str],
     actor: User,
     category: Category,
     subject: str,
@@ -104,6 +122,9 @@ def ticket_open(
         now=now,
         to_value=ticket.status,
         from_value=str(follow_up_of.pk) if follow_up_of else "",
+    )
+    attachments_store(
+        checked=checked, ticket=ticket, message=None, uploaded_by=actor, written=written
     )
     search_document_refresh(ticket)
     return ticket

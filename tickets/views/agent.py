@@ -292,13 +292,14 @@ def change_status(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def agent_reply(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
-    form = AgentReplyForm(request.POST)
+    form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reply = services.ticket_reply(
                 ticket=ticket,
                 author=request.user,
                 body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
                 internal=form.cleaned_data["internal"],
                 submit_as=form.cleaned_data["submit_as"] or None,
             )
@@ -319,7 +320,7 @@ def agent_reply(request: HttpRequest, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_for_customer(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = AgentTicketForm(request.POST)
+        form = AgentTicketForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -334,6 +335,7 @@ def open_for_customer(request: HttpRequest) -> HttpResponse:
                     internal_reference=data["internal_reference"],
                     product=data["product"],
                     resource=data["resource"],
+                    files=data["files"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tickets import services, workflow
 from tickets.access import get_ticket_for
 from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm, support_staff
+from tickets.attachments.validation import limits_text
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
-from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
+from tickets.models import Attachment, Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.search import search_tickets
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors
@@ -98,7 +99,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Support opens tickets for customers from the agent workspace.")
         return redirect("tickets:list")
     if request.method == "POST":
-        form = TicketCreateForm(request.POST)
+        form = TicketCreateForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 ticket = services.ticket_open(actor=request.user, **form.cleaned_data)
@@ -117,7 +118,12 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         }
         form = TicketCreateForm(initial=initial)
         status = 200
-    return render(request, "tickets/create.html", {"form": form}, status=status)
+    return render(
+        request,
+        "tickets/create.html",
+        {"form": form, "attachment_limits": limits_text()},
+        status=status,
+    )
 
 
 @login_required
@@ -141,7 +147,15 @@ def render_ticket_page(
 ) -> HttpResponse:
     """A ticket's page: the customer's view, or support's with notes and controls."""
     user = request.user
-    conversation = Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
+    conversation = list(
+        Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
+    )
+    files = list(Attachment.objects.visible_to(user).filter(ticket=ticket))
+    by_message: dict[int | None, list[Attachment]] = {}
+    for attachment in files:
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    for message in conversation:
+        message.files = by_message.get(message.pk, [])
     events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
     follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
     follow_up_policy = workflow.closed_reply_action(ticket) == workflow.Action.FOLLOW_UP
@@ -157,6 +171,9 @@ def render_ticket_page(
         "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
         "follow_up_policy": follow_up_policy,
         "auto_close_at": workflow.auto_close_deadline(ticket),
+        "request_files": by_message.get(None, []),
+        "files": files,
+        "attachment_limits": limits_text(),
         "Status": Status,
     }
     template = "tickets/detail.html"
@@ -192,13 +209,14 @@ def message_link(request: HttpRequest, number: int, message_id: int) -> HttpResp
 @require_POST
 def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reply = services.ticket_reply(
                 ticket=ticket,
                 author=request.user,
                 body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
                 # Seed 001: Send on a ticket that closed meanwhile reopens it
                 # (or opens a follow-up), decided under the ticket's lock.
                 reopen_closed=True,
@@ -247,11 +265,14 @@ def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reply = services.ticket_reopen(
-                ticket=ticket, actor=request.user, body=form.cleaned_data["body"]
+                ticket=ticket,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
             )
         except TransitionError as error:
             messages.error(request, str(error))

@@ -1,0 +1,56 @@
+"""Storing checked files: random keys, one row each, nothing left behind on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.files.storage import default_storage
+
+from tickets.attachments.validation import CheckedFile
+from tickets.models import Attachment, Message, Ticket
+
+
+@contextmanager
+def files_removed_on_error() -> Iterator[list[str]]:
+    """Collect the storage keys written inside; if the block fails, delete them.
+
+    Wrap the transaction that records the files: a rollback then leaves no
+    object in storage either.
+    """
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for key in written:
+            default_storage.delete(key)
+        raise
+
+
+def attachments_store(
+    *,
+    checked: list[CheckedFile],
+    ticket: Ticket,
+    message: Message | None,
+    uploaded_by,
+    written: list[str],
+) -> list[Attachment]:
+    """Write each file under a random key and record it; appends keys to ``written``."""
+    rows = []
+    for item in checked:
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            organization_id=ticket.organization_id,
+            uploaded_by=uploaded_by,
+            name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            is_internal=bool(message and message.is_internal),
+        )
+        item.upload.seek(0)
+        attachment.file.save(item.name, item.upload, save=False)
+        written.append(attachment.file.name)
+        rows.append(attachment)
+    return Attachment.objects.bulk_create(rows)

@@ -1,0 +1,58 @@
+"""Downloading and previewing attachments, only through the tenant door.
+
+Downloads stream with ``Content-Disposition: attachment`` and a safe, encoded
+file name. Previews are inline only for images, PDF and plain text, under a
+sandboxing Content-Security-Policy, with ``nosniff`` (SecurityMiddleware).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from tickets.models import Attachment
+
+PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+def _attachment_for(user, pk: int) -> Attachment:
+    attachment = Attachment.objects.visible_to(user).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _attachment_for(request.user, pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _attachment_for(request.user, pk)
+    if not attachment.previewable:
+        raise Http404("This kind of file can only be downloaded.")
+    content_type = attachment.content_type
+    if content_type.startswith("text/"):
+        content_type = "text/plain; charset=utf-8"  # never rendered as HTML
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=False,
+        filename=attachment.name,
+        content_type=content_type,
+    )
+    response["Content-Security-Policy"] = PREVIEW_CSP
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Cache-Control"] = "private, no-store"
+    return response
