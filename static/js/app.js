@@ -120,3 +120,72 @@
     }
   });
 })();
+
+(function () {
+  "use strict";
+  // The preview window (seed 002): name, download and close on top; "n of N",
+  // date and size below; arrows between the ticket's files. Without
+  // JavaScript the same links open the file in a new tab.
+  var viewer = document.getElementById("viewer");
+  if (!viewer) return;
+  var seen = {};
+  var items = [];
+  document.querySelectorAll("a[data-preview]").forEach(function (link) {
+    if (!seen[link.dataset.preview]) {
+      seen[link.dataset.preview] = true;
+      items.push(link);
+    }
+  });
+  var index = 0;
+  var body = viewer.querySelector("[data-viewer-body]");
+
+  function show(i) {
+    index = (i + items.length) % items.length;
+    var link = items[index];
+    viewer.querySelector("[data-viewer-name]").textContent = link.dataset.name;
+    viewer.querySelector("[data-viewer-download]").href = link.dataset.download;
+    viewer.querySelector("[data-viewer-download]").setAttribute("download", link.dataset.name);
+    viewer.querySelector("[data-viewer-position]").textContent =
+      (index + 1) + " of " + items.length + " attachment" + (items.length === 1 ? "" : "s");
+    viewer.querySelector("[data-viewer-meta]").textContent =
+      "Uploaded " + link.dataset.date + " · " + link.dataset.size;
+    body.textContent = "";
+    var element;
+    if (link.dataset.kind === "image") {
+      element = document.createElement("img");
+      element.alt = link.dataset.name;
+    } else {
+      element = document.createElement("iframe");
+      element.title = link.dataset.name;
+    }
+    element.src = link.href;
+    body.appendChild(element);
+    viewer.querySelector("[data-viewer-prev]").hidden = items.length < 2;
+    viewer.querySelector("[data-viewer-next]").hidden = items.length < 2;
+  }
+  function open(i) {
+    viewer.hidden = false;
+    show(i);
+    viewer.querySelector("[data-viewer-close]").focus();
+  }
+  function close() {
+    viewer.hidden = true;
+    body.textContent = "";
+  }
+  document.querySelectorAll("a[data-preview]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var position = items.findIndex(function (item) { return item.dataset.preview === link.dataset.preview; });
+      open(position);
+    });
+  });
+  viewer.querySelector("[data-viewer-close]").addEventListener("click", close);
+  viewer.querySelector("[data-viewer-prev]").addEventListener("click", function () { show(index - 1); });
+  viewer.querySelector("[data-viewer-next]").addEventListener("click", function () { show(index + 1); });
+  document.addEventListener("keydown", function (event) {
+    if (viewer.hidden) return;
+    if (event.key === "Escape") close();
+    else if (event.key === "ArrowLeft") show(index - 1);
+    else if (event.key === "ArrowRight") show(index + 1);
+  });
+})();
