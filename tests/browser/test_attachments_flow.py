@@ -27,7 +27,10 @@ def test_a_customer_attaches_two_files_previews_them_and_downloads_the_second(
     page.set_input_files("#id_files", [str(shot), str(notes)])
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_text("Your message was sent.")).to_be_visible()
-    assert sorted(Attachment.objects.values_list("name", flat=True)) == ["notes.txt", "screenshot.png"]
+    assert sorted(Attachment.objects.values_list("name", flat=True)) == [
+        "notes.txt",
+        "screenshot.png",
+    ]
 
     page.locator(".message a[data-preview]").filter(has_text="screenshot.png").click()
     viewer = page.get_by_role("dialog", name="File preview")
