@@ -48,7 +48,7 @@ def test_a_customer_attaches_two_files_previews_them_and_downloads_the_second(
         viewer.get_by_role("link", name="Download").click()
     download = download_info.value
     assert download.suggested_filename == "notes.txt"
-    assert open(download.path(), "rb").read() == REAL["notes.txt"]
+    assert download.path().read_bytes() == REAL["notes.txt"]
 
     viewer.get_by_role("button", name="Close preview").click()
     expect(viewer).to_be_hidden()
