@@ -57,21 +57,40 @@ def main() -> None:
     subprocess.run([python, "manage.py", "migrate", "-v0"], **run)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
     subprocess.run(
-        [python, "manage.py", "shell", "-c", (
-            "from accounts.models import Organization, User; from tickets.models import Category;"
-            "from tickets import services;"
-            "org = Organization.objects.create(name='Bench', alias='BENCH');"
-            "user = User.objects.create_user('bench@bench.example', 'bench-password-1', "
-            "full_name='Bench User', role='admin', organization=org);"
-            "cat = Category.objects.create(name='General', slug='general');"
-            "services.ticket_open(actor=user, category=cat, subject='Big file', description='Here it comes')"
-        )],
+        [
+            python,
+            "manage.py",
+            "shell",
+            "-c",
+            (
+                "from accounts.models import Organization, User; from tickets.models import Category;"
+                "from tickets import services;"
+                "org = Organization.objects.create(name='Bench', alias='BENCH');"
+                "user = User.objects.create_user('bench@bench.example', 'bench-password-1', "
+                "full_name='Bench User', role='admin', organization=org);"
+                "cat = Category.objects.create(name='General', slug='general');"
+                "services.ticket_open(actor=user, category=cat, subject='Big file', description='Here it comes')"
+            ),
+        ],
         **run,
     )
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "1", "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "helpdesk.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "1",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         time.sleep(3)
@@ -81,10 +100,16 @@ def main() -> None:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(base + "/accounts/login/").read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        opener.open(base + "/accounts/login/", urllib.parse.urlencode({
-            "csrfmiddlewaretoken": token, "username": "bench@bench.example",
-            "password": "bench-password-1",
-        }).encode())
+        opener.open(
+            base + "/accounts/login/",
+            urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "username": "bench@bench.example",
+                    "password": "bench-password-1",
+                }
+            ).encode(),
+        )
         page = opener.open(base + "/tickets/1/").read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -94,9 +119,9 @@ def main() -> None:
         size = args.megabytes * 1024 * 1024 - 1024
         boundary = "benchboundary7e3"
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{token}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nThe big file\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nThe big file\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.pdf"\r\n'
             "Content-Type: application/pdf\r\n\r\n"
         ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
@@ -114,11 +139,18 @@ def main() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
         started = time.perf_counter()
         with body_file.open("rb") as stream:
-            connection.request("POST", "/tickets/1/reply/", body=stream, headers={
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "Content-Length": str(body_file.stat().st_size),
-                "Cookie": cookies, "Referer": base + "/tickets/1/", "X-CSRFToken": token,
-            })
+            connection.request(
+                "POST",
+                "/tickets/1/reply/",
+                body=stream,
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Content-Length": str(body_file.stat().st_size),
+                    "Cookie": cookies,
+                    "Referer": base + "/tickets/1/",
+                    "X-CSRFToken": token,
+                },
+            )
             response = connection.getresponse()
             response.read()
         upload_seconds = time.perf_counter() - started
@@ -151,7 +183,9 @@ def main() -> None:
         print(json.dumps(result, indent=2))
         out = ROOT / "bench" / "results"
         out.mkdir(exist_ok=True)
-        (out / f"attachments-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(result, indent=2))
+        (out / f"attachments-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+            json.dumps(result, indent=2)
+        )
     finally:
         server.terminate()
         server.wait(10)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -54,50 +55,53 @@ def ticket_take(*, ticket: Ticket, agent: User) -> Ticket:
     return ticket_assign(ticket=ticket, actor=agent, assignee=agent)
 
 
+def _edit(
+    *, ticket: Ticket, actor: User, field: str, value: Any, kind: str, label: Callable[[Any], str]
+) -> Ticket:
+    """Change one property of an active ticket as support, with its history entry.
+
+    Runs inside the caller's transaction; takes the ticket's lock itself.
+    """
+    ticket = lock_ticket(ticket.pk)
+    workflow.check(ticket, Action.EDIT, actor)
+    previous = getattr(ticket, field)
+    if previous == value:
+        return ticket
+    now = timezone.now()
+    setattr(ticket, field, value)
+    touch(ticket, now=now, fields=(field,))
+    record_event(
+        ticket, actor=actor, kind=kind, now=now, from_value=label(previous), to_value=label(value)
+    )
+    return ticket
+
+
 @transaction.atomic
 def ticket_set_priority(*, ticket: Ticket, actor: User, priority: int) -> Ticket:
     if priority not in Priority.values:
         raise ValidationError({"priority": "Choose low, normal, high or urgent."})
-    ticket = lock_ticket(ticket.pk)
-    workflow.check(ticket, Action.EDIT, actor)
-    if ticket.priority == priority:
-        return ticket
-    now = timezone.now()
-    previous = ticket.priority
-    ticket.priority = priority
-    touch(ticket, now=now, fields=("priority",))
-    record_event(
-        ticket,
+    return _edit(
+        ticket=ticket,
         actor=actor,
+        field="priority",
+        value=priority,
         kind=Event.Kind.PRIORITY,
-        now=now,
-        from_value=str(previous),
-        to_value=str(priority),
+        label=str,
     )
-    return ticket
 
 
 @transaction.atomic
 def ticket_set_category(*, ticket: Ticket, actor: User, category: Category) -> Ticket:
     if not category.is_active:
         raise ValidationError({"category": "Choose one of the available ticket types."})
-    ticket = lock_ticket(ticket.pk)
-    workflow.check(ticket, Action.EDIT, actor)
-    if ticket.category_id == category.pk:
-        return ticket
-    now = timezone.now()
-    previous = ticket.category
-    ticket.category = category
-    touch(ticket, now=now, fields=("category",))
-    record_event(
-        ticket,
+    return _edit(
+        ticket=ticket,
         actor=actor,
+        field="category",
+        value=category,
         kind=Event.Kind.CATEGORY,
-        now=now,
-        from_value=previous.name,
-        to_value=category.name,
+        label=lambda chosen: chosen.name,
     )
-    return ticket
 
 
 STATUS_BUTTONS = (Action.WAIT, Action.SOLVE, Action.RESUME, Action.CLOSE)
