@@ -30,7 +30,8 @@ def unseen_replies(user) -> int:
     """An agent's unsolved tickets where the customer wrote since the agent last looked."""
     seen = TicketRead.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
     return (
-        Ticket.objects.filter(
+        Ticket.objects.visible_to(user)
+        .filter(
             assignee=user,
             status__in=[Status.OPEN, Status.IN_PROGRESS, Status.WAITING],
             customer_activity_at__isnull=False,

@@ -79,7 +79,7 @@ def queue_counts(user: User) -> dict[str, int]:
     }
     return {
         "unassigned": sum(states[(status, False)] for status in UNSOLVED),
-        "mine": Ticket.objects.filter(assignee=user, status__in=UNSOLVED).count(),
+        "mine": Ticket.objects.visible_to(user).filter(assignee=user, status__in=UNSOLVED).count(),
         "active": sum(n for status, n in by_status.items() if status != Status.CLOSED),
         "waiting": by_status[Status.WAITING],
         "solved": by_status[Status.SOLVED],

@@ -185,7 +185,8 @@ def render_ticket_page(
             agents=support_staff(),
             categories=Category.objects.filter(is_active=True),
             priorities=Priority.choices,
-            other_active=Ticket.objects.filter(organization_id=ticket.organization_id)
+            other_active=Ticket.objects.visible_to(user)
+            .filter(organization_id=ticket.organization_id)
             .active()
             .exclude(pk=ticket.pk)
             .only("id", "subject", "status")
