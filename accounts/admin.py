@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from accounts.models import Organization, User
+from accounts.models import Organization, PinCheck, User
+from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
 
 
 @admin.register(Organization)
@@ -36,6 +37,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "organization", "role", "is_active"]}),
+        ("Support PIN", {"fields": ["support_pin_set_at", "pin_locked"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -48,3 +50,38 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     filter_horizontal: list[str] = []
+    readonly_fields = ["support_pin_set_at", "pin_locked"]
+    actions = ["reset_pin", "clear_pin_lockout"]
+
+    @admin.display(description="PIN verification locked", boolean=True)
+    def pin_locked(self, user):
+        return is_locked_out(user)
+
+    @admin.action(description="Reset the support PIN (the user is asked by email to set a new one)")
+    def reset_pin(self, request, queryset):
+        for user in queryset.filter(role__in=User.CUSTOMER_ROLES):
+            pin_reset(user=user)
+        self.message_user(request, "PINs reset; the users were emailed.", messages.SUCCESS)
+
+    @admin.action(description="Clear the PIN verification lockout")
+    def clear_pin_lockout(self, request, queryset):
+        for user in queryset:
+            pin_lockout_clear(user=user)
+        self.message_user(request, "Lockouts cleared.", messages.SUCCESS)
+
+
+@admin.register(PinCheck)
+class PinCheckAdmin(admin.ModelAdmin):
+    """Every try at verifying a caller: who checked, whom, when, and the result."""
+
+    list_display = ["created_at", "agent", "alias", "email", "user", "verified", "locked_out"]
+    list_filter = ["verified", "locked_out"]
+    search_fields = ["email", "alias", "agent__email"]
+    list_select_related = ["agent", "user"]
+    readonly_fields = [field.name for field in PinCheck._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -99,6 +99,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The support PIN (seed 000), hashed like a password; never shown again.
+    support_pin = models.CharField(max_length=128, blank=True, editable=False)
+    support_pin_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Failed verifications before this moment no longer count toward a lockout.
+    pin_lockout_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -159,3 +164,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_active and self.role == self.Role.SUPPORT_ADMIN:
             return True
         return super().has_module_perms(app_label)
+
+
+class PinCheck(models.Model):
+    """One try at verifying a caller by account alias, email and PIN (seed 000).
+
+    Kept for support admins: who checked, whom (when the alias and email
+    named a user), when, and the result. The PIN itself is never stored.
+    """
+
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="pin_checks"
+    )
+    alias = models.CharField("alias given", max_length=40)
+    email = models.CharField("email given", max_length=254)
+    verified = models.BooleanField()
+    locked_out = models.BooleanField(default=False)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="pin_check_user_time")]
+
+    def __str__(self) -> str:
+        result = "verified" if self.verified else "not verified"
+        return f"{self.email} ({self.alias}) {result} by {self.agent_id}"

@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+
+from accounts.forms import PinForm
+from accounts.pins import pin_set
 
 
 class LoginView(auth_views.LoginView):
@@ -33,3 +37,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def profile(request):
+    """The user's own settings: for customers, their support PIN."""
+    form = PinForm(request.POST or None) if request.user.is_customer else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        pin_set(user=request.user, pin=form.cleaned_data["pin"])
+        messages.success(request, "Your support PIN is saved. Quote it when you contact support.")
+        return redirect("profile")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)

@@ -10,6 +10,7 @@ admin.site.site_title = "Helpdesk admin"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("queue/<slug:view>/", agent.queue, name="queue"),
     path("bulk/", agent.bulk, name="bulk"),
     path("tickets/new/", agent.open_for_customer, name="open"),
+    path("verify-caller/", agent.verify_caller, name="verify_caller"),
 ]

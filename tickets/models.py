@@ -243,6 +243,7 @@ class TicketEvent(models.Model):
         REPLIED = "replied", "replied"
         NOTE = "note", "added an internal note"
         FOLLOW_UP = "follow_up", "opened a follow-up ticket"
+        VERIFIED = "verified", "verified the caller by PIN"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

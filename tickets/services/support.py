@@ -165,3 +165,13 @@ def tickets_bulk(
         else:
             result.done.append(ticket.pk)
     return result
+
+
+@transaction.atomic
+def ticket_record_caller_verified(*, ticket: Ticket, actor: User) -> None:
+    """Note in the history (support only) that the caller was verified by PIN."""
+    if not actor.is_support_staff:
+        raise PermissionDenied("Only support verifies callers.")
+    record_event(
+        ticket, actor=actor, kind=Event.Kind.VERIFIED, now=timezone.now(), is_internal=True
+    )

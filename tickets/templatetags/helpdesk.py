@@ -113,6 +113,8 @@ def event_text(event: TicketEvent) -> str:
         before = event.from_value or "(none)"
         after = event.to_value or "(none)"
         return f"changed the {what} from {before} to {after}"
+    if kind == Kind.VERIFIED:
+        return "verified the caller by PIN"
     if kind == Kind.FOLLOW_UP:
         return f"replied after closing, which opened follow-up ticket #{event.to_value}"
     return event.get_kind_display()

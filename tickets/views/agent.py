@@ -18,7 +18,9 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import VerifyCallerForm
 from accounts.models import User
+from accounts.pins import pin_verify
 from tickets import services
 from tickets.access import get_ticket_for
 from tickets.agent_forms import (
@@ -352,3 +354,30 @@ def open_for_customer(request: HttpRequest) -> HttpResponse:
     }
     form = AgentTicketForm(initial=initial)
     return render(request, "agent/open_for_customer.html", {"form": form})
+
+
+@login_required
+@support_only
+@require_POST
+def verify_caller(request: HttpRequest) -> HttpResponse:
+    """Seed 000: the caller gives their account alias, email and PIN."""
+    form = VerifyCallerForm(request.POST)
+    back = _safe_next(request, request.POST.get("next"))
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    ticket = get_ticket_for(request.user, data["ticket"]) if data["ticket"] else None
+    verified = pin_verify(
+        agent=request.user, alias=data["alias"], email=data["email"], pin=data["pin"], ticket=ticket
+    )
+    if not verified:
+        # One answer whatever was wrong: the alias, the email, the PIN, or a lockout.
+        messages.error(request, "Not verified.")
+        return redirect(back)
+    if ticket is not None and data["record"]:
+        services.ticket_record_caller_verified(ticket=ticket, actor=request.user)
+    messages.success(request, f"Verified: {data['email']} of {data['alias'].upper()}.")
+    return redirect(back)

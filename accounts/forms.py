@@ -1,0 +1,40 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.pins import pin_rules_check
+
+
+class PinForm(forms.Form):
+    pin = forms.CharField(
+        label="New PIN",
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "PIN is required."},
+        help_text="6 to 8 digits; not one digit repeated, not a run like 123456.",
+    )
+    pin_again = forms.CharField(
+        label="New PIN again",
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Type the PIN again."},
+    )
+
+    def clean_pin(self) -> str:
+        try:
+            return pin_rules_check(self.cleaned_data["pin"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["pin"]) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pin") and data.get("pin_again", "").strip() != data["pin"]:
+            self.add_error("pin_again", "The two PINs differ.")
+        return data
+
+
+class VerifyCallerForm(forms.Form):
+    alias = forms.CharField(label="Account alias", max_length=40)
+    email = forms.CharField(label="User's email", max_length=254)
+    pin = forms.CharField(
+        label="PIN", max_length=20, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+    ticket = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    record = forms.BooleanField(required=False, label="Record on the ticket's history")

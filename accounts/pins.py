@@ -1,0 +1,120 @@
+"""Support PINs: setting one, resetting one, and verifying a caller (seed 000).
+
+A PIN is stored hashed with Django's password hashers and never shown again.
+Verification answers only "verified" or "not verified", doing the same work
+(one hash check) whether the alias, the email or the PIN was wrong, so
+neither the answer nor its timing tells which. Five failed tries for one
+user within 15 minutes lock verification for that user for 15 minutes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import PinCheck, User
+
+# Hashing a PIN for a user who does not exist costs as much as a real check.
+_DUMMY_HASH = make_password("not-a-pin-0000")
+
+
+def pin_rules_check(pin: str) -> str:
+    """The PIN if it follows the rules; ``ValidationError`` on ``pin`` naming the rule."""
+    pin = (pin or "").strip()
+    if not pin.isdigit() or not pin.isascii():
+        raise ValidationError({"pin": "A PIN has digits only."})
+    if not 6 <= len(pin) <= 8:
+        raise ValidationError({"pin": f"A PIN has 6 to 8 digits (this one has {len(pin)})."})
+    if len(set(pin)) == 1:
+        raise ValidationError({"pin": "A PIN cannot be one digit repeated."})
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
+    if steps in ({1}, {-1}):
+        raise ValidationError({"pin": "A PIN cannot be a run of digits like 123456."})
+    return pin
+
+
+@transaction.atomic
+def pin_set(*, user: User, pin: str) -> None:
+    """Set or change the user's own PIN (customers only)."""
+    if not user.is_customer:
+        raise ValidationError("Support PINs are for customers.")
+    pin = pin_rules_check(pin)
+    user.support_pin = make_password(pin)
+    user.support_pin_set_at = timezone.now()
+    user.save(update_fields=["support_pin", "support_pin_set_at"])
+
+
+@transaction.atomic
+def pin_reset(*, user: User) -> None:
+    """A support admin clears the user's PIN; the user is told by email to set a new one."""
+    user.support_pin = ""
+    user.support_pin_set_at = None
+    user.save(update_fields=["support_pin", "support_pin_set_at"])
+    link = settings.SITE_URL + reverse("profile")
+    transaction.on_commit(
+        lambda: send_mail(
+            "Your support PIN was reset",
+            f"Hello {user.full_name},\n\nSupport reset your support PIN. Please set a new one "
+            f"on your profile page before you next call or email support:\n\n{link}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        ),
+        robust=True,
+    )
+
+
+def pin_lockout_clear(*, user: User) -> None:
+    """Let verification for ``user`` start afresh (support admins)."""
+    user.pin_lockout_cleared_at = timezone.now()
+    user.save(update_fields=["pin_lockout_cleared_at"])
+
+
+def is_locked_out(user: User, *, now=None) -> bool:
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.HELPDESK_PIN_LOCKOUT_MINUTES)
+    since = now - window
+    if user.pin_lockout_cleared_at and user.pin_lockout_cleared_at > since:
+        since = user.pin_lockout_cleared_at
+    failures = PinCheck.objects.filter(
+        user=user, verified=False, created_at__gt=since, created_at__lte=now
+    ).count()
+    return failures >= settings.HELPDESK_PIN_MAX_FAILURES
+
+
+def pin_verify(*, agent: User, alias: str, email: str, pin: str, ticket=None) -> bool:
+    """Is the caller who they say? Only support staff may ask; every try is recorded."""
+    if not agent.is_support_staff:
+        raise ValidationError("Only support verifies callers.")
+    alias_given = (alias or "").strip()
+    email_given = (email or "").strip()
+    user = (
+        User.objects.select_related("organization")
+        .filter(
+            email__iexact=email_given,
+            organization__alias__iexact=alias_given,
+            organization__is_active=True,
+            is_active=True,
+        )
+        .first()
+    )
+    stored = user.support_pin if user is not None and user.support_pin else _DUMMY_HASH
+    matches = check_password((pin or "").strip(), stored)  # always one hash check
+    locked = user is not None and is_locked_out(user)
+    verified = bool(user is not None and user.support_pin and matches and not locked)
+    PinCheck.objects.create(
+        agent=agent,
+        user=user,
+        alias=alias_given[:40],
+        email=email_given[:254],
+        verified=verified,
+        locked_out=locked,
+        ticket=ticket,
+    )
+    return verified
