@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from accounts.models import Organization, PinCheck, User
+from accounts.models import Organization, PinCheck, SupportContact, User
 from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
 
 
@@ -85,3 +85,10 @@ class PinCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SupportContact)
+class SupportContactAdmin(admin.ModelAdmin):
+    list_display = ["kind", "label", "value", "minimum_tier", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind", "minimum_tier"]

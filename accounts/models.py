@@ -193,3 +193,48 @@ class PinCheck(models.Model):
     def __str__(self) -> str:
         result = "verified" if self.verified else "not verified"
         return f"{self.email} ({self.alias}) {result} by {self.agent_id}"
+
+
+# The tiers from least to most support.
+TIER_ORDER: tuple[str, ...] = ("standard", "professional", "enterprise")
+
+
+class SupportContact(models.Model):
+    """A way to reach support (seed 000), configured by support admins.
+
+    Shown on customers' "Get support" page to organisations of at least
+    ``minimum_tier``: email for everyone, chat and phone for professional
+    and enterprise by default.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        CHAT = "chat", "Chat"
+        WEB = "web", "Web page"
+
+    TIER_ORDER = [
+        Organization.Tier.STANDARD,
+        Organization.Tier.PROFESSIONAL,
+        Organization.Tier.ENTERPRISE,
+    ]
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    label = models.CharField(max_length=100, help_text="For example: Incidents, or USA.")
+    value = models.CharField(max_length=200, help_text="The address, number or link.")
+    minimum_tier = models.CharField(
+        max_length=20, choices=Organization.Tier.choices, default=Organization.Tier.STANDARD
+    )
+    notes = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.label} {self.value}"
+
+    @classmethod
+    def for_tier(cls, tier: str):
+        allowed = TIER_ORDER[: TIER_ORDER.index(str(tier)) + 1]
+        return cls.objects.filter(minimum_tier__in=allowed)

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.forms import PinForm
+from accounts.models import SupportContact
 from accounts.pins import pin_set
 
 
@@ -49,3 +50,17 @@ def profile(request):
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+def get_support(request):
+    """Seed 000: the ways to reach support for the customer's tier, and the email template."""
+    organization = request.user.organization
+    if organization is None:
+        raise Http404("This page is for customers.")
+    contacts = SupportContact.for_tier(organization.support_tier)
+    return render(
+        request,
+        "accounts/get_support.html",
+        {"organization": organization, "contacts": contacts, "Kind": SupportContact.Kind},
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("support/", account_views.get_support, name="get_support"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),

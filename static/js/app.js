@@ -189,3 +189,17 @@
     else if (event.key === "ArrowRight") show(index + 1);
   });
 })();
+
+(function () {
+  "use strict";
+  // "Copy" buttons next to a block of text.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.dataset.copy);
+      if (!source || !navigator.clipboard) return;
+      navigator.clipboard.writeText(source.textContent).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+  });
+})();

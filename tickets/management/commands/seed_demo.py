@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import Organization, SupportContact, User
 from tickets import services
 from tickets.events import history_only
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
@@ -188,6 +188,7 @@ class Command(BaseCommand):
             organizations = self._organizations()
             people = self._people(organizations)
             categories = self._categories()
+            self._support_contacts()
             if Ticket.objects.filter(organization__in=organizations.values()).exists():
                 self.stdout.write("Demo tickets are already there; nothing to add.")
             else:
@@ -223,6 +224,18 @@ class Command(BaseCommand):
                 )
             result[email] = user
         return result
+
+    def _support_contacts(self) -> None:
+        if SupportContact.objects.exists():
+            return
+        for kind, label, value, tier in [
+            ("email", "Requests and incidents", "help@support.example", "standard"),
+            ("email", "High priority", "high@support.example", "standard"),
+            ("chat", "Chat with support", "https://chat.support.example", "professional"),
+            ("phone", "USA", "+1 (425) 321-0338", "professional"),
+            ("phone", "UK", "+44 20 0333 0338", "professional"),
+        ]:
+            SupportContact.objects.create(kind=kind, label=label, value=value, minimum_tier=tier)
 
     def _categories(self) -> dict[str, Category]:
         result = {}
