@@ -38,3 +38,12 @@ class VerifyCallerForm(forms.Form):
     )
     ticket = forms.IntegerField(required=False, widget=forms.HiddenInput)
     record = forms.BooleanField(required=False, label="Record on the ticket's history")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        error_messages={"required": "Email is required.", "invalid": "Enter a valid email address."}
+    )
+    full_name = forms.CharField(
+        label="Name", max_length=150, error_messages={"required": "Name is required."}
+    )

@@ -4,6 +4,8 @@ A customer belongs to exactly one organisation; provider staff (agents and
 support admins) belong to none. The database enforces that pairing.
 """
 
+from __future__ import annotations
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
@@ -55,10 +57,23 @@ class Organization(models.Model):
         return self.support_tier in (self.Tier.PROFESSIONAL, self.Tier.ENTERPRISE)
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> UserQuerySet:
+        """The tenant door for people: a customer admin sees their organisation's
+        users, support staff see everyone, anyone else no one."""
+        if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+            return self.none()
+        if viewer.is_support_staff:
+            return self.all()
+        if viewer.role == User.Role.ADMIN and viewer.organization_id:
+            return self.filter(organization_id=viewer.organization_id)
+        return self.none()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
-    def _create(self, email: str, password: str | None, **fields) -> "User":
+    def _create(self, email: str, password: str | None, **fields) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -67,11 +82,11 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
         fields.setdefault("role", User.Role.MEMBER)
         return self._create(email, password, **fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.update(role=User.Role.SUPPORT_ADMIN, is_superuser=True, organization=None)
         return self._create(email, password, **fields)
 

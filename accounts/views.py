@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from accounts.forms import PinForm
-from accounts.models import SupportContact
+from accounts import members
+from accounts.forms import InviteForm, PinForm
+from accounts.models import SupportContact, User
 from accounts.pins import pin_set
 
 
@@ -64,3 +67,66 @@ def get_support(request):
         "accounts/get_support.html",
         {"organization": organization, "contacts": contacts, "Kind": SupportContact.Kind},
     )
+
+
+@login_required
+def organization(request):
+    """A customer admin's page: the organisation's users, invitations, roles."""
+    people = User.objects.visible_to(request.user)
+    if request.user.role != User.Role.ADMIN:
+        raise Http404("This page is for your organisation's admins.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = members.member_invite(admin=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{invited.email} is invited and will get an email.")
+            return redirect("organization")
+    return render(
+        request,
+        "accounts/organization.html",
+        {
+            "organization": request.user.organization,
+            "people": people.order_by("full_name"),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def organization_member(request, pk: int):
+    """Make or unmake an admin, deactivate or reactivate: one of the organisation's users."""
+    user = User.objects.visible_to(request.user).filter(pk=pk).first()
+    if user is None or request.user.role != User.Role.ADMIN:
+        raise Http404("No such user.")
+    action = request.POST.get("action")
+    try:
+        if action in ("make_admin", "unmake_admin"):
+            members.member_set_admin(
+                admin=request.user, user=user, make_admin=action == "make_admin"
+            )
+        elif action in ("deactivate", "reactivate"):
+            members.member_set_active(admin=request.user, user=user, active=action == "reactivate")
+        else:
+            raise ValidationError("Choose what to do with this user.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{user.full_name}: saved.")
+    return redirect("organization")
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The invitation link: the invited person chooses a password, then logs in."""
+
+    template_name = "accounts/invitation.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password is set. Welcome! Log in to continue.")
+        return super().form_valid(form)

@@ -12,6 +12,17 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("support/", account_views.get_support, name="get_support"),
+    path("organisation/", account_views.organization, name="organization"),
+    path(
+        "organisation/users/<int:pk>/",
+        account_views.organization_member,
+        name="organization_member",
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        account_views.InvitationView.as_view(),
+        name="invitation",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
