@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -28,3 +29,32 @@ class EmailBackend(ModelBackend):
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def login_name(request, credentials: dict | None) -> str:
+    """The name django-axes counts failed logins under: the email as the backend reads it.
+
+    ``Alice@Acme.example`` and ``alice@acme.example`` are one account, so they
+    share one failure count.
+    """
+    if credentials and credentials.get("username"):
+        name = credentials["username"]
+    else:
+        name = request.POST.get("username", "") if request is not None else ""
+    return str(name).strip().lower()
+
+
+def client_address(request) -> str | None:
+    """The client's address for the login lockout.
+
+    Behind ``HELPDESK_PROXY_COUNT`` trusted reverse proxies the client is that
+    many hops from the right of ``X-Forwarded-For``; entries further left are
+    whatever the client chose to send and are never trusted.
+    """
+    hops = settings.HELPDESK_PROXY_COUNT
+    if hops > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR")

@@ -47,3 +47,20 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(
         label="Name", max_length=150, error_messages={"required": "Name is required."}
     )
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+        error_messages={"required": "Code is required."},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise ValidationError("The code is the 6 digits your app shows.")
+        return code

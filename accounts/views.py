@@ -6,11 +6,12 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import members
-from accounts.forms import InviteForm, PinForm
+from accounts import members, two_factor
+from accounts.forms import InviteForm, OtpCodeForm, PinForm
 from accounts.models import SupportContact, User
 from accounts.pins import pin_set
 
@@ -52,7 +53,11 @@ def profile(request):
         messages.success(request, "Your support PIN is saved. Quote it when you contact support.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile.html", {"form": form}, status=status)
+    context = {
+        "form": form,
+        "has_two_factor": two_factor.confirmed_device(request.user) is not None,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
@@ -130,3 +135,85 @@ class InvitationView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         messages.success(self.request, "Your password is set. Welcome! Log in to continue.")
         return super().form_valid(form)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return home_url(request.user)
+
+
+@login_required
+@never_cache
+def two_factor_verify(request):
+    """After the password: the code from the user's authenticator app."""
+    if two_factor.confirmed_device(request.user) is None or request.user.is_verified():
+        return redirect(_next_url(request))
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.session_verify(request=request, token=form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        wait = two_factor.throttled_seconds(request.user)
+        form.add_error(
+            "code",
+            f"That code is not right or has expired. Wait {wait} seconds before trying again."
+            if wait
+            else "That code is not right or has expired.",
+        )
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": _next_url(request), "bare": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def two_factor_setup(request):
+    """Turn on (or off) two-factor authentication with an authenticator app."""
+    device = two_factor.confirmed_device(request.user)
+    form = OtpCodeForm(request.POST or None)
+    if device is not None:
+        if request.method == "POST" and form.is_valid():
+            if two_factor.device_remove(request=request, token=form.cleaned_data["code"]):
+                messages.success(request, "Two-factor authentication is off.")
+                return redirect("two_factor_setup")
+            form.add_error("code", "That code is not right or has expired.")
+        context = {
+            "device": device,
+            "form": form,
+            "required": two_factor.required_for(request.user),
+        }
+    else:
+        pending = two_factor.pending_device(request.user)
+        if request.method == "POST" and form.is_valid():
+            if two_factor.device_confirm(
+                request=request, device=pending, token=form.cleaned_data["code"]
+            ):
+                messages.success(
+                    request, "Two-factor authentication is on. Each login will ask for a code."
+                )
+                return redirect(_next_url(request))
+            form.add_error(
+                "code",
+                "That code is not right or has expired. Check the time on your phone.",
+            )
+        context = {
+            "form": form,
+            "qr_svg": two_factor.device_qr_svg(pending),
+            "secret": two_factor.device_secret(pending),
+            "required": two_factor.required_for(request.user),
+            "next": _next_url(request),
+        }
+    # A session that may not go anywhere else yet gets the page without the menu.
+    context["bare"] = request.session.get(two_factor.SESSION_KEY) == two_factor.SET_UP
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        context,
+        status=400 if form.errors else 200,
+    )

@@ -35,6 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
     "accounts",
     "tickets",
     "notifications",
@@ -47,8 +52,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -87,7 +96,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# django-axes first: it refuses a locked-out account and address before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -97,6 +107,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes): failures are counted per account *and* address, so
+# an attacker cannot lock a customer out from elsewhere by guessing from one place.
+AXES_FAILURE_LIMIT = env_int("HELPDESK_LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HELPDESK_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.backends.login_name"
+AXES_RESET_ON_SUCCESS = True
+HELPDESK_PROXY_COUNT = env_int("HELPDESK_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp TOTP): anyone may turn it on; agents and
+# support admins must, unless this is off (it is off by default only under DEBUG).
+HELPDESK_REQUIRE_2FA_FOR_STAFF = env_bool("HELPDESK_REQUIRE_2FA_FOR_STAFF", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Helpdesk")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("support/", account_views.get_support, name="get_support"),
     path("organisation/", account_views.organization, name="organization"),
     path(

@@ -11,6 +11,7 @@ import os
 import shutil
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Organization, User
 from tickets import services
@@ -100,6 +101,12 @@ def login(client):
         return client
 
     return as_user
+
+
+def can_log_in(client, email: str, password: str = PASSWORD, **extra) -> bool:
+    """Log in through the real login page (django-axes sees the request) and say if it worked."""
+    client.post(reverse("login"), {"username": email, "password": password}, **extra)
+    return "_auth_user_id" in client.session
 
 
 def chromium_path() -> str | None:

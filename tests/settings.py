@@ -24,3 +24,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # the test database: on SQLite that means a file, not memory.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
+# Staff log in without a second factor unless a test turns the requirement on.
+HELPDESK_REQUIRE_2FA_FOR_STAFF = False

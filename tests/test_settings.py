@@ -61,3 +61,13 @@ def test_secrets_can_come_from_a_file(tmp_path):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_requires_two_factor_for_staff_and_debug_does_not():
+    show = "from django.conf import settings; print(settings.HELPDESK_REQUIRE_2FA_FOR_STAFF)"
+
+    production = manage("shell", "-c", show, env=PRODUCTION)
+    development = manage("shell", "-c", show, env={**PRODUCTION, "DEBUG": "1"})
+
+    assert production.stdout.strip().splitlines()[-1] == "True", production.stderr
+    assert development.stdout.strip().splitlines()[-1] == "False", development.stderr

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organization, User
+from tests.conftest import can_log_in
 from tickets.models import Status, Ticket
 
 
@@ -30,7 +31,7 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, settings, client):
     globex = Organization.objects.get(alias="GLOBEX")
     assert (acme.support_tier, acme.reply_policy) == ("enterprise", "reopen")
     assert (globex.support_tier, globex.reply_policy) == ("standard", "follow_up")
-    assert client.login(username="alice@acme.example", password="demo-password")
+    assert can_log_in(client, "alice@acme.example", "demo-password")
     assert User.objects.get(email="admin@support.example").role == "support_admin"
 
 
