@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from accounts.models import Organization, PinCheck, SupportContact, User
+from accounts.models import ApiToken, Organization, PinCheck, SupportContact, User
 from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
 
 
@@ -92,3 +92,17 @@ class SupportContactAdmin(admin.ModelAdmin):
     list_display = ["kind", "label", "value", "minimum_tier", "order"]
     list_editable = ["order"]
     list_filter = ["kind", "minimum_tier"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Personal API tokens: support admins see and revoke them (delete); keys are never shown."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    search_fields = ["name", "user__email", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a key is shown once, to its owner: on the profile page or by command

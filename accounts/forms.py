@@ -64,3 +64,12 @@ class OtpCodeForm(forms.Form):
         if not code.isdigit() or len(code) != 6:
             raise ValidationError("The code is the 6 digits your app shows.")
         return code
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What uses it, for example: monitoring, or the CRM integration.",
+        error_messages={"required": "Name is required: say what the token is for."},
+    )

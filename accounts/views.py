@@ -10,9 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import members, two_factor
-from accounts.forms import InviteForm, OtpCodeForm, PinForm
-from accounts.models import SupportContact, User
+from accounts import members, tokens, two_factor
+from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm
+from accounts.models import ApiToken, SupportContact, User
 from accounts.pins import pin_set
 
 
@@ -53,11 +53,50 @@ def profile(request):
         messages.success(request, "Your support PIN is saved. Quote it when you contact support.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
+    return _render_profile(request, form=form, status=status)
+
+
+def _render_profile(request, *, form=None, token_form=None, new_key=None, status=200):
+    if form is None and request.user.is_customer:
+        form = PinForm()
     context = {
         "form": form,
         "has_two_factor": two_factor.confirmed_device(request.user) is not None,
+        "tokens": ApiToken.objects.visible_to(request.user),
+        "token_form": token_form or ApiTokenForm(),
+        "new_key": new_key,
     }
-    return render(request, "accounts/profile.html", context, status=status)
+    response = render(request, "accounts/profile.html", context, status=status)
+    if new_key:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    """A new personal API token; its key is shown on this one answer, never again."""
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        try:
+            token, key = tokens.token_create(
+                user=request.user, name=token_form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                token_form.add_error(field if field in token_form.fields else None, errors)
+        else:
+            return _render_profile(request, new_key=key, token_form=ApiTokenForm())
+    return _render_profile(request, token_form=token_form, status=400)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    if not tokens.token_revoke(user=request.user, token_id=pk):
+        raise Http404("No such token.")
+    messages.success(request, "The token is revoked; scripts using it now get 401.")
+    return redirect("profile")
 
 
 @login_required

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 
@@ -11,6 +12,12 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/profile/tokens/", account_views.api_token_create, name="api_token_create"),
+    path(
+        "accounts/profile/tokens/<int:pk>/revoke/",
+        account_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("accounts/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("support/", account_views.get_support, name="get_support"),
@@ -30,6 +37,9 @@ urlpatterns = [
     path("agent/", include("tickets.agent_urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("tickets.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", account_views.healthz, name="healthz"),
 ]
 

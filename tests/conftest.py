@@ -11,6 +11,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import Organization, User
@@ -18,6 +19,13 @@ from tickets import services
 from tickets.models import Category, Ticket
 
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts live in the cache; no test inherits another's."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture
@@ -103,9 +111,17 @@ def login(client):
     return as_user
 
 
-def can_log_in(client, email: str, password: str = PASSWORD, **extra) -> bool:
-    """Log in through the real login page (django-axes sees the request) and say if it worked."""
-    client.post(reverse("login"), {"username": email, "password": password}, **extra)
+def can_log_in(
+    client, email: str, password: str = PASSWORD, data_extra_token: str = "", **extra
+) -> bool:
+    """Log in through the real login page (django-axes sees the request) and say if it worked.
+
+    ``data_extra_token`` is the CSRF token, for clients that enforce CSRF checks.
+    """
+    data = {"username": email, "password": password}
+    if data_extra_token:
+        data["csrfmiddlewaretoken"] = data_extra_token
+    client.post(reverse("login"), data, **extra)
     return "_auth_user_id" in client.session
 
 

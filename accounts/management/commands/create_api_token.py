@@ -1,0 +1,23 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from accounts.tokens import token_create
+
+
+class Command(BaseCommand):
+    help = "Create a personal API token for a user and print its key (shown only this once)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email", help="The user the token acts as.")
+        parser.add_argument("name", help="What uses the token, e.g. monitoring.")
+
+    def handle(self, *args, email: str, name: str, **options):
+        user = User.objects.filter(email=email.strip().lower()).first()
+        if user is None:
+            raise CommandError(f"No user has the email {email!r}.")
+        try:
+            _, key = token_create(user=user, name=name)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(key)

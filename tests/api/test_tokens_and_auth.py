@@ -1,0 +1,181 @@
+"""Personal API tokens, authentication, throttling and the schema."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken
+from tests.conftest import can_log_in
+
+
+def token_client(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def create_on_profile(client, name="monitoring") -> str:
+    page = client.post(reverse("api_token_create"), {"name": name})
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    return re.search(r"<code data-token-key>([^<]+)</code>", page.content.decode()).group(1)
+
+
+def test_a_user_creates_a_token_on_the_profile_page_and_it_works(login, alice):
+    client = login(alice)
+    key = create_on_profile(client)
+
+    me = token_client(key).get("/api/v1/me/")
+
+    assert me.status_code == 200
+    assert me.json()["email"] == alice.email
+    listed = client.get(reverse("profile")).content.decode()
+    assert "monitoring" in listed
+    assert key not in listed  # shown once only
+    assert key[:9] in listed
+
+
+def test_the_key_is_stored_only_as_a_hash(login, alice):
+    key = create_on_profile(login(alice))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM accounts_apitoken")
+        rows = cursor.fetchall()
+    assert rows
+    assert all(key not in str(value) for row in rows for value in row)
+
+
+def test_a_token_needs_a_name(login, alice):
+    response = login(alice).post(reverse("api_token_create"), {"name": "  "})
+
+    assert response.status_code == 400
+    assert "Name is required" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_a_revoked_token_gets_401(login, alice):
+    client = login(alice)
+    key = create_on_profile(client)
+    token = ApiToken.objects.get()
+
+    client.post(reverse("api_token_revoke", args=[token.pk]))
+
+    response = token_client(key).get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_nobody_revokes_another_persons_token(login, alice, bob):
+    create_on_profile(login(alice))
+    token = ApiToken.objects.get()
+
+    response = login(bob).post(reverse("api_token_revoke", args=[token.pk]))
+
+    assert response.status_code == 404
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_command_prints_a_working_token(alice):
+    out = StringIO()
+    call_command("create_api_token", alice.email, "ci", stdout=out)
+
+    assert token_client(out.getvalue().strip()).get("/api/v1/me/").status_code == 200
+
+
+def test_the_command_names_an_unknown_user(db):
+    with pytest.raises(CommandError, match="No user has the email"):
+        call_command("create_api_token", "nobody@example.com", "ci")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Token", "Token hd_not-a-real-key", "Token a b", "Bearer something", "Token hd_ünï"],
+)
+def test_missing_or_bad_credentials_get_401(header, db):
+    client = APIClient()
+    if header:
+        client.credentials(HTTP_AUTHORIZATION=header)
+
+    response = client.get("/api/v1/tickets/")
+
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_a_deactivated_user_or_organisation_loses_api_access(api, alice, bob, acme):
+    alice_api, bob_api = api(alice), api(bob)
+    bob.is_active = False
+    bob.save()
+    assert bob_api.get("/api/v1/me/").status_code == 401
+
+    acme.is_active = False
+    acme.save()
+    assert alice_api.get("/api/v1/me/").status_code == 401
+
+
+def test_the_browser_session_works_and_needs_csrf(alice):
+    client = APIClient(enforce_csrf_checks=True)
+    client.get(reverse("login"))
+    csrf = client.cookies["csrftoken"].value
+    assert can_log_in(client, alice.email, data_extra_token=csrf)
+
+    assert client.get("/api/v1/me/").status_code == 200
+    refused = client.post("/api/v1/tickets/1/close/")
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+
+
+def test_an_unverified_two_factor_session_cannot_use_the_api(client, alice):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    can_log_in(client, alice.email)
+
+    response = client.get("/api/v1/me/")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "two_factor_required"
+
+
+def test_too_many_requests_get_429_with_retry_after(api, alice, settings):
+    settings.HELPDESK_API_RATE = "3/minute"
+    client = api(alice)
+    codes = [client.get("/api/v1/me/").status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 429]
+    response = client.get("/api/v1/me/")
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["code"] == "throttled"
+
+
+def test_the_throttle_is_per_user(api, alice, bob, settings):
+    settings.HELPDESK_API_RATE = "2/minute"
+    alice_api, bob_api = api(alice), api(bob)
+    for _ in range(3):
+        alice_api.get("/api/v1/me/")
+
+    assert bob_api.get("/api/v1/me/").status_code == 200
+
+
+def test_the_schema_and_the_docs_are_served(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/tickets/{number}/reopen/" in paths
+    assert "tokenAuth" in schema.json()["components"]["securitySchemes"]
+
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+
+
+def test_the_schema_is_valid_openapi_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+
+    text = (tmp_path / "s.yml").read_text()
+    assert "description:" in text and "example" in text

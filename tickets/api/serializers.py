@@ -1,0 +1,206 @@
+"""The API's shapes. Output serializers only read; writes go through the services."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tickets.models import (
+    REFERENCE_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    Attachment,
+    Priority,
+    Status,
+)
+
+PRIORITY_NAMES = {
+    Priority.LOW: "low",
+    Priority.NORMAL: "normal",
+    Priority.HIGH: "high",
+    Priority.URGENT: "urgent",
+}
+PRIORITY_BY_NAME = {name: value for value, name in PRIORITY_NAMES.items()}
+
+
+class PriorityField(serializers.ChoiceField):
+    """Priorities by name (``low``, ``normal``, ``high``, ``urgent``), stored as numbers."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "One of low, normal, high, urgent.")
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": "Choose low, normal, high or urgent."}
+        )
+        super().__init__(choices=list(PRIORITY_BY_NAME), **kwargs)
+
+    def to_representation(self, value):
+        return PRIORITY_NAMES[Priority(int(value))]
+
+    def to_internal_value(self, data):
+        return PRIORITY_BY_NAME[super().to_internal_value(data)]
+
+
+class PersonSerializer(serializers.Serializer):
+    email = serializers.EmailField(read_only=True, help_text="Their login email.")
+    name = serializers.CharField(source="full_name", read_only=True, help_text="Full name.")
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True, help_text="Stable identifier of the ticket type.")
+    name = serializers.CharField(read_only=True, help_text="The ticket type as users see it.")
+
+
+class CategorySerializer(CategoryRefSerializer):
+    description = serializers.CharField(read_only=True, help_text="What the type is for.")
+
+
+class OrganizationRefSerializer(serializers.Serializer):
+    alias = serializers.CharField(read_only=True, help_text="The account alias (seed 000).")
+    name = serializers.CharField(read_only=True, help_text="The organisation's name.")
+
+
+class OrganizationSerializer(OrganizationRefSerializer):
+    support_tier = serializers.CharField(
+        read_only=True, help_text="standard, professional or enterprise."
+    )
+
+
+class TicketSerializer(serializers.Serializer):
+    number = serializers.IntegerField(source="pk", read_only=True, help_text="Public number.")
+    subject = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True, help_text="The request, in Markdown.")
+    status = serializers.ChoiceField(
+        choices=Status.values,
+        read_only=True,
+        help_text="Change it with the action endpoints, never with PATCH.",
+    )
+    priority = PriorityField(read_only=True)
+    category = CategoryRefSerializer(read_only=True)
+    organization = OrganizationRefSerializer(read_only=True)
+    requester = PersonSerializer(read_only=True, allow_null=True)
+    assignee = PersonSerializer(read_only=True, allow_null=True, help_text="Null when unassigned.")
+    internal_reference = serializers.CharField(
+        read_only=True, help_text="The customer's own reference (an order or case number)."
+    )
+    product = serializers.CharField(read_only=True, help_text="Where the request came from.")
+    resource = serializers.CharField(read_only=True, help_text="The resource it is about.")
+    follow_up_of = serializers.IntegerField(
+        source="follow_up_of_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The closed ticket this one follows up, if any.",
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    solved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    unread = serializers.BooleanField(
+        read_only=True,
+        source="unseen",
+        default=False,
+        help_text="The other side wrote since you last opened the ticket in the portal.",
+    )
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text="The original file name.")
+    size = serializers.IntegerField(read_only=True, help_text="Bytes.")
+    content_type = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment: Attachment) -> str:
+        path = reverse("api:attachment-download", kwargs={"pk": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = PersonSerializer(read_only=True)
+    body = serializers.CharField(read_only=True, help_text="Markdown.")
+    internal = serializers.BooleanField(
+        source="is_internal", read_only=True, help_text="An internal note: support only."
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+
+class MeSerializer(serializers.Serializer):
+    email = serializers.EmailField(read_only=True)
+    name = serializers.CharField(source="full_name", read_only=True)
+    role = serializers.CharField(
+        read_only=True, help_text="member, admin (customers), agent or support_admin."
+    )
+    organization = OrganizationSerializer(read_only=True, allow_null=True)
+    waiting_for_customer_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Tickets waiting for the customer (your organisation's; all, for staff).",
+    )
+    unread_count = serializers.IntegerField(read_only=True, help_text="Unread notifications.")
+
+
+# Input
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    category = serializers.SlugField(help_text="A category slug from /api/v1/categories/.")
+    subject = serializers.CharField(max_length=SUBJECT_MAX_LENGTH)
+    description = serializers.CharField(help_text="Markdown.")
+    priority = PriorityField(required=False, help_text="low, normal (the default), high, urgent.")
+    internal_reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=REFERENCE_MAX_LENGTH, default=""
+    )
+    product = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    resource = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    organization = serializers.CharField(
+        required=False, help_text="Support staff only: the customer's account alias."
+    )
+    requester = serializers.EmailField(
+        required=False, help_text="Support staff only: the email of a user of that organisation."
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Multipart only: attachments."
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    internal_reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=REFERENCE_MAX_LENGTH
+    )
+    priority = PriorityField(required=False, help_text="Support staff only.")
+    category = serializers.SlugField(required=False, help_text="Support staff only.")
+    assignee = serializers.EmailField(
+        required=False, allow_null=True, help_text="Support staff only; null to unassign."
+    )
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text="Markdown.")
+    internal = serializers.BooleanField(
+        required=False, default=False, help_text="Support staff only: an internal note."
+    )
+    status = serializers.ChoiceField(
+        choices=[Status.IN_PROGRESS, Status.WAITING, Status.SOLVED],
+        required=False,
+        help_text="Support staff only: the status a public reply leaves the ticket in.",
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Multipart only: attachments."
+    )
+
+
+class ReopenSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text="Why you reopen the ticket (required).")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Multipart only: attachments."
+    )
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.EmailField(
+        allow_null=True, help_text="An active agent's or support admin's email; null to unassign."
+    )

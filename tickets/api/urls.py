@@ -1,0 +1,24 @@
+from django.urls import path
+
+from tickets.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("categories/", views.CategoryListView.as_view(), name="categories"),
+    path("tickets/", views.TicketListView.as_view(), name="tickets"),
+    path("tickets/<int:number>/", views.TicketDetailView.as_view(), name="ticket"),
+    path("tickets/<int:number>/messages/", views.MessageListView.as_view(), name="messages"),
+    path("tickets/<int:number>/close/", views.CloseView.as_view(), name="close"),
+    path("tickets/<int:number>/reopen/", views.ReopenView.as_view(), name="reopen"),
+    path("tickets/<int:number>/take/", views.TakeView.as_view(), name="take"),
+    path("tickets/<int:number>/assign/", views.AssignView.as_view(), name="assign"),
+    path("tickets/<int:number>/wait/", views.WaitView.as_view(), name="wait"),
+    path("tickets/<int:number>/solve/", views.SolveView.as_view(), name="solve"),
+    path(
+        "attachments/<int:pk>/download/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment-download",
+    ),
+]
