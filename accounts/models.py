@@ -189,7 +189,14 @@ class PinCheck(models.Model):
     named a user), when, and the result. The PIN itself is never stored.
     """
 
-    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the PIN came in an email (the sender check).",
+    )
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="pin_checks"
     )
@@ -208,7 +215,8 @@ class PinCheck(models.Model):
 
     def __str__(self) -> str:
         result = "verified" if self.verified else "not verified"
-        return f"{self.email} ({self.alias}) {result} by {self.agent_id}"
+        by = f"by {self.agent_id}" if self.agent_id else "in an email"
+        return f"{self.email} ({self.alias}) {result} {by}"
 
 
 # The tiers from least to most support.

@@ -92,6 +92,20 @@ def pin_verify(*, agent: User, alias: str, email: str, pin: str, ticket=None) ->
     """Is the caller who they say? Only support staff may ask; every try is recorded."""
     if not agent.is_support_staff:
         raise ValidationError("Only support verifies callers.")
+    return _pin_check(agent=agent, alias=alias, email=email, pin=pin, ticket=ticket)
+
+
+def pin_verify_sender(*, sender: str, alias: str, email: str, pin: str, ticket=None) -> bool:
+    """Does an email carry its sender's own alias, username and PIN (seed 000's template)?
+
+    The same check, counting and lockout as a call; the username must also be
+    the address the email came from, so quoting someone else's PIN proves nothing.
+    """
+    verified = _pin_check(agent=None, alias=alias, email=email, pin=pin, ticket=ticket)
+    return verified and (email or "").strip().lower() == (sender or "").strip().lower()
+
+
+def _pin_check(*, agent: User | None, alias: str, email: str, pin: str, ticket) -> bool:
     alias_given = (alias or "").strip()
     email_given = (email or "").strip()
     user = (

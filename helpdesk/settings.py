@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "notifications",
+    "inbound",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,7 @@ CELERY_TASK_ROUTES = {
     "tickets.autoclose": {"queue": "maintenance"},
     "notifications.sweep": {"queue": "maintenance"},
     "notifications.send_email": {"queue": "email"},
+    "inbound.send_auto_replies": {"queue": "email"},
 }
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {
@@ -208,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notification-outbox": {
         "task": "notifications.sweep",
+        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
+    },
+    "send-auto-replies": {
+        "task": "inbound.send_auto_replies",
         "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
     },
 }
@@ -307,6 +313,8 @@ HELPDESK_EMAIL_MAX_ATTEMPTS = env_int("HELPDESK_EMAIL_MAX_ATTEMPTS", 6)
 HELPDESK_EMAIL_RETRY_BASE_SECONDS = env_int("HELPDESK_EMAIL_RETRY_BASE_SECONDS", 60)
 HELPDESK_EMAIL_LEASE_SECONDS = env_int("HELPDESK_EMAIL_LEASE_SECONDS", 300)
 HELPDESK_OUTBOX_GRACE_SECONDS = env_int("HELPDESK_OUTBOX_GRACE_SECONDS", 60)
+# The email channel (inbound/): tickets by mail, at most this many per sender an hour.
+HELPDESK_EMAIL_TICKETS_PER_HOUR = env_int("HELPDESK_EMAIL_TICKETS_PER_HOUR", 10)
 
 # Security: on by default, relaxed only for local DEBUG serving over plain HTTP.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)

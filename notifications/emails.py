@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from inbound.addresses import reply_address
 from notifications.models import Kind, Notification
 from tickets.models import Message, TicketEvent
 
@@ -82,7 +83,8 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         body=render_to_string("notifications/email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],
-        reply_to=[settings.HELPDESK_REPLY_TO],
+        # The ticket's own reply address: a reply threads even without In-Reply-To.
+        reply_to=[reply_address(ticket.pk)],
         headers={
             # Stable per notification: a resend after a crash can be told apart.
             "Message-ID": f"<notification-{notification.pk}@{_domain()}>",

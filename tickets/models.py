@@ -244,6 +244,7 @@ class TicketEvent(models.Model):
         NOTE = "note", "added an internal note"
         FOLLOW_UP = "follow_up", "opened a follow-up ticket"
         VERIFIED = "verified", "verified the caller by PIN"
+        SENDER = "sender", "checked the email's sender"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

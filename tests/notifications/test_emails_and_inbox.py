@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from inbound.addresses import reply_address, ticket_from_address
 from notifications.models import Notification
 from tests.conftest import PASSWORD
 from tests.notifications.test_recipients import deliver, start_clean
@@ -57,7 +58,9 @@ def test_all_emails_of_a_ticket_thread_together(replied, agent):
     for email in to_bob:
         assert email.extra_headers["In-Reply-To"] == f"<ticket-{ticket.pk}@helpdesk.example>"
         assert email.extra_headers["References"] == f"<ticket-{ticket.pk}@helpdesk.example>"
-        assert email.reply_to == ["Helpdesk <support@helpdesk.example>"]
+        assert email.reply_to == [reply_address(ticket.pk)]
+        assert ticket_from_address(email.reply_to[0]) == ticket.pk
+        assert email.reply_to[0].startswith(f"Helpdesk <support+t{ticket.pk}.")
         assert email.extra_headers["Auto-Submitted"] == "auto-generated"
 
 

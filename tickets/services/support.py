@@ -175,3 +175,15 @@ def ticket_record_caller_verified(*, ticket: Ticket, actor: User) -> None:
     record_event(
         ticket, actor=actor, kind=Event.Kind.VERIFIED, now=timezone.now(), is_internal=True
     )
+
+
+def ticket_record_sender_check(*, ticket: Ticket, verified: bool) -> None:
+    """Note for support (internal) whether an emailed ticket carried its sender's PIN."""
+    record_event(
+        ticket,
+        actor=None,
+        kind=Event.Kind.SENDER,
+        now=timezone.now(),
+        is_internal=True,
+        to_value="verified" if verified else "not verified",
+    )

@@ -115,6 +115,10 @@ def event_text(event: TicketEvent) -> str:
         return f"changed the {what} from {before} to {after}"
     if kind == Kind.VERIFIED:
         return "verified the caller by PIN"
+    if kind == Kind.SENDER:
+        if event.to_value == "verified":
+            return "email sender verified by PIN"
+        return "email sender not verified (no matching alias, username and PIN)"
     if kind == Kind.FOLLOW_UP:
         return f"replied after closing, which opened follow-up ticket #{event.to_value}"
     return event.get_kind_display()

@@ -1,0 +1,166 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from accounts.models import Organization, User
+from inbound import parsing
+from inbound.models import AutoReply, InboundEmail, SupportAddress
+from inbound.services import email_process, quarantine_discard, quarantine_to_ticket
+
+
+@admin.register(SupportAddress)
+class SupportAddressAdmin(admin.ModelAdmin):
+    list_display = ["email", "priority", "category", "is_active", "notes"]
+    list_filter = ["priority", "is_active"]
+    search_fields = ["email"]
+
+
+class ToTicketForm(forms.Form):
+    organization = forms.CharField(label="Organisation alias", max_length=40)
+    requester = forms.EmailField(label="Requester's email")
+
+    def clean(self):
+        data = super().clean()
+        alias = (data.get("organization") or "").strip().upper()
+        organization = Organization.objects.filter(alias=alias, is_active=True).first()
+        if alias and organization is None:
+            self.add_error("organization", f"No active organisation has the alias {alias}.")
+            return data
+        email = (data.get("requester") or "").strip().lower()
+        requester = User.objects.filter(
+            email=email, organization=organization, is_active=True
+        ).first()
+        if email and organization and requester is None:
+            self.add_error("requester", "No active user of that organisation has this email.")
+        data["organization_obj"], data["requester_obj"] = organization, requester
+        return data
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """Every received message: where it went, why, and the quarantine's decisions."""
+
+    list_display = ["received_at", "sender", "subject", "state", "reason", "ticket_link"]
+    list_filter = ["state", "source"]
+    search_fields = ["sender", "subject", "message_id", "recipient"]
+    date_hierarchy = "received_at"
+    list_select_related = ["ticket"]
+    exclude = ["raw", "dedupe_key", "claimed_at", "posted_message", "ticket"]
+    readonly_fields = [
+        "received_at",
+        "source",
+        "sender",
+        "recipient",
+        "subject",
+        "message_id",
+        "size",
+        "state",
+        "reason",
+        "attempts",
+        "handled_at",
+        "ticket_link",
+        "text",
+        "error",
+        "actions_for_quarantine",
+    ]
+    actions = ["retry", "discard"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="Ticket")
+    def ticket_link(self, inbound):
+        if inbound.ticket_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("tickets:detail", args=[inbound.ticket_id]),
+            inbound.ticket_id,
+        )
+
+    @admin.display(description="Text (any PIN masked)")
+    def text(self, inbound):
+        try:
+            body = parsing.pin_masked(parsing.parse(bytes(inbound.raw)).text)
+        except Exception as error:  # noqa: BLE001 - a message that does not parse shows why
+            return f"(cannot read: {error})"
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", body[:20000])
+
+    @admin.display(description="Quarantine")
+    def actions_for_quarantine(self, inbound):
+        if inbound.state != InboundEmail.State.QUARANTINED:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">Open a ticket from this message…</a>',
+            reverse("admin:inbound_inboundemail_to_ticket", args=[inbound.pk]),
+        )
+
+    @admin.action(description="Retry handling the selected failed messages")
+    def retry(self, request, queryset):
+        states = [
+            email_process(inbound_id=pk)
+            for pk in queryset.filter(state=InboundEmail.State.FAILED).values_list("pk", flat=True)
+        ]
+        failed = states.count(InboundEmail.State.FAILED)
+        self.message_user(
+            request,
+            f"Retried {len(states)}; {failed} failed again." if states else "Nothing failed there.",
+            messages.WARNING if failed else messages.SUCCESS,
+        )
+
+    @admin.action(description="Discard the selected quarantined messages")
+    def discard(self, request, queryset):
+        quarantined = queryset.filter(state=InboundEmail.State.QUARANTINED)
+        count = 0
+        for inbound in quarantined:
+            quarantine_discard(inbound=inbound)
+            count += 1
+        self.message_user(request, f"Discarded {count} messages.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/to-ticket/",
+                self.admin_site.admin_view(self.to_ticket_view),
+                name="inbound_inboundemail_to_ticket",
+            ),
+            *super().get_urls(),
+        ]
+
+    def to_ticket_view(self, request, pk: int):
+        inbound = get_object_or_404(InboundEmail, pk=pk, state=InboundEmail.State.QUARANTINED)
+        form = ToTicketForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                ticket = quarantine_to_ticket(
+                    inbound=inbound,
+                    organization=form.cleaned_data["organization_obj"],
+                    requester=form.cleaned_data["requester_obj"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, f"Opened ticket #{ticket.pk}.", messages.SUCCESS)
+                return redirect("admin:inbound_inboundemail_change", inbound.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Open a ticket from a quarantined message",
+            "inbound": inbound,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/inbound/to_ticket.html", context)
+
+
+@admin.register(AutoReply)
+class AutoReplyAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "address", "subject", "sent_at", "attempts"]
+    list_filter = ["kind"]
+    search_fields = ["address", "subject"]
+    readonly_fields = [f.name for f in AutoReply._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

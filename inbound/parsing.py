@@ -1,0 +1,199 @@
+"""Reading one raw email: who, to whom, about what, its text, its files, and
+whether a machine sent it.
+
+Python's ``email`` package (with the modern policy) decodes headers and
+charsets; inscriptis turns HTML-only mail into plain text (no markup survives,
+so nothing unsafe reaches a ticket); mail-parser-reply cuts quoted history and
+signatures off replies.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+from typing import Any
+
+from inscriptis import get_text
+from mailparser_reply import EmailReplyParser
+
+MAX_SUBJECT = 200
+REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl"]
+
+# Seed 000's template. The PIN line is masked wherever it appears.
+_ALIAS = re.compile(r"^[ \t>]*Account\s+Alias\s*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+_USERNAME = re.compile(r"^[ \t>]*Username\s*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+_PIN = re.compile(r"^([ \t>]*(?:User\s+)?PIN\s*:[ \t]*)(\S+)", re.IGNORECASE | re.MULTILINE)
+PIN_MASK = "••••••"
+
+
+@dataclass
+class Attachment:
+    name: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class Parsed:
+    message_id: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+    subject: str = ""
+    text: str = ""
+    references: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    automatic: str = ""  # why it looks machine-sent, or empty
+
+
+@dataclass(frozen=True)
+class PinTemplate:
+    alias: str
+    username: str
+    pin: str
+
+
+def header(message: EmailMessage, name: str) -> str:
+    """A header as text; a malformed one reads as its raw characters, never raises."""
+    try:
+        value = message.get(name)
+    except Exception:  # noqa: BLE001 - a broken header must not stop the whole message
+        raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
+        value = raw[0] if raw else ""
+    return " ".join(str(value or "").split())
+
+
+def message_id_of(raw: bytes) -> str:
+    """Only the Message-ID, without parsing the body (to store before parsing)."""
+    headers = email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0])
+    return " ".join(str(headers.get("Message-ID") or "").split())[:300]
+
+
+def parse(raw: bytes) -> Parsed:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    sender_name, sender = parseaddr(header(message, "From"))
+    recipients = [
+        address.lower()
+        for name in ("Delivered-To", "X-Original-To", "To", "Cc")
+        for _, address in getaddresses([header(message, name)])
+        if address and "@" in address
+    ]
+    return Parsed(
+        message_id=header(message, "Message-ID")[:300],
+        sender=sender.strip().lower(),
+        sender_name=sender_name.strip(),
+        recipients=list(dict.fromkeys(recipients)),
+        subject=header(message, "Subject")[:MAX_SUBJECT],
+        text=body_text(message),
+        references=[header(message, "In-Reply-To"), header(message, "References")],
+        attachments=attachments(message),
+        automatic=automatic_reason(message, sender),
+    )
+
+
+def _decoded(part: Any) -> str:
+    """A text part's content; an unknown or lying charset degrades, never raises."""
+    try:
+        return str(part.get_content())
+    except (LookupError, UnicodeError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        return bytes(payload).decode("utf-8", errors="replace")
+
+
+def body_text(message: EmailMessage) -> str:
+    """The plain-text body, or the HTML body as text; empty if there is neither."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    content = _decoded(part)
+    if part.get_content_subtype() == "html":
+        content = get_text(content)
+    lines = [line.rstrip() for line in content.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def attachments(message: EmailMessage) -> list[Attachment]:
+    found = []
+    for index, part in enumerate(message.iter_attachments(), start=1):
+        if part.get_content_type() == "message/rfc822":
+            inner: Any = part.get_content()
+            content = inner.as_bytes() if hasattr(inner, "as_bytes") else bytes(inner)
+            name = part.get_filename() or f"forwarded-{index}.eml"
+        else:
+            content = part.get_payload(decode=True) or b""
+            name = part.get_filename() or f"attachment-{index}"
+        found.append(Attachment(name=name, content_type=part.get_content_type(), content=content))
+    return found
+
+
+_AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
+_DAEMONS = ("mailer-daemon@", "postmaster@", "noreply@", "no-reply@", "donotreply@")
+
+
+def automatic_reason(message: EmailMessage, sender: str) -> str:
+    """Why this mail was sent by a machine (auto-reply, bounce, list), or ''."""
+    auto_submitted = header(message, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return f"Auto-Submitted: {auto_submitted}"
+    precedence = header(message, "Precedence").lower()
+    if precedence in _AUTO_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response"):
+        if header(message, name):
+            return f"{name} header"
+    if header(message, "List-Id") or header(message, "List-Unsubscribe"):
+        return "mailing-list mail"
+    if message.get_content_type() == "multipart/report":
+        return "delivery report (bounce)"
+    return_path = header(message, "Return-Path")
+    if return_path.replace(" ", "") == "<>":
+        return "null sender (bounce)"
+    if not sender:
+        return "no sender address"
+    if sender.lower().startswith(_DAEMONS):
+        return f"sent by {sender.lower()}"
+    return ""
+
+
+def latest_reply(text: str) -> str:
+    """A reply without the quoted history and the signature under it."""
+    parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(text=text)
+    replies = getattr(parsed, "replies", None) or []
+    if replies and replies[0].body.strip():
+        return replies[0].body.strip()
+    return text.strip()
+
+
+def pin_template(text: str) -> PinTemplate | None:
+    alias, username, pin = _ALIAS.search(text), _USERNAME.search(text), _PIN.search(text)
+    if not (alias and username and pin):
+        return None
+    return PinTemplate(alias=alias.group(1), username=username.group(1), pin=pin.group(2))
+
+
+def pin_masked(text: str) -> str:
+    """``text`` with every PIN line's value replaced, so no PIN is stored or shown."""
+    return _PIN.sub(lambda match: match.group(1) + PIN_MASK, text)
+
+
+def raw_pin_masked(raw: bytes) -> bytes:
+    """The raw message with PIN values masked in every text part (to keep it for support)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    changed = False
+    part: Any
+    for part in message.walk():
+        if part.get_content_maintype() != "text" or part.is_multipart():
+            continue
+        content = _decoded(part)
+        masked = pin_masked(content)
+        if masked != content:
+            part.set_content(masked, subtype=part.get_content_subtype(), charset="utf-8")
+            changed = True
+    if not changed:
+        return raw
+    return message.as_bytes(policy=email.policy.default.clone(linesep="\r\n"))

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from inbound.services import auto_replies_send
+
+
+@shared_task(name="inbound.send_auto_replies", ignore_result=True)
+def send_auto_replies_task() -> int:
+    return auto_replies_send()
