@@ -202,6 +202,7 @@ CELERY_TASK_ROUTES = {
     "notifications.sweep": {"queue": "maintenance"},
     "notifications.send_email": {"queue": "email"},
     "inbound.send_auto_replies": {"queue": "email"},
+    "inbound.poll_mailbox": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {
@@ -211,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notification-outbox": {
         "task": "notifications.sweep",
         "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
+    },
+    "poll-support-mailbox": {
+        "task": "inbound.poll_mailbox",
+        "schedule": env_int("HELPDESK_IMAP_POLL_SECONDS", 60),
     },
     "send-auto-replies": {
         "task": "inbound.send_auto_replies",
@@ -315,6 +320,16 @@ HELPDESK_EMAIL_LEASE_SECONDS = env_int("HELPDESK_EMAIL_LEASE_SECONDS", 300)
 HELPDESK_OUTBOX_GRACE_SECONDS = env_int("HELPDESK_OUTBOX_GRACE_SECONDS", 60)
 # The email channel (inbound/): tickets by mail, at most this many per sender an hour.
 HELPDESK_EMAIL_TICKETS_PER_HOUR = env_int("HELPDESK_EMAIL_TICKETS_PER_HOUR", 10)
+# The IMAP mailbox beat polls (off while HELPDESK_IMAP_HOST is empty).
+HELPDESK_IMAP_HOST = env_str("HELPDESK_IMAP_HOST")
+HELPDESK_IMAP_PORT = env_int("HELPDESK_IMAP_PORT", 0)
+HELPDESK_IMAP_SECURITY = env_str("HELPDESK_IMAP_SECURITY", "ssl")
+HELPDESK_IMAP_USER = env_str("HELPDESK_IMAP_USER")
+HELPDESK_IMAP_PASSWORD = env_str("HELPDESK_IMAP_PASSWORD")
+HELPDESK_IMAP_FOLDER = env_str("HELPDESK_IMAP_FOLDER", "INBOX")
+HELPDESK_IMAP_DONE_FOLDER = env_str("HELPDESK_IMAP_DONE_FOLDER")
+HELPDESK_IMAP_CA_FILE = env_str("HELPDESK_IMAP_CA_FILE")
+HELPDESK_IMAP_TIMEOUT_SECONDS = env_int("HELPDESK_IMAP_TIMEOUT_SECONDS", 30)
 
 # Security: on by default, relaxed only for local DEBUG serving over plain HTTP.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
