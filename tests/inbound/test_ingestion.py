@@ -3,6 +3,8 @@
 import io
 import logging
 import sys
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
 from django.core import mail
@@ -412,3 +414,30 @@ def test_customers_and_agents_never_reach_the_received_mail(login, alice, agent,
 
     assert login(alice).get(url).status_code == 302
     assert login(agent).get(url).status_code == 302
+
+
+def test_a_reply_to_a_solved_ticket_sends_it_back_to_support(bob, agent, bobs_ticket):
+    services.ticket_change_status(ticket=bobs_ticket, actor=agent, action="solve")
+
+    ingest(corpus.outlook_reply(reply_address(bobs_ticket.pk)))
+
+    bobs_ticket.refresh_from_db()
+    assert bobs_ticket.status == Status.OPEN  # back to the queue, as the lifecycle says
+
+
+def test_a_message_forwarded_as_an_attachment_keeps_the_text_and_lists_the_eml_back(bob):
+    inner = corpus.plain(sender="alerts@acme.example", subject="CRITICAL")
+    outer = EmailMessage()
+    outer["From"] = "bob@acme.example"
+    outer["To"] = corpus.SUPPORT
+    outer["Subject"] = "Fwd: CRITICAL"
+    outer["Message-ID"] = "<fwd-attached@mail.example>"
+    outer.set_content("See the attached alert.\n")
+    outer.add_attachment(message_from_bytes(inner, policy=policy.default))
+
+    ingest(outer.as_bytes())
+
+    ticket = Ticket.objects.get()
+    assert ticket.description == "See the attached alert."
+    assert not ticket.attachments.exists()
+    assert "forwarded-1.eml" in AutoReply.objects.get().body

@@ -68,7 +68,7 @@ class OrganizationSerializer(OrganizationRefSerializer):
 
 class TicketSerializer(serializers.Serializer):
     number = serializers.IntegerField(source="pk", read_only=True, help_text="Public number.")
-    subject = serializers.CharField(read_only=True)
+    subject = serializers.CharField(read_only=True, help_text="One line, up to 200 characters.")
     description = serializers.CharField(read_only=True, help_text="The request, in Markdown.")
     status = serializers.ChoiceField(
         choices=Status.values,
@@ -76,9 +76,13 @@ class TicketSerializer(serializers.Serializer):
         help_text="Change it with the action endpoints, never with PATCH.",
     )
     priority = PriorityField(read_only=True)
-    category = CategoryRefSerializer(read_only=True)
-    organization = OrganizationRefSerializer(read_only=True)
-    requester = PersonSerializer(read_only=True, allow_null=True)
+    category = CategoryRefSerializer(read_only=True, help_text="The ticket type.")
+    organization = OrganizationRefSerializer(
+        read_only=True, help_text="The customer organisation it belongs to."
+    )
+    requester = PersonSerializer(
+        read_only=True, allow_null=True, help_text="The customer who asked."
+    )
     assignee = PersonSerializer(read_only=True, allow_null=True, help_text="Null when unassigned.")
     internal_reference = serializers.CharField(
         read_only=True, help_text="The customer's own reference (an order or case number)."
@@ -91,10 +95,16 @@ class TicketSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The closed ticket this one follows up, if any.",
     )
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-    solved_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True, help_text="When it was opened.")
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="The last change or message anyone can see."
+    )
+    solved_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When it was last solved; null if not solved."
+    )
+    closed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When it was closed; null while active."
+    )
     unread = serializers.BooleanField(
         read_only=True,
         source="unseen",
@@ -104,12 +114,14 @@ class TicketSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="The file's id.")
     name = serializers.CharField(read_only=True, help_text="The original file name.")
     size = serializers.IntegerField(read_only=True, help_text="Bytes.")
-    content_type = serializers.CharField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    download_url = serializers.SerializerMethodField()
+    content_type = serializers.CharField(read_only=True, help_text="Detected from the content.")
+    created_at = serializers.DateTimeField(read_only=True, help_text="When it was uploaded.")
+    download_url = serializers.SerializerMethodField(
+        help_text="GET it with the same credentials to download the file."
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, attachment: Attachment) -> str:
@@ -119,23 +131,27 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    author = PersonSerializer(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="The message's id.")
+    author = PersonSerializer(read_only=True, help_text="Who wrote it.")
     body = serializers.CharField(read_only=True, help_text="Markdown.")
     internal = serializers.BooleanField(
         source="is_internal", read_only=True, help_text="An internal note: support only."
     )
-    created_at = serializers.DateTimeField(read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True, help_text="When it was posted.")
+    attachments = AttachmentSerializer(
+        many=True, read_only=True, help_text="Files posted with it (that you may see)."
+    )
 
 
 class MeSerializer(serializers.Serializer):
-    email = serializers.EmailField(read_only=True)
-    name = serializers.CharField(source="full_name", read_only=True)
+    email = serializers.EmailField(read_only=True, help_text="Your login email.")
+    name = serializers.CharField(source="full_name", read_only=True, help_text="Your name.")
     role = serializers.CharField(
         read_only=True, help_text="member, admin (customers), agent or support_admin."
     )
-    organization = OrganizationSerializer(read_only=True, allow_null=True)
+    organization = OrganizationSerializer(
+        read_only=True, allow_null=True, help_text="Your organisation; null for support staff."
+    )
     waiting_for_customer_count = serializers.IntegerField(
         read_only=True,
         help_text="Tickets waiting for the customer (your organisation's; all, for staff).",
@@ -148,14 +164,22 @@ class MeSerializer(serializers.Serializer):
 
 class TicketCreateSerializer(serializers.Serializer):
     category = serializers.SlugField(help_text="A category slug from /api/v1/categories/.")
-    subject = serializers.CharField(max_length=SUBJECT_MAX_LENGTH)
-    description = serializers.CharField(help_text="Markdown.")
+    subject = serializers.CharField(max_length=SUBJECT_MAX_LENGTH, help_text="One line.")
+    description = serializers.CharField(help_text="What happened, in Markdown.")
     priority = PriorityField(required=False, help_text="low, normal (the default), high, urgent.")
     internal_reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=REFERENCE_MAX_LENGTH, default=""
+        required=False,
+        allow_blank=True,
+        max_length=REFERENCE_MAX_LENGTH,
+        default="",
+        help_text="Your own reference, e.g. an order or case number.",
     )
-    product = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    resource = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    product = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="", help_text="The product."
+    )
+    resource = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default="", help_text="Its resource id."
+    )
     organization = serializers.CharField(
         required=False, help_text="Support staff only: the customer's account alias."
     )
@@ -169,7 +193,10 @@ class TicketCreateSerializer(serializers.Serializer):
 
 class TicketUpdateSerializer(serializers.Serializer):
     internal_reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=REFERENCE_MAX_LENGTH
+        required=False,
+        allow_blank=True,
+        max_length=REFERENCE_MAX_LENGTH,
+        help_text="Your own reference; empty to clear it.",
     )
     priority = PriorityField(required=False, help_text="Support staff only.")
     category = serializers.SlugField(required=False, help_text="Support staff only.")
