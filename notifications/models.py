@@ -18,13 +18,20 @@ class Kind(models.TextChoices):
     WAITING = "waiting", "A ticket waits for you"
     OPENED_FOR_YOU = "opened_for_you", "Support opened a ticket for you"
     CLOSED = "closed", "A ticket was closed"
+    RECEIVED = "received", "Your email became a ticket"
     # What support hears of.
     NEW_TICKET = "new_ticket", "New ticket"
     CUSTOMER_REPLY = "customer_reply", "Customer replied on your ticket"
     REOPENED = "reopened", "Ticket reopened"
 
 
-CUSTOMER_KINDS = (Kind.SUPPORT_REPLY, Kind.WAITING, Kind.OPENED_FOR_YOU, Kind.CLOSED)
+CUSTOMER_KINDS = (
+    Kind.SUPPORT_REPLY,
+    Kind.WAITING,
+    Kind.OPENED_FOR_YOU,
+    Kind.CLOSED,
+    Kind.RECEIVED,
+)
 SUPPORT_KINDS = (Kind.NEW_TICKET, Kind.CUSTOMER_REPLY, Kind.REOPENED)
 
 

@@ -1,9 +1,9 @@
 """Who hears of a ticket event (DESIGN.md, "Notifications").
 
 Customers hear when support replies publicly, asks them for something, opens
-a ticket for them, or closes one (support or the automatic close): the
-requester, every user of the organisation who took part, and the
-organisation's admins. Support hears of new tickets, customer replies on
+a ticket for them, turns their email into a ticket, or closes one (support
+or the automatic close): the requester, every user of the organisation who
+took part, and the organisation's admins. Support hears of new tickets, customer replies on
 tickets assigned to them, and reopenings. Never the actor; never anything
 internal; only active people.
 
@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from notifications.models import Kind
-from tickets.models import Message, Status, TicketEvent
+from tickets.models import Channel, Message, Status, TicketEvent
 
 Recipients = list[tuple[User, Kind]]
 
@@ -32,6 +32,9 @@ def recipients_for(event: TicketEvent) -> Recipients:
     if event.kind == Event.CREATED:
         if actor is not None and actor.is_support_staff:
             return _customers(event, Kind.OPENED_FOR_YOU)
+        if event.ticket.channel == Channel.EMAIL and actor is not None:
+            # Someone who wrote an email learns its ticket number and reply address.
+            return [(actor, Kind.RECEIVED), *_agents(event, Kind.NEW_TICKET)]
         return _agents(event, Kind.NEW_TICKET)
 
     if event.kind == Event.REPLIED:

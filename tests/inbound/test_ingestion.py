@@ -16,6 +16,7 @@ from accounts.pins import pin_set
 from inbound.addresses import reply_address
 from inbound.models import AutoReply, InboundEmail, SupportAddress
 from inbound.services import auto_replies_send, email_ingest, email_process
+from notifications.emails import build_email
 from notifications.models import Notification
 from notifications.services import notifications_for_event
 from tests.inbound import corpus
@@ -441,3 +442,18 @@ def test_a_message_forwarded_as_an_attachment_keeps_the_text_and_lists_the_eml_b
     assert ticket.description == "See the attached alert."
     assert not ticket.attachments.exists()
     assert "forwarded-1.eml" in AutoReply.objects.get().body
+
+
+def test_the_sender_is_told_the_ticket_number_and_how_to_reply(bob, agent):
+    inbound = ingest(corpus.plain())
+    created = TicketEvent.objects.get(ticket=inbound.ticket, kind=TicketEvent.Kind.CREATED)
+
+    notifications_for_event(event_id=created.pk)
+
+    received = Notification.objects.get(recipient=bob)
+    assert received.kind == "received"
+    assert Notification.objects.filter(recipient=agent, kind="new_ticket").exists()
+
+    email = build_email(received)
+    assert f"it is ticket #{inbound.ticket.pk}" in email.body
+    assert email.reply_to == [reply_address(inbound.ticket.pk)]

@@ -176,7 +176,7 @@ def test_preferences_turn_a_kind_of_email_off(login, bob):
     assert "Support replied" in page and "New ticket" not in page
     client.post(
         reverse("notifications:preferences"),
-        {"waiting": "on", "closed": "on", "opened_for_you": "on"},
+        {"waiting": "on", "closed": "on", "opened_for_you": "on", "received": "on"},
     )
 
     assert list(bob.email_opt_outs.values_list("kind", flat=True)) == ["support_reply"]

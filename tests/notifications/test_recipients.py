@@ -227,7 +227,9 @@ def test_another_organisation_hears_nothing_of_it(scene, agent, carol):
 
 
 def test_a_turned_off_kind_of_email_still_notifies_in_app(scene, agent, bob):
-    notify.email_preferences_set(user=bob, enabled={"waiting", "closed", "opened_for_you"})
+    notify.email_preferences_set(
+        user=bob, enabled={"waiting", "closed", "opened_for_you", "received"}
+    )
 
     services.ticket_reply(ticket=scene, author=agent, body="Answer")
     deliver()
