@@ -457,3 +457,26 @@ def test_the_sender_is_told_the_ticket_number_and_how_to_reply(bob, agent):
     email = build_email(received)
     assert f"it is ticket #{inbound.ticket.pk}" in email.body
     assert email.reply_to == [reply_address(inbound.ticket.pk)]
+
+
+def test_agents_see_the_sender_check_on_the_ticket_and_customers_do_not(login, bob, agent):
+    inbound = ingest(corpus.plain())
+    url = reverse("tickets:detail", args=[inbound.ticket.pk])
+
+    assert "email sender not verified" in login(agent).get(url).content.decode()
+    assert "sender not verified" not in login(bob).get(url).content.decode()
+
+
+def test_a_support_admin_retries_failed_messages_from_the_admin(login, support_admin, bob):
+    Category.objects.update(is_active=False)
+    inbound = ingest(corpus.plain())
+    Category.objects.update(is_active=True)
+
+    login(support_admin).post(
+        reverse("admin:inbound_inboundemail_changelist"),
+        {"action": "retry", "_selected_action": [inbound.pk]},
+    )
+
+    inbound.refresh_from_db()
+    assert inbound.state == State.TICKET
+    assert inbound.error == ""
