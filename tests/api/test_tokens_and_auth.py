@@ -189,3 +189,10 @@ def test_the_schema_is_valid_openapi_without_warnings(tmp_path):
     operations = [op for path in schema["paths"].values() for op in path.values()]
     assert all(op.get("summary") for op in operations)
     assert any("examples" in str(op) for op in operations)
+
+
+def test_the_profile_page_title_is_plain(login, alice):
+    page = login(alice).get(reverse("profile")).content.decode()
+
+    assert "<title>Profile · Helpdesk</title>" in page
+    assert page.count('aria-label="API tokens"') == 1

@@ -29,6 +29,7 @@ from notifications.models import Notification
 from tickets import services
 from tickets.access import get_ticket_for
 from tickets.api import serializers as s
+from tickets.attachments.views import download_response
 from tickets.counters import counts_by_status
 from tickets.models import Attachment, Category, Channel, Message, Priority, Status, Ticket
 from tickets.search import search_tickets
@@ -105,6 +106,14 @@ def ticket_answer(request: Request, number: int, *, code: int = status.HTTP_200_
     if ticket is None:  # only if it vanished in between; the door was checked already
         raise exceptions.NotFound("Not found.")
     return Response(s.TicketSerializer(ticket, context={"request": request}).data, status=code)
+
+
+def paginated_answer(view: APIView, request: Request, queryset, serializer_class) -> Response:
+    """One page of ``queryset``: ``{count, next, previous, results}``."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    serializer = serializer_class(page, many=True, context={"request": request})
+    return paginator.get_paginated_response(serializer.data)
 
 
 def uploaded_files(request: Request) -> list:
@@ -223,10 +232,7 @@ class TicketListView(APIView):
             .defer(*DEFERRED)
             .order_by(*ORDERINGS[data["ordering"]])
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(tickets, request, view=self)
-        serializer = s.TicketSerializer(page, many=True, context={"request": request})
-        return paginator.get_paginated_response(serializer.data)
+        return paginated_answer(self, request, tickets, s.TicketSerializer)
 
     @extend_schema(
         operation_id="tickets_create",
@@ -413,10 +419,7 @@ class MessageListView(APIView):
             )
             .order_by("created_at", "pk")
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(messages, request, view=self)
-        serializer = s.MessageSerializer(page, many=True, context={"request": request})
-        return paginator.get_paginated_response(serializer.data)
+        return paginated_answer(self, request, messages, s.MessageSerializer)
 
     @extend_schema(
         operation_id="messages_create",
@@ -682,11 +685,4 @@ class AttachmentDownloadView(APIView):
         attachment = Attachment.objects.visible_to(request.user).filter(pk=pk).first()
         if attachment is None:
             raise exceptions.NotFound("Not found.")
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(attachment)

@@ -26,7 +26,11 @@ def _attachment_for(user, pk: int) -> Attachment:
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = _attachment_for(request.user, pk)
+    return download_response(_attachment_for(request.user, pk))
+
+
+def download_response(attachment: Attachment) -> FileResponse:
+    """The file as a download (the page and the API): a safe name, never cached."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
