@@ -47,7 +47,14 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    """Comma-separated; ``<NAME>_FILE`` may name a file with one item a line (for secrets)."""
+    file_path = os.environ.get(f"{name}_FILE")
+    raw: str | None
+    if file_path:
+        with open(file_path, encoding="utf-8") as handle:
+            raw = handle.read().replace("\n", ",")
+    else:
+        raw = os.environ.get(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]

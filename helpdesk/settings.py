@@ -330,6 +330,8 @@ HELPDESK_IMAP_FOLDER = env_str("HELPDESK_IMAP_FOLDER", "INBOX")
 HELPDESK_IMAP_DONE_FOLDER = env_str("HELPDESK_IMAP_DONE_FOLDER")
 HELPDESK_IMAP_CA_FILE = env_str("HELPDESK_IMAP_CA_FILE")
 HELPDESK_IMAP_TIMEOUT_SECONDS = env_int("HELPDESK_IMAP_TIMEOUT_SECONDS", 30)
+# More mailboxes, as URLs: imaps://user:password@host/INBOX?done=Handled&recipient=high@…
+HELPDESK_IMAP_URLS = env_list("HELPDESK_IMAP_URLS", [])
 
 # Security: on by default, relaxed only for local DEBUG serving over plain HTTP.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)

@@ -14,6 +14,7 @@ import imaplib
 import logging
 import ssl
 from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +24,7 @@ from inbound.services import email_ingest
 
 logger = logging.getLogger(__name__)
 SECURITY = ("ssl", "starttls", "none")
+SCHEMES = {"imaps": "ssl", "imap+starttls": "starttls", "imap": "none"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,37 @@ class Mailbox:
     done_folder: str = ""
     security: str = "ssl"
     ca_file: str = ""
+    recipient: str = ""  # the support address mail here was sent to, when headers may not say
+
+    def __str__(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.folder}"
+
+    @classmethod
+    def from_url(cls, url: str) -> Mailbox:
+        """``imaps://user:password@host[:port]/folder?done=Handled&recipient=high@example.com``.
+
+        ``imap+starttls://`` upgrades a plain connection; ``imap://`` is unencrypted (loopback
+        only). Percent-encode ``@ : / , ?`` in the user or password.
+        """
+        parts = urlsplit(url.strip())
+        security = SCHEMES.get(parts.scheme)
+        if security is None or not parts.hostname:
+            raise ImproperlyConfigured(
+                "An IMAP mailbox URL must look like imaps://user:password@host/folder, "
+                f"not {url!r}."
+            )
+        query = parse_qs(parts.query)
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (993 if security == "ssl" else 143),
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            folder=unquote(parts.path.lstrip("/")) or "INBOX",
+            done_folder=query.get("done", [""])[0],
+            security=security,
+            ca_file=query.get("ca", [settings.HELPDESK_IMAP_CA_FILE])[0],
+            recipient=query.get("recipient", [""])[0].lower(),
+        )
 
     @classmethod
     def from_settings(cls) -> Mailbox | None:
@@ -116,10 +149,32 @@ def mailbox_poll(*, limit: int = 200, box: Mailbox | None = None) -> int:
             if status != "OK" or not raw:
                 logger.warning("IMAP: could not fetch message %s; it stays for the next poll.", uid)
                 continue
-            email_ingest(raw=bytes(raw), source=InboundEmail.Source.IMAP)
+            email_ingest(raw=bytes(raw), source=InboundEmail.Source.IMAP, recipient=box.recipient)
             _mark_done(connection, box, uid, capabilities)
             taken += 1
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             connection.logout()
     return taken
+
+
+def mailboxes() -> list[Mailbox]:
+    """Every configured mailbox: ``HELPDESK_IMAP_HOST``'s and each of ``HELPDESK_IMAP_URLS``."""
+    boxes = [Mailbox.from_url(url) for url in settings.HELPDESK_IMAP_URLS]
+    single = Mailbox.from_settings()
+    return ([single] if single else []) + boxes
+
+
+def mailboxes_poll() -> list[tuple[str, int | str]]:
+    """Poll each mailbox; one that fails (down, wrong password) does not stop the others.
+
+    Returns, per mailbox in order, how many messages it gave or why it failed.
+    """
+    results: list[tuple[str, int | str]] = []
+    for box in mailboxes():
+        try:
+            results.append((str(box), mailbox_poll(box=box)))
+        except (imaplib.IMAP4.error, OSError) as error:
+            logger.warning("IMAP: polling %s failed: %s", box, error)
+            results.append((str(box), f"failed: {error}"))
+    return results

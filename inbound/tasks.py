@@ -9,7 +9,7 @@ def send_auto_replies_task() -> int:
 
 
 @shared_task(name="inbound.poll_mailbox", ignore_result=True)
-def poll_mailbox_task() -> int:
-    from inbound.imap import mailbox_poll
+def poll_mailbox_task() -> list:
+    from inbound.imap import mailboxes_poll
 
-    return mailbox_poll()
+    return mailboxes_poll()

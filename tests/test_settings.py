@@ -71,3 +71,16 @@ def test_production_requires_two_factor_for_staff_and_debug_does_not():
 
     assert production.stdout.strip().splitlines()[-1] == "True", production.stderr
     assert development.stdout.strip().splitlines()[-1] == "False", development.stderr
+
+
+def test_a_list_can_come_from_a_file_one_item_a_line(tmp_path, monkeypatch):
+    from helpdesk.env import env_list
+
+    secrets = tmp_path / "mailboxes"
+    secrets.write_text("imaps://a:p%2C1@h/INBOX\nimaps://b:p2@h/INBOX\n")
+    monkeypatch.setenv("HELPDESK_IMAP_URLS_FILE", str(secrets))
+
+    assert env_list("HELPDESK_IMAP_URLS", []) == [
+        "imaps://a:p%2C1@h/INBOX",
+        "imaps://b:p2@h/INBOX",
+    ]

@@ -111,7 +111,7 @@ def imap_server():
         check=True,
         capture_output=True,
     )
-    (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+    (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\nhigh:{{PLAIN}}{PASSWORD}\n")
     port = _free_port()
     config = root / "dovecot.conf"
     config.write_text(_config(root, port))
