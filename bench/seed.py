@@ -44,7 +44,8 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE notifications_notification, notifications_emailoptout, tickets_ticketread, tickets_ticketcounter, tickets_ticketevent, "
-            "tickets_message, tickets_ticket, tickets_category, accounts_user, "
+            "tickets_message, tickets_ticket, tickets_category, inbound_autoreply, inbound_inboundemail, "
+            "inbound_supportaddress, accounts_apitoken, accounts_pincheck, accounts_user, "
             "accounts_organization RESTART IDENTITY CASCADE"
         )
         cursor.execute(
@@ -61,9 +62,10 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
         cursor.execute(
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined)
+                                       role, is_active, date_joined, support_pin)
             SELECT '!', false, 'user' || g || '@org' || o.id || '.example', 'User ' || g || ' of ' || o.id,
-                   o.id, CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now()
+                   o.id, CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), ''
+
             FROM accounts_organization o CROSS JOIN generate_series(1, 3) g ORDER BY o.id, g
             """
         )
@@ -71,8 +73,9 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
         cursor.execute(
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined)
-            SELECT '!', false, 'agent' || g || '@support.example', 'Agent ' || g, NULL, 'agent', true, now()
+                                       role, is_active, date_joined, support_pin)
+            SELECT '!', false, 'agent' || g || '@support.example', 'Agent ' || g, NULL, 'agent', true, now(), ''
+
             FROM generate_series(1, %s) g ORDER BY g
             """,
             [agents],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Q
 
 from notifications.models import Notification
 from tickets.counters import counts_by_status
-from tickets.models import Status, Ticket, TicketRead
+from tickets.models import Status, Ticket
 
 
 def navigation(request) -> dict:
@@ -27,8 +27,11 @@ def navigation(request) -> dict:
 
 
 def unseen_replies(user) -> int:
-    """An agent's unsolved tickets where the customer wrote since the agent last looked."""
-    seen = TicketRead.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
+    """An agent's unsolved tickets where the customer wrote since the agent last looked.
+
+    One LEFT JOIN to the agent's read marks (not a subquery per ticket), so
+    PostgreSQL answers from the ``ticket_assignee_unsolved`` index alone.
+    """
     return (
         Ticket.objects.visible_to(user)
         .filter(
@@ -36,7 +39,9 @@ def unseen_replies(user) -> int:
             status__in=[Status.OPEN, Status.IN_PROGRESS, Status.WAITING],
             customer_activity_at__isnull=False,
         )
-        .annotate(seen_at=Subquery(seen))
-        .filter(Q(seen_at__isnull=True) | Q(customer_activity_at__gt=F("seen_at")))
+        .annotate(my_read=FilteredRelation("reads", condition=Q(reads__user=user)))
+        .filter(
+            Q(my_read__seen_at__isnull=True) | Q(customer_activity_at__gt=F("my_read__seen_at"))
+        )
         .count()
     )

@@ -170,6 +170,15 @@ class Ticket(models.Model):
                 name="ticket_assignee_status",
             ),
             models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_updated"),
+            # Every agent page counts their unsolved tickets with unseen customer
+            # replies: answered from this index alone, without visiting the table.
+            models.Index(
+                fields=["assignee"],
+                include=["id", "customer_activity_at"],
+                condition=Q(assignee__isnull=False)
+                & Q(status__in=["open", "in_progress", "waiting_for_customer"]),
+                name="ticket_assignee_unsolved",
+            ),
         ]
 
     def __str__(self) -> str:
