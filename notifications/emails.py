@@ -8,6 +8,7 @@ cut to a sane length (Django also refuses newlines in headers).
 
 from __future__ import annotations
 
+import re
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from inbound.addresses import reply_address
 from notifications.models import Kind, Notification
-from tickets.models import Message, TicketEvent
+from tickets.models import Channel, Message, TicketEvent
 
 
 def _domain() -> str:
@@ -27,6 +28,23 @@ def _domain() -> str:
 
 def thread_id(ticket_id: int) -> str:
     return f"<ticket-{ticket_id}@{_domain()}>"
+
+
+_MESSAGE_ID = re.compile(r"^<[^<>\s]{1,250}>$")
+
+
+def emailed_origin(ticket_id: int) -> str | None:
+    """The Message-ID of the customer's email that opened the ticket, if one did."""
+    from inbound.models import InboundEmail
+
+    message_id = (
+        InboundEmail.objects.filter(ticket_id=ticket_id, state=InboundEmail.State.TICKET)
+        .exclude(message_id="")
+        .order_by("pk")
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    return message_id if message_id and _MESSAGE_ID.match(message_id) else None
 
 
 def one_line(text: str, limit: int = 150) -> str:
@@ -78,6 +96,9 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
     }
     subject = one_line(f"[#{ticket.pk}] {ticket.subject}")
+    # A ticket that began as an email threads with it in the customer's mail client.
+    origin = emailed_origin(ticket.pk) if ticket.channel == Channel.EMAIL else None
+    references = f"{origin} {thread_id(ticket.pk)}" if origin else thread_id(ticket.pk)
     email = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/email.txt", context),
@@ -88,8 +109,10 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         headers={
             # Stable per notification: a resend after a crash can be told apart.
             "Message-ID": f"<notification-{notification.pk}@{_domain()}>",
-            "In-Reply-To": thread_id(ticket.pk),
-            "References": thread_id(ticket.pk),
+            "In-Reply-To": origin
+            if origin and notification.kind == Kind.RECEIVED
+            else thread_id(ticket.pk),
+            "References": references,
             "Auto-Submitted": "auto-generated",
             "X-Auto-Response-Suppress": "All",
             "X-Helpdesk-Ticket": str(ticket.pk),

@@ -457,6 +457,11 @@ def test_the_sender_is_told_the_ticket_number_and_how_to_reply(bob, agent):
     email = build_email(received)
     assert f"it is ticket #{inbound.ticket.pk}" in email.body
     assert email.reply_to == [reply_address(inbound.ticket.pk)]
+    # It answers the customer's own email, so their mail client threads the two.
+    assert email.extra_headers["In-Reply-To"] == inbound.message_id
+    assert email.extra_headers["References"] == (
+        f"{inbound.message_id} <ticket-{inbound.ticket.pk}@helpdesk.example>"
+    )
 
 
 def test_agents_see_the_sender_check_on_the_ticket_and_customers_do_not(login, bob, agent):
