@@ -403,7 +403,7 @@ def test_the_agent_ticket_page_runs_a_fixed_number_of_queries(
     for i in range(10):
         services.ticket_reply(ticket=ticket, author=agent if i % 2 else alice, body=f"m{i}")
 
-    with django_assert_max_num_queries(13):  # incl. the attachments
+    with django_assert_max_num_queries(14):  # incl. the attachments and the read mark check
         assert client.get(ticket.get_absolute_url()).status_code == 200
 
 

@@ -521,7 +521,7 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
     for i in range(12):
         services.ticket_reply(ticket=ticket, author=agent if i % 2 else alice, body=f"m{i}")
 
-    with django_assert_max_num_queries(10):  # incl. the view record, nav counters, files
+    with django_assert_max_num_queries(11):  # incl. the read mark (check, then write), nav, files
         response = client.get(ticket.get_absolute_url())
 
     assert response.status_code == 200
@@ -546,3 +546,19 @@ def test_without_javascript_close_ticket_leads_to_a_confirmation_page(login, ali
     html = login(alice).get(ticket.get_absolute_url()).content.decode()
 
     assert f'href="{reverse("tickets:close", args=[ticket.pk])}" data-dialog="close-dialog"' in html
+
+
+def test_viewing_a_ticket_again_writes_nothing_until_it_changes(login, alice, agent, make_ticket):
+    from tickets.models import TicketRead
+
+    ticket = make_ticket(alice)
+    client = login(alice)
+    client.get(ticket.get_absolute_url())
+    first = TicketRead.objects.get(user=alice, ticket=ticket).seen_at
+
+    client.get(ticket.get_absolute_url())
+    assert TicketRead.objects.get(user=alice, ticket=ticket).seen_at == first
+
+    services.ticket_reply(ticket=ticket, author=agent, body="Any news?")
+    client.get(ticket.get_absolute_url())
+    assert TicketRead.objects.get(user=alice, ticket=ticket).seen_at > first

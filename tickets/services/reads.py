@@ -9,7 +9,18 @@ from tickets.models import Ticket, TicketRead
 
 
 def ticket_mark_seen(*, ticket: Ticket, user: User) -> None:
-    """Record that ``user`` has just seen everything on ``ticket`` (one upsert)."""
+    """Record that ``user`` has just seen everything on ``ticket``.
+
+    Nothing is written when the mark already covers the ticket's last change:
+    viewing a ticket again costs one small read, not a write and a commit.
+    """
+    seen_at = (
+        TicketRead.objects.filter(user=user, ticket=ticket)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    if seen_at is not None and seen_at >= ticket.updated_at:
+        return
     TicketRead.objects.bulk_create(
         [
             TicketRead(
