@@ -218,9 +218,8 @@ def _split_files(parsed: Parsed) -> tuple[list[SimpleUploadedFile], list[str]]:
 
 
 def _reply(inbound: InboundEmail, parsed: Parsed, ticket: Ticket, sender: User | None) -> None:
-    allowed = sender is not None and (
-        sender.is_support_staff or sender.organization_id == ticket.organization_id
-    )
+    # Who may post is the tenant door's answer, as for every page and endpoint.
+    allowed = sender is not None and Ticket.objects.visible_to(sender).filter(pk=ticket.pk).exists()
     if not allowed:
         return _done(
             inbound,
