@@ -38,7 +38,7 @@ from tickets.counters import counts_by_state
 from tickets.models import Category, Status, Ticket
 from tickets.search import search_tickets
 from tickets.selectors import with_unseen
-from tickets.views.common import add_service_errors, support_only
+from tickets.views.common import add_service_errors, form_errors_as_messages, support_only
 from tickets.views.portal import LIST_DEFERRED, render_ticket_page
 from tickets.workflow import Action, TransitionError
 
@@ -159,9 +159,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
     back = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect(back)
     data = form.cleaned_data
     if data["action"] == "close" and not data["confirmed"]:
@@ -196,9 +194,7 @@ def _act(request: HttpRequest, number: int, form_class, act, done: str) -> HttpR
     ticket = get_ticket_for(request.user, number)
     form = form_class(request.POST)
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect(ticket)
     try:
         act(ticket, form.cleaned_data)
@@ -364,9 +360,7 @@ def verify_caller(request: HttpRequest) -> HttpResponse:
     form = VerifyCallerForm(request.POST)
     back = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect(back)
     data = form.cleaned_data
     ticket = get_ticket_for(request.user, data["ticket"]) if data["ticket"] else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
@@ -15,6 +16,13 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+def form_errors_as_messages(request, form) -> None:
+    """For actions that redirect back: each of the form's errors as a message on the next page."""
+    for field_errors in form.errors.values():
+        for error in field_errors:
+            messages.error(request, error)
 
 
 def support_only(view):
