@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.pins import pin_verify_sender
-from inbound import parsing
+from inbound import authenticity, parsing
 from inbound.addresses import (
     base_address,
     own_addresses,
@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 State = InboundEmail.State
 SEND_TASK = "inbound.send_auto_replies"
 SUBJECT_TAG = r"\[#(\d{1,12})\]"
+STRANGER_SUBJECT = "Your email to support"
 
 
 def email_ingest(
@@ -147,6 +148,9 @@ def _route(inbound: InboundEmail) -> None:
     )
     if sender is not None and sender.organization is not None and not sender.organization.is_active:
         sender = None
+    refusal = _unauthenticated(bytes(inbound.raw), parsed, sender)
+    if refusal:
+        return _done(inbound, State.QUARANTINED, refusal)
     ticket = _threaded_ticket(parsed, recipients)
     if ticket is not None:
         return _reply(inbound, parsed, ticket, sender)
@@ -160,6 +164,39 @@ def _route(inbound: InboundEmail) -> None:
             "Support staff wrote without naming a ticket; open tickets in the workspace.",
         )
     return _new_ticket(inbound, parsed, sender, address)
+
+
+def _support_domains() -> set[str]:
+    emails = own_addresses() | set(SupportAddress.objects.values_list("email", flat=True))
+    return {address.rpartition("@")[2] for address in emails if "@" in address}
+
+
+def _unauthenticated(raw: bytes, parsed: Parsed, sender: User | None) -> str:
+    """Why this message may not post as its From, or '' if it may.
+
+    A From whose domain fails DMARC never posts. Mail claiming to be support
+    (a staff user, or any address of our own domains) posts only with DKIM
+    aligned to its From and only where the deployment enables replies by
+    email from support; otherwise anyone could write as an agent.
+    """
+    verdict = authenticity.judge(raw, parsed.sender)
+    if verdict.dmarc_failed:
+        return f"Forged sender: {verdict.summary()}."
+    if settings.HELPDESK_EMAIL_REQUIRE_AUTH and not verdict.authenticated:
+        return f"Unauthenticated sender ({verdict.summary()}); this desk requires DMARC or DKIM."
+    domain = parsed.sender.rpartition("@")[2]
+    claims_support = (sender is not None and sender.is_support_staff) or (
+        domain in _support_domains()
+    )
+    if claims_support:
+        if not settings.HELPDESK_EMAIL_AGENT_REPLIES:
+            return "Mail from a support address; replies by email from support are turned off."
+        if not verdict.dkim_aligned:
+            return (
+                f"Mail from a support address without DKIM aligned to {domain} "
+                f"({verdict.summary()})."
+            )
+    return ""
 
 
 def _support_address(recipients: list[str]) -> SupportAddress | None:
@@ -333,11 +370,10 @@ def _auto_reply(inbound: InboundEmail, parsed: Parsed, kind: str, subject: str, 
 def _stranger_reply(inbound: InboundEmail, parsed: Parsed) -> None:
     if not parsed.sender or "@" not in parsed.sender:
         return
-    body = render_to_string(
-        "inbound/stranger_reply.txt",
-        {"site_url": settings.SITE_URL, "subject": parsed.subject},
-    )
-    _auto_reply(inbound, parsed, AutoReply.Kind.STRANGER, f"Re: {parsed.subject}", body)
+    # A fixed subject and no word of the message: a forged From must not make
+    # us carry an attacker's text to someone else.
+    body = render_to_string("inbound/stranger_reply.txt", {"site_url": settings.SITE_URL})
+    _auto_reply(inbound, parsed, AutoReply.Kind.STRANGER, STRANGER_SUBJECT, body)
 
 
 def _refused_files_reply(inbound: InboundEmail, parsed: Parsed, refused: list[str], ticket) -> None:

@@ -229,13 +229,6 @@ def test_a_colleague_of_the_same_organisation_may_reply(alice, bobs_ticket):
     assert Message.objects.filter(ticket=bobs_ticket).last().author == alice
 
 
-def test_support_staff_reply_by_email_as_a_public_reply(agent, bobs_ticket):
-    ingest(corpus.outlook_reply(reply_address(bobs_ticket.pk), sender=agent.email))
-
-    message = Message.objects.filter(ticket=bobs_ticket).last()
-    assert message.author == agent and not message.is_internal
-
-
 def test_a_reply_to_a_closed_ticket_reopens_it_under_the_reopen_policy(bob, bobs_ticket):
     services.ticket_close(ticket=bobs_ticket, actor=bob)
 
