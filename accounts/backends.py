@@ -31,6 +31,18 @@ class EmailBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
+def login_lock(username: str) -> None:
+    """Lock the account a login names, until the caller's transaction ends.
+
+    Call inside ``transaction.atomic()``. An unknown name locks nothing (there
+    is no password to guess); on SQLite the immediate write transaction
+    serialises instead.
+    """
+    name = str(username or "").strip().lower()
+    if name:
+        list(get_user_model().objects.select_for_update().filter(email=name).values_list("pk"))
+
+
 def login_name(request, credentials: dict | None) -> str:
     """The name django-axes counts failed logins under: the email as the backend reads it.
 

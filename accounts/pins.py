@@ -109,26 +109,48 @@ def _pin_check(*, agent: User | None, alias: str, email: str, pin: str, ticket) 
     alias_given = (alias or "").strip()
     email_given = (email or "").strip()
     user = (
-        User.objects.select_related("organization")
-        .filter(
+        User.objects.filter(
             email__iexact=email_given,
             organization__alias__iexact=alias_given,
             organization__is_active=True,
             is_active=True,
         )
+        .only("pk")
         .first()
     )
-    stored = user.support_pin if user is not None and user.support_pin else _DUMMY_HASH
-    matches = check_password((pin or "").strip(), stored)  # always one hash check
-    locked = user is not None and is_locked_out(user)
-    verified = bool(user is not None and user.support_pin and matches and not locked)
-    PinCheck.objects.create(
-        agent=agent,
-        user=user,
-        alias=alias_given[:40],
-        email=email_given[:254],
-        verified=verified,
-        locked_out=locked,
-        ticket=ticket,
-    )
-    return verified
+    record = {
+        "agent": agent,
+        "alias": alias_given[:40],
+        "email": email_given[:254],
+        "ticket": ticket,
+    }
+    if user is None:
+        check_password((pin or "").strip(), _DUMMY_HASH)  # the same work as a real check
+        PinCheck.objects.create(user=None, verified=False, **record)
+        return False
+    check, stored, locked = _pin_try_reserve(user_id=user.pk, record=record)
+    matches = check_password((pin or "").strip(), stored or _DUMMY_HASH)  # always one hash
+    if locked or not stored or not matches:
+        return False
+    PinCheck.objects.filter(pk=check.pk).update(verified=True)
+    return True
+
+
+def _pin_try_reserve(*, user_id: int, record: dict) -> tuple[PinCheck, str, bool]:
+    """Count and decide under the user's row lock, before any PIN is compared.
+
+    The try is written as a failure while the lock is held, and only turned
+    into a success after the PIN matched: so however many checks race, each
+    sees every earlier one, at most ``HELPDESK_PIN_MAX_FAILURES`` are ever
+    compared in a window, and a check cut short counts as a failure.
+    Returns the recorded try, the stored PIN hash and whether it was locked out.
+    """
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .only("pk", "support_pin", "pin_lockout_cleared_at")
+            .get(pk=user_id)
+        )
+        locked = is_locked_out(user)
+        check = PinCheck.objects.create(user=user, verified=False, locked_out=locked, **record)
+    return check, user.support_pin, locked

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import members, tokens, two_factor
+from accounts.backends import login_lock
 from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm
 from accounts.models import ApiToken, SupportContact, User
 from accounts.pins import pin_set
@@ -19,6 +20,15 @@ from accounts.pins import pin_set
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # django-axes asks "locked out?", the password is checked, then axes
+        # records the failure: three steps, which twenty logins at once would
+        # all pass before any failure was written. Holding the account's row
+        # lock over them makes each login see every earlier one.
+        with transaction.atomic():
+            login_lock(request.POST.get("username", ""))
+            return super().post(request, *args, **kwargs)
 
     def get_default_redirect_url(self):
         return home_url(self.request.user)

@@ -1,0 +1,154 @@
+"""Twenty guesses at once get no more tries than five in a row (issue 12, parts 2 and 3).
+
+Each request runs in its own thread with its own PostgreSQL connection, all
+released at one instant. The hasher below is PBKDF2 (as in production, with
+fewer rounds) and notes every comparison it makes, in order, so the tests
+count what was really evaluated.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test import Client
+
+from accounts.models import PinCheck
+from accounts.pins import pin_set
+from tests.conftest import PASSWORD
+from tests.tickets.test_concurrency import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+RIGHT_PIN = "480913"
+LIMIT = 5
+
+
+class CountingHasher(PBKDF2PasswordHasher):
+    """PBKDF2 that records each comparison's outcome: the evaluations, in order."""
+
+    iterations = 60_000
+    lock = threading.Lock()
+    outcomes: list[bool] = []
+
+    def verify(self, password, encoded):
+        matched = super().verify(password, encoded)
+        with self.lock:
+            self.outcomes.append(matched)
+        return matched
+
+
+@pytest.fixture(autouse=True)
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.outcomes = []
+    return CountingHasher
+
+
+def failures_before_a_success(outcomes: list[bool]) -> int:
+    """The longest run of failures that ended in a success (it must stay below the limit)."""
+    run = longest = 0
+    for matched in outcomes:
+        if matched:
+            longest = max(longest, run)
+            run = 0
+        else:
+            run += 1
+    return longest
+
+
+# Caller verification (seed 000's PIN)
+
+
+def verify_call(agent, pin: str):
+    def job():
+        client = Client()
+        client.force_login(agent)
+        client.post(
+            "/agent/verify-caller/", {"alias": "acme", "email": "bob@acme.example", "pin": pin}
+        )
+        return pin
+
+    return job
+
+
+def test_twenty_wrong_pins_at_once_are_compared_five_times(agent, bob, counting_hasher):
+    pin_set(user=bob, pin=RIGHT_PIN)
+    counting_hasher.outcomes = []
+
+    run_together(*[verify_call(agent, f"{100000 + n:06d}") for n in range(20)])
+
+    evaluated = PinCheck.objects.filter(user=bob, locked_out=False)
+    assert evaluated.count() == LIMIT
+    assert PinCheck.objects.filter(user=bob).count() == 20
+    assert not PinCheck.objects.filter(verified=True).exists()
+    # and the right PIN is now refused too
+    verify_call(agent, RIGHT_PIN)()
+    assert not PinCheck.objects.filter(verified=True).exists()
+
+
+@pytest.mark.parametrize("burst", range(3))
+def test_the_right_pin_in_a_burst_of_wrong_ones_passes_only_within_the_limit(
+    burst, agent, bob, counting_hasher
+):
+    pin_set(user=bob, pin=RIGHT_PIN)
+    jobs = [verify_call(agent, f"{200000 + n:06d}") for n in range(19)]
+    jobs.insert(burst * 7, verify_call(agent, RIGHT_PIN))
+
+    run_together(*jobs)
+
+    checks = list(PinCheck.objects.filter(user=bob).order_by("pk"))
+    wrong_ones_compared = [c for c in checks if not c.locked_out and not c.verified]
+    assert len(wrong_ones_compared) <= LIMIT
+    for check in checks:
+        if check.verified:
+            earlier_failures = [c for c in checks if c.pk < check.pk and not c.verified]
+            assert len(earlier_failures) < LIMIT
+
+
+# Logins (django-axes)
+
+
+def login_job(password: str):
+    def job():
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        response = client.post(
+            "/accounts/login/", {"username": "bob@acme.example", "password": password}
+        )
+        return "_auth_user_id" in client.session, response.status_code
+
+    return job
+
+
+def test_twenty_wrong_passwords_at_once_are_compared_five_times(bob, counting_hasher):
+    counting_hasher.outcomes = []
+
+    results = run_together(*[login_job(f"wrong-{n}") for n in range(20)])
+
+    assert not any(logged_in for logged_in, _ in results)
+    assert counting_hasher.outcomes == [False] * LIMIT
+    # every try is still on record for support admins
+    assert AccessAttempt.objects.get(username="bob@acme.example").failures_since_start == 20
+    # locked: even the right password is refused now
+    logged_in, status = login_job(PASSWORD)()
+    assert (logged_in, status) == (False, 429)
+
+
+@pytest.mark.parametrize("burst", range(3))
+def test_the_right_password_in_a_burst_passes_only_within_the_limit(
+    burst, bob, counting_hasher
+):
+    counting_hasher.outcomes = []
+    jobs = [login_job(f"wrong-{n}") for n in range(19)]
+    jobs.insert(burst * 9, login_job(PASSWORD))
+
+    results = run_together(*jobs)
+
+    outcomes = counting_hasher.outcomes
+    assert failures_before_a_success(outcomes) < LIMIT
+    # a success resets the count (AXES_RESET_ON_SUCCESS), so at most five
+    # failures on each side of it were ever compared
+    assert outcomes.count(False) <= 2 * LIMIT
+    assert sum(1 for logged_in, _ in results if logged_in) == outcomes.count(True) <= 1
