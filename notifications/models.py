@@ -41,6 +41,7 @@ class EmailState(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     OFF = "off", "Email turned off"
+    SKIPPED = "skipped", "Skipped (the recipient may no longer receive it)"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -48,7 +49,11 @@ class NotificationQuerySet(models.QuerySet):
         """A user sees their own notifications only."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self.filter(recipient=user)
+        mine = self.filter(recipient=user)
+        if user.is_support_staff:
+            return mine
+        # A customer moved to another organisation no longer sees the old one's.
+        return mine.filter(organization_id=user.organization_id)
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)

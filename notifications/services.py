@@ -39,7 +39,7 @@ from notifications.models import (
     Notification,
 )
 from notifications.recipients import recipients_for
-from tickets.models import TicketEvent
+from tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
 
@@ -127,15 +127,27 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
     if not claimed:
         return "skipped"
     notification = Notification.objects.select_related(
-        "recipient", "ticket", "ticket__organization", "event", "event__actor", "event__message"
+        "recipient",
+        "recipient__organization",
+        "ticket",
+        "ticket__organization",
+        "event",
+        "event__actor",
+        "event__message",
     ).get(pk=notification_id)
     ours = Notification.objects.filter(
         pk=notification_id, email_state=EmailState.SENDING, email_claimed_at=now
     )
+    reason = undeliverable_reason(notification)
+    if reason:
+        ours.update(email_state=EmailState.SKIPPED, email_error=reason)
+        logger.info("Email of notification %s skipped: %s", notification_id, reason)
+        return "ineligible"
     try:
         build_email(notification).send()
     except (smtplib.SMTPException, OSError) as error:
-        if notification.email_attempts >= settings.HELPDESK_EMAIL_MAX_ATTEMPTS:
+        permanent = is_permanent(error)
+        if permanent or notification.email_attempts >= settings.HELPDESK_EMAIL_MAX_ATTEMPTS:
             ours.update(email_state=EmailState.FAILED, email_error=str(error)[:2000])
             logger.error("Email of notification %s failed for good: %s", notification_id, error)
             return "failed"
@@ -145,8 +157,41 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
             email_error=str(error)[:2000],
         )
         return "retry"
+    # Marked at once, in its own statement (autocommit): the only window in which
+    # a crash sends twice is between the server's 250 and this line, and a resend
+    # carries the same Message-ID, so mail clients show one.
     ours.update(email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error="")
     return "sent"
+
+
+def is_permanent(error: Exception) -> bool:
+    """An SMTP 5xx answer: the server will never take this email, so no retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def undeliverable_reason(notification: Notification) -> str:
+    """Why the recipient may no longer get this email, read at the moment of sending.
+
+    Between the act and the send (an SMTP outage can last hours) a user may be
+    deactivated, moved to another organisation, or lose sight of the ticket.
+    """
+    user = notification.recipient
+    if not user.is_active:
+        return "The recipient's account is deactivated."
+    if user.organization is not None and not user.organization.is_active:
+        return "The recipient's organisation is deactivated."
+    if not user.is_support_staff and user.organization_id != notification.organization_id:
+        return "The recipient is no longer a user of the ticket's organisation."
+    if not Ticket.objects.visible_to(user).filter(pk=notification.ticket_id).exists():
+        return "The recipient may no longer see the ticket."
+    message = notification.event.message
+    if message is not None and message.is_internal and not user.is_support_staff:
+        return "The message is an internal note."
+    return ""
 
 
 def retry_delay_for(notification_id: int) -> float | None:

@@ -8,10 +8,8 @@ process plays the web server: it commits replies and runs the sweeper.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from celery import Celery, current_app
 from django.conf import settings
 from django.db import connection
@@ -33,46 +30,6 @@ from tickets.models import TicketEvent
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Mailbox:
-    """The SMTP server's handler: records what it accepted, can refuse or stall."""
-
-    def __init__(self) -> None:
-        self.accepted: list[tuple[list[str], bytes]] = []
-        self.refuse_next = 0
-        self.stall = threading.Event()  # set: DATA waits until `release` is set
-        self.stalled = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse_next > 0:
-            self.refuse_next -= 1
-            return "451 4.3.0 Try again later"
-        if self.stall.is_set():
-            self.stalled.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            if server.transport is None or server.transport.is_closing():
-                return "421 4.4.2 Connection lost"  # the sender is gone: not accepted
-        self.accepted.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 2.0.0 OK"
-
-    def recipients(self) -> list[str]:
-        return sorted(address for tos, _ in self.accepted for address in tos)
-
-
-@pytest.fixture
-def smtp():
-    mailbox = Mailbox()
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        mailbox.port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
-    controller.start()
-    yield mailbox
-    mailbox.release.set()
-    controller.stop()
 
 
 def worker_env(smtp_port: int) -> dict[str, str]:
