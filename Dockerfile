@@ -9,6 +9,8 @@ COPY helpdesk helpdesk
 COPY accounts accounts
 COPY tickets tickets
 COPY notifications notifications
+COPY inbound inbound
+COPY outbox outbox
 RUN pip install .
 
 COPY manage.py ./

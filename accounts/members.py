@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from outbox.models import Purpose
+from outbox.services import email_enqueue
 
 
 def _require_admin_of(admin: User, user: User | None = None) -> None:
@@ -55,16 +56,14 @@ def member_invite(*, admin: User, email: str, full_name: str) -> User:
     )
     link = invitation_link(user)
     organization = admin.organization
-    transaction.on_commit(
-        lambda: send_mail(
-            f"{admin.full_name} invited you to {organization.name}'s support desk",
-            f"Hello {full_name},\n\n{admin.full_name} invited you to open and follow "
-            f"{organization.name}'s support tickets. Choose your password here:\n\n{link}\n\n"
-            "The link works once and expires in a few days.\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        ),
-        robust=True,
+    email_enqueue(
+        purpose=Purpose.INVITATION,
+        to=email,
+        recipient=user,
+        subject=f"{admin.full_name} invited you to {organization.name}'s support desk",
+        body=f"Hello {full_name},\n\n{admin.full_name} invited you to open and follow "
+        f"{organization.name}'s support tickets. Choose your password here:\n\n{link}\n\n"
+        "The link works once and expires in a few days.\n",
     )
     return user
 

@@ -14,12 +14,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import PinCheck, User
+from outbox.models import Purpose
+from outbox.services import email_enqueue
 
 # Hashing a PIN for a user who does not exist costs as much as a real check.
 _DUMMY_HASH = make_password("not-a-pin-0000")
@@ -58,15 +59,13 @@ def pin_reset(*, user: User) -> None:
     user.support_pin_set_at = None
     user.save(update_fields=["support_pin", "support_pin_set_at"])
     link = settings.SITE_URL + reverse("profile")
-    transaction.on_commit(
-        lambda: send_mail(
-            "Your support PIN was reset",
-            f"Hello {user.full_name},\n\nSupport reset your support PIN. Please set a new one "
-            f"on your profile page before you next call or email support:\n\n{link}\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        ),
-        robust=True,
+    email_enqueue(
+        purpose=Purpose.PIN_RESET,
+        to=user.email,
+        recipient=user,
+        subject="Your support PIN was reset",
+        body=f"Hello {user.full_name},\n\nSupport reset your support PIN. Please set a new one "
+        f"on your profile page before you next call or email support:\n\n{link}\n",
     )
 
 

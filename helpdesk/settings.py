@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "inbound",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +207,8 @@ CELERY_TASK_ROUTES = {
     "tickets.autoclose": {"queue": "maintenance"},
     "notifications.sweep": {"queue": "maintenance"},
     "notifications.send_email": {"queue": "email"},
-    "inbound.send_auto_replies": {"queue": "email"},
+    "outbox.send": {"queue": "email"},
+    "outbox.sweep": {"queue": "maintenance"},
     "inbound.poll_mailbox": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -222,8 +224,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbound.poll_mailbox",
         "schedule": env_int("HELPDESK_IMAP_POLL_SECONDS", 60),
     },
-    "send-auto-replies": {
-        "task": "inbound.send_auto_replies",
+    "sweep-email-outbox": {
+        "task": "outbox.sweep",
         "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
     },
 }
@@ -318,9 +320,30 @@ HELPDESK_ATTACHMENT_TYPES = env_list(
 HELPDESK_ATTACHMENT_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 HELPDESK_ATTACHMENT_IMAGE_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_IMAGE_MAX_MB", 10) * 1024 * 1024
 HELPDESK_ATTACHMENT_MAX_FILES = env_int("HELPDESK_ATTACHMENT_MAX_FILES", 10)
+# Deeper inspection (tickets/attachments/inspect_*.py): images up to this many pixels
+# (decoding 40 megapixels takes about 160 MB); archives are listed, never extracted.
+HELPDESK_ATTACHMENT_MAX_PIXELS = env_int("HELPDESK_ATTACHMENT_MAX_MEGAPIXELS", 40) * 1_000_000
+HELPDESK_ATTACHMENT_ARCHIVE_MAX_ENTRIES = env_int("HELPDESK_ATTACHMENT_ARCHIVE_MAX_ENTRIES", 10_000)
+HELPDESK_ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES = (
+    env_int("HELPDESK_ATTACHMENT_ARCHIVE_MAX_UNPACKED_MB", 500) * 1024 * 1024
+)
+HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO = env_int("HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO", 100)
+# Stored attachment bytes per uploader and per organisation; 0 means no limit.
+HELPDESK_ATTACHMENT_QUOTA_USER_BYTES = (
+    env_int("HELPDESK_ATTACHMENT_QUOTA_USER_MB", 1024) * 1024 * 1024
+)
+HELPDESK_ATTACHMENT_QUOTA_ORG_BYTES = (
+    env_int("HELPDESK_ATTACHMENT_QUOTA_ORG_MB", 10 * 1024) * 1024 * 1024
+)
+# Stored files are readable by the app's user and group only (local disk storage).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Django refuses bodies above this before any view runs: 10 files of 20 MB and the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
+# Password reset emails: per address (counted in the outbox) and per client address.
+HELPDESK_PASSWORD_RESETS_PER_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR", 3)
+HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR", 20)
 HELPDESK_PIN_MAX_FAILURES = env_int("HELPDESK_PIN_MAX_FAILURES", 5)
 HELPDESK_PIN_LOCKOUT_MINUTES = env_int("HELPDESK_PIN_LOCKOUT_MINUTES", 15)
 HELPDESK_REPLY_TO = env_str("HELPDESK_REPLY_TO", DEFAULT_FROM_EMAIL)

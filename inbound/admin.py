@@ -157,7 +157,9 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
 @admin.register(AutoReply)
 class AutoReplyAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "address", "subject", "sent_at", "attempts"]
+    """What we answered, and to whom; its delivery is in Outgoing email › Outgoing emails."""
+
+    list_display = ["created_at", "kind", "address", "subject"]
     list_filter = ["kind"]
     search_fields = ["address", "subject"]
     readonly_fields = [f.name for f in AutoReply._meta.fields]

@@ -92,8 +92,8 @@ class InboundEmail(models.Model):
 
 
 class AutoReply(models.Model):
-    """A message we send back to a sender (outbox row: written with the decision,
-    sent after commit by a task, retried by the sweeper, never twice)."""
+    """A message we send back to a sender: the record of the decision (one
+    stranger answer a day per address). It is sent through ``outbox``."""
 
     class Kind(models.TextChoices):
         STRANGER = "stranger", "How to reach support (unknown sender)"
@@ -107,10 +107,6 @@ class AutoReply(models.Model):
     body = models.TextField()
     in_reply_to = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

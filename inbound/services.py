@@ -21,9 +21,7 @@ import logging
 import re
 import traceback
 from datetime import timedelta
-from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,13 +42,14 @@ from inbound.addresses import (
 from inbound.models import AutoReply, InboundEmail, SupportAddress
 from inbound.parsing import Parsed
 from notifications.models import Notification
+from outbox.models import Purpose
+from outbox.services import email_enqueue
 from tickets import services
 from tickets.attachments.validation import check_files
 from tickets.models import Category, Channel, Priority, Ticket
 
 logger = logging.getLogger(__name__)
 State = InboundEmail.State
-SEND_TASK = "inbound.send_auto_replies"
 SUBJECT_TAG = r"\[#(\d{1,12})\]"
 STRANGER_SUBJECT = "Your email to support"
 
@@ -343,14 +342,10 @@ def _new_ticket(
     )
 
 
-def _queue_send() -> None:
-    try:
-        current_app.send_task(SEND_TASK)
-    except Exception:  # noqa: BLE001 - the sweeper sends it later
-        logger.warning("Could not queue auto-replies; the sweeper will send them.")
-
-
 def _auto_reply(inbound: InboundEmail, parsed: Parsed, kind: str, subject: str, body: str) -> None:
+    headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    if parsed.message_id:
+        headers.update({"In-Reply-To": parsed.message_id, "References": parsed.message_id})
     try:
         with transaction.atomic():
             AutoReply.objects.create(
@@ -362,9 +357,15 @@ def _auto_reply(inbound: InboundEmail, parsed: Parsed, kind: str, subject: str, 
                 body=body,
                 in_reply_to=parsed.message_id,
             )
+            email_enqueue(
+                purpose=Purpose.AUTO_REPLY,
+                to=parsed.sender,
+                subject=subject,
+                body=body,
+                headers=headers,
+            )
     except IntegrityError:
         return  # already answered this address today
-    transaction.on_commit(partial(_queue_send), robust=True)
 
 
 def _stranger_reply(inbound: InboundEmail, parsed: Parsed) -> None:
@@ -388,44 +389,6 @@ def _refused_files_reply(inbound: InboundEmail, parsed: Parsed, refused: list[st
         f"[#{ticket.pk}] Files we could not accept",
         body,
     )
-
-
-def auto_replies_send(*, limit: int = 100) -> int:
-    """Send the auto-replies not yet sent; each is claimed so it goes out once."""
-    from django.core.mail import EmailMessage as OutgoingEmail
-
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.HELPDESK_EMAIL_LEASE_SECONDS)
-    sent = 0
-    pending = AutoReply.objects.filter(sent_at__isnull=True, attempts__lt=6).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
-    )
-    for reply_id in pending.values_list("pk", flat=True)[:limit]:
-        claimed = (
-            AutoReply.objects.filter(pk=reply_id, sent_at__isnull=True)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-            .update(claimed_at=now, attempts=F("attempts") + 1)
-        )
-        if not claimed:
-            continue
-        reply = AutoReply.objects.get(pk=reply_id)
-        headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
-        if reply.in_reply_to:
-            headers.update({"In-Reply-To": reply.in_reply_to, "References": reply.in_reply_to})
-        try:
-            OutgoingEmail(
-                subject=reply.subject,
-                body=reply.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[reply.address],
-                headers=headers,
-            ).send()
-        except Exception as error:  # noqa: BLE001 - retried by the next sweep
-            AutoReply.objects.filter(pk=reply_id).update(claimed_at=None, error=str(error)[:2000])
-            continue
-        AutoReply.objects.filter(pk=reply_id).update(sent_at=timezone.now(), error="")
-        sent += 1
-    return sent
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ from notifications.models import (
     Notification,
 )
 from notifications.recipients import recipients_for
+from outbox.delivery import is_permanent, out_of_attempts, retry_delay
 from tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -101,11 +102,6 @@ def notifications_for_event(*, event_id: int) -> list[int]:
     return [pk for pk, _ in rows]
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    base = settings.HELPDESK_EMAIL_RETRY_BASE_SECONDS
-    return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 60 * 60))
-
-
 def notification_send_email(*, notification_id: int, now: datetime | None = None) -> str:
     """Send one notification's email, at most once; returns what happened.
 
@@ -146,14 +142,13 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
     try:
         build_email(notification).send()
     except (smtplib.SMTPException, OSError) as error:
-        permanent = is_permanent(error)
-        if permanent or notification.email_attempts >= settings.HELPDESK_EMAIL_MAX_ATTEMPTS:
+        if is_permanent(error) or out_of_attempts(notification.email_attempts):
             ours.update(email_state=EmailState.FAILED, email_error=str(error)[:2000])
             logger.error("Email of notification %s failed for good: %s", notification_id, error)
             return "failed"
         ours.update(
             email_state=EmailState.PENDING,
-            email_next_attempt_at=now + _retry_delay(notification.email_attempts),
+            email_next_attempt_at=now + retry_delay(notification.email_attempts),
             email_error=str(error)[:2000],
         )
         return "retry"
@@ -162,15 +157,6 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
     # carries the same Message-ID, so mail clients show one.
     ours.update(email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error="")
     return "sent"
-
-
-def is_permanent(error: Exception) -> bool:
-    """An SMTP 5xx answer: the server will never take this email, so no retry."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return bool(codes) and all(500 <= code < 600 for code in codes)
-    code = getattr(error, "smtp_code", None)
-    return isinstance(code, int) and 500 <= code < 600
 
 
 def undeliverable_reason(notification: Notification) -> str:

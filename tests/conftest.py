@@ -154,3 +154,16 @@ def pytest_runtest_setup(item):
 
         if connection.vendor != "postgresql":
             pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def deliver_outbox():
+    """Send what the outbox holds now, as the worker would; returns how many went out."""
+    from outbox.models import OutboundEmail, State
+    from outbox.services import outbound_send
+
+    def deliver() -> int:
+        pending = OutboundEmail.objects.filter(state=State.PENDING).values_list("pk", flat=True)
+        return sum(outbound_send(email_id=pk) == "sent" for pk in list(pending))
+
+    return deliver

@@ -137,9 +137,7 @@ def test_twenty_wrong_passwords_at_once_are_compared_five_times(bob, counting_ha
 
 
 @pytest.mark.parametrize("burst", range(3))
-def test_the_right_password_in_a_burst_passes_only_within_the_limit(
-    burst, bob, counting_hasher
-):
+def test_the_right_password_in_a_burst_passes_only_within_the_limit(burst, bob, counting_hasher):
     counting_hasher.outcomes = []
     jobs = [login_job(f"wrong-{n}") for n in range(19)]
     jobs.insert(burst * 9, login_job(PASSWORD))

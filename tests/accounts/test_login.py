@@ -37,9 +37,10 @@ def test_logging_out_ends_the_session(login, alice):
     assert client.get(reverse("tickets:list")).status_code == 302
 
 
-def test_a_password_reset_email_leads_to_a_new_password(client, alice):
+def test_a_password_reset_email_leads_to_a_new_password(client, alice, deliver_outbox):
     client.post(reverse("password_reset"), {"email": alice.email})
 
+    assert deliver_outbox() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [alice.email]
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)

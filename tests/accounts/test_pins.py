@@ -169,10 +169,10 @@ def test_a_support_admin_clears_a_lockout(agent, alice_has_a_pin):
 
 
 def test_a_support_admin_resets_a_pin_and_the_user_is_emailed(
-    alice_has_a_pin, agent, django_capture_on_commit_callbacks
+    alice_has_a_pin, agent, deliver_outbox
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        pin_reset(user=alice_has_a_pin)
+    pin_reset(user=alice_has_a_pin)
+    assert deliver_outbox() == 1
 
     alice_has_a_pin.refresh_from_db()
     assert alice_has_a_pin.support_pin == ""

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_admin_invites_a_colleague_who_sets_a_password_and_logs_in(
-    page, log_in, alice, live_server
+    page, log_in, alice, live_server, deliver_outbox
 ):
     log_in(alice.email, PASSWORD)
     page.get_by_role("link", name="Organisation").click()
@@ -22,6 +22,7 @@ def test_an_admin_invites_a_colleague_who_sets_a_password_and_logs_in(
     expect(page.get_by_text("dana@acme.example is invited")).to_be_visible()
     expect(page.get_by_role("cell", name="Invited")).to_be_visible()
 
+    assert deliver_outbox() == 1
     link = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+)", mail.outbox[-1].body).group(1)
     page.context.clear_cookies()
     page.goto(link)

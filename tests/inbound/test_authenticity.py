@@ -15,7 +15,7 @@ from django.core import mail
 from inbound import authenticity
 from inbound.addresses import reply_address
 from inbound.models import AutoReply, InboundEmail, SupportAddress
-from inbound.services import STRANGER_SUBJECT, auto_replies_send, email_ingest
+from inbound.services import STRANGER_SUBJECT, email_ingest
 from tests.inbound import corpus
 from tickets import services
 from tickets.models import Message, Priority, Ticket
@@ -247,7 +247,7 @@ def test_our_own_dkim_check_refuses_a_signed_message_changed_on_the_way(
 # The stranger's auto-reply
 
 
-def test_a_strangers_answer_carries_none_of_the_attackers_text(db):
+def test_a_strangers_answer_carries_none_of_the_attackers_text(db, deliver_outbox):
     email_ingest(
         raw=corpus.plain(
             sender="victim@example.org",
@@ -255,7 +255,7 @@ def test_a_strangers_answer_carries_none_of_the_attackers_text(db):
             body="Click http://evil.example now",
         )
     )
-    auto_replies_send()
+    deliver_outbox()
 
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]

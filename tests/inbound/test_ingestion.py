@@ -15,7 +15,7 @@ from accounts.models import PinCheck
 from accounts.pins import pin_set
 from inbound.addresses import reply_address
 from inbound.models import AutoReply, InboundEmail, SupportAddress
-from inbound.services import auto_replies_send, email_ingest, email_process
+from inbound.services import email_ingest, email_process
 from notifications.emails import build_email
 from notifications.models import Notification
 from notifications.services import notifications_for_event
@@ -75,7 +75,7 @@ def test_html_only_mail_becomes_safe_text(bob):
     assert "<" not in description and "alert(" not in description
 
 
-def test_accepted_files_are_kept_and_refused_ones_are_listed_back(bob):
+def test_accepted_files_are_kept_and_refused_ones_are_listed_back(bob, deliver_outbox):
     raw = corpus.with_attachments(
         ["screenshot.png", "notes.txt", "setup.exe"], contents={"setup.exe": b"MZ\x90\x00binary"}
     )
@@ -89,13 +89,13 @@ def test_accepted_files_are_kept_and_refused_ones_are_listed_back(bob):
     ]
     reply = AutoReply.objects.get()
     assert reply.kind == AutoReply.Kind.REFUSED_FILES
-    assert auto_replies_send() == 1
+    assert deliver_outbox() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["bob@acme.example"]
     assert "setup.exe" in mail.outbox[0].body
     assert "screenshot.png" not in mail.outbox[0].body
     assert mail.outbox[0].extra_headers["Auto-Submitted"] == "auto-replied"
-    assert auto_replies_send() == 0  # never twice
+    assert deliver_outbox() == 0  # never twice
 
 
 def test_a_forwarded_message_keeps_what_was_forwarded(bob):
@@ -274,14 +274,14 @@ def test_automatic_mail_and_our_own_mail_are_ignored_and_never_answered(raw, why
     assert not AutoReply.objects.exists()
 
 
-def test_an_unknown_sender_is_quarantined_and_answered_once_a_day(db):
+def test_an_unknown_sender_is_quarantined_and_answered_once_a_day(db, deliver_outbox):
     first = ingest(corpus.plain(sender="stranger@example.org"))
     second = ingest(corpus.plain(sender="stranger@example.org", subject="Again"))
 
     assert first.state == second.state == State.QUARANTINED
     assert not Ticket.objects.exists()
     assert AutoReply.objects.filter(kind=AutoReply.Kind.STRANGER).count() == 1
-    auto_replies_send()
+    deliver_outbox()
     assert [m.to for m in mail.outbox] == [["stranger@example.org"]]
     assert "could not match your address" in mail.outbox[0].body
 

@@ -1,0 +1,170 @@
+"""Queueing and sending the outbox's emails (``outbox.models``).
+
+``email_enqueue`` writes the row inside the caller's transaction and queues
+its send after commit; ``outbound_send`` claims it (pending -> sending, with
+a lease), re-checks the recipient, sends, and marks it sent at once;
+``outbound_sweep`` re-queues what a broker outage or a crash left behind.
+Every step is a claim, so a second worker or a duplicated task does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from outbox.delivery import is_permanent, out_of_attempts, retry_delay
+from outbox.models import OutboundEmail, Purpose, State
+
+logger = logging.getLogger(__name__)
+
+SEND_TASK = "outbox.send"
+
+
+def _queue(email_id: int) -> None:
+    try:
+        current_app.send_task(SEND_TASK, args=[email_id])
+    except Exception:  # noqa: BLE001 - any broker failure: the sweeper sends it later
+        logger.warning("Could not queue email %s; the sweeper will send it.", email_id)
+
+
+def _message_id() -> str:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "helpdesk.local"
+    return f"<outbox-{uuid.uuid4().hex}@{domain}>"
+
+
+def email_enqueue(
+    *,
+    purpose: Purpose,
+    to: str,
+    subject: str,
+    body: str,
+    recipient=None,
+    html_body: str = "",
+    headers: dict[str, str] | None = None,
+) -> OutboundEmail:
+    """Put one email in the outbox; it is sent after the caller's transaction commits.
+
+    ``recipient`` (a user) is re-checked at sending: an inactive user gets nothing.
+    """
+    with transaction.atomic():
+        email = OutboundEmail.objects.create(
+            purpose=purpose,
+            to=to.strip()[:254],
+            recipient=recipient,
+            subject=" ".join(subject.split())[:300],
+            body=body,
+            html_body=html_body,
+            headers=headers or {},
+            message_id=_message_id(),
+        )
+        transaction.on_commit(partial(_queue, email.pk), robust=True)
+    return email
+
+
+def _undeliverable_reason(email: OutboundEmail) -> str:
+    user = email.recipient
+    if user is None:
+        return ""
+    if not user.is_active:
+        return "The recipient's account is deactivated."
+    if user.organization is not None and not user.organization.is_active:
+        return "The recipient's organisation is deactivated."
+    if user.email.lower() != email.to.lower():
+        return "The recipient's address changed since this email was written."
+    return ""
+
+
+def outbound_send(*, email_id: int, now: datetime | None = None) -> str:
+    """Send one outbox email at most once: ``sent``, ``retry``, ``failed``,
+    ``ineligible`` (the recipient may no longer get it) or ``skipped`` (not ours now)."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.HELPDESK_EMAIL_LEASE_SECONDS)
+    claimable = Q(state=State.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    ) | Q(state=State.SENDING, claimed_at__lt=now - lease)
+    claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    email = OutboundEmail.objects.select_related("recipient", "recipient__organization").get(
+        pk=email_id
+    )
+    ours = OutboundEmail.objects.filter(pk=email_id, state=State.SENDING, claimed_at=now)
+    reason = _undeliverable_reason(email)
+    if reason:
+        ours.update(state=State.SKIPPED, error=reason)
+        return "ineligible"
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={**email.headers, "Message-ID": email.message_id},
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        if is_permanent(error) or out_of_attempts(email.attempts):
+            ours.update(state=State.FAILED, error=str(error)[:2000])
+            logger.error("Outgoing email %s failed for good: %s", email_id, error)
+            return "failed"
+        ours.update(
+            state=State.PENDING,
+            next_attempt_at=now + retry_delay(email.attempts),
+            error=str(error)[:2000],
+        )
+        return "retry"
+    # Marked at once: a crash between the server's 250 and this line is the only
+    # way to send twice, and the copy carries the same Message-ID.
+    ours.update(state=State.SENT, sent_at=timezone.now(), error="")
+    return "sent"
+
+
+def outbound_retry_delay(email_id: int) -> float | None:
+    """Seconds until a pending email is due again (for the task's own retry)."""
+    due = (
+        OutboundEmail.objects.filter(pk=email_id, state=State.PENDING)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return None if due is None else max(0.0, (due - timezone.now()).total_seconds())
+
+
+def outbound_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Re-queue emails left pending or whose sender died; returns how many."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.HELPDESK_OUTBOX_GRACE_SECONDS)
+    lease = timedelta(seconds=settings.HELPDESK_EMAIL_LEASE_SECONDS)
+    due = list(
+        OutboundEmail.objects.filter(
+            Q(state=State.PENDING, next_attempt_at__isnull=True, created_at__lte=stale)
+            | Q(state=State.PENDING, next_attempt_at__lte=now)
+            | Q(state=State.SENDING, claimed_at__lt=now - lease)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for email_id in due:
+        _queue(email_id)
+    return len(due)
+
+
+def outbound_retry(*, email_ids) -> int:
+    """Support admins: send failed emails again from the start; returns how many."""
+    return OutboundEmail.objects.filter(pk__in=list(email_ids), state=State.FAILED).update(
+        state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), error=""
+    )
