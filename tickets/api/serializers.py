@@ -227,6 +227,13 @@ class ReopenSerializer(serializers.Serializer):
     )
 
 
+class TakeSerializer(serializers.Serializer):
+    take_over = serializers.BooleanField(
+        default=False,
+        help_text="Take the ticket even if another agent has it (otherwise that answers 409).",
+    )
+
+
 class AssignSerializer(serializers.Serializer):
     assignee = serializers.EmailField(
         allow_null=True, help_text="An active agent's or support admin's email; null to unassign."

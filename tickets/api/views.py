@@ -568,12 +568,21 @@ class ReopenView(TicketActionView):
 class TakeView(TicketActionView):
     staff_only = True
 
-    @action_schema("Take a ticket", "Support staff: assign the ticket to yourself.")
+    @action_schema(
+        "Take a ticket",
+        "Support staff: assign the ticket to yourself. A ticket another agent has "
+        "answers 409 unless take_over is true.",
+        request=s.TakeSerializer,
+    )
     def post(self, request: Request, number: int) -> Response:
         return super().post(request, number)
 
     def act(self, request, ticket):
-        services.ticket_take(ticket=ticket, agent=request.user)
+        form = s.TakeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.ticket_take(
+            ticket=ticket, agent=request.user, take_over=form.validated_data["take_over"]
+        )
         return ticket_answer(request, ticket.pk)
 
 

@@ -51,8 +51,21 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> Tick
     return ticket
 
 
-def ticket_take(*, ticket: Ticket, agent: User) -> Ticket:
-    return ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+@transaction.atomic
+def ticket_take(*, ticket: Ticket, agent: User, take_over: bool = False) -> Ticket:
+    """Assign the ticket to oneself.
+
+    Raises ``TransitionError`` (409 in the API) when another agent holds it,
+    typically one who took it a moment earlier; ``take_over`` says the agent
+    means to take it from them.
+    """
+    locked = lock_ticket(ticket.pk)
+    if locked.assignee_id not in (None, agent.pk) and not take_over:
+        holder = locked.assignee.full_name if locked.assignee else "Another agent"
+        raise TransitionError(
+            f"{holder} has this ticket (taken in the meantime?); take it over to make it yours."
+        )
+    return ticket_assign(ticket=locked, actor=agent, assignee=agent)
 
 
 def _edit(
@@ -152,7 +165,7 @@ def tickets_bulk(
     for ticket in tickets:
         try:
             if action == "take":
-                ticket_assign(ticket=ticket, actor=actor, assignee=actor)
+                ticket_take(ticket=ticket, agent=actor)
             elif action == "assign":
                 ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
             elif action == "priority":

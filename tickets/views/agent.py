@@ -220,7 +220,9 @@ def take(request: HttpRequest, number: int) -> HttpResponse:
         request,
         number,
         _NoInput,
-        lambda ticket, data: services.ticket_take(ticket=ticket, agent=request.user),
+        lambda ticket, data: services.ticket_take(
+            ticket=ticket, agent=request.user, take_over=request.POST.get("take_over") == "1"
+        ),
         "You took the ticket.",
     )
 
