@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from accounts.models import ApiToken, Organization, PinCheck, SupportContact, User
+from accounts.models import ApiToken, Organization, PinChange, PinCheck, SupportContact, User
 from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
 
 
@@ -60,7 +60,7 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="Reset the support PIN (the user is asked by email to set a new one)")
     def reset_pin(self, request, queryset):
         for user in queryset.filter(role__in=User.CUSTOMER_ROLES):
-            pin_reset(user=user)
+            pin_reset(user=user, actor=request.user)
         self.message_user(request, "PINs reset; the users were emailed.", messages.SUCCESS)
 
     @admin.action(description="Clear the PIN verification lockout")
@@ -79,6 +79,23 @@ class PinCheckAdmin(admin.ModelAdmin):
     search_fields = ["email", "alias", "agent__email"]
     list_select_related = ["agent", "user"]
     readonly_fields = [field.name for field in PinCheck._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PinChange)
+class PinChangeAdmin(admin.ModelAdmin):
+    """Every PIN set, changed or reset, and by whom."""
+
+    list_display = ["created_at", "user", "kind", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "actor"]
+    readonly_fields = [field.name for field in PinChange._meta.fields]
 
     def has_add_permission(self, request):
         return False

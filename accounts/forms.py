@@ -5,6 +5,12 @@ from accounts.pins import pin_rules_check
 
 
 class PinForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Your password is required to set a PIN."},
+        help_text="A PIN proves who you are to support, so setting one asks who you are.",
+    )
     pin = forms.CharField(
         label="New PIN",
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -16,6 +22,16 @@ class PinForm(forms.Form):
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": "Type the PIN again."},
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if self.user is None or not self.user.check_password(password):
+            raise ValidationError("Your password is not correct.")
+        return password
 
     def clean_pin(self) -> str:
         try:

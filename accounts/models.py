@@ -182,6 +182,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         return super().has_module_perms(app_label)
 
 
+class PinChange(models.Model):
+    """A PIN set, changed or reset: who did it and when (the PIN itself is never kept)."""
+
+    class Kind(models.TextChoices):
+        SET = "set", "Set by the user"
+        CHANGED = "changed", "Changed by the user"
+        RESET = "reset", "Reset by support"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pin_changes")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user_id}"
+
+
 class PinCheck(models.Model):
     """One try at verifying a caller by account alias, email and PIN (seed 000).
 

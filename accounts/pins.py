@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import PinCheck, User
+from accounts.models import PinChange, PinCheck, User
 from outbox.models import Purpose
 from outbox.services import email_enqueue
 
@@ -47,17 +47,31 @@ def pin_set(*, user: User, pin: str) -> None:
     if not user.is_customer:
         raise ValidationError("Support PINs are for customers.")
     pin = pin_rules_check(pin)
+    kind = PinChange.Kind.CHANGED if user.support_pin else PinChange.Kind.SET
     user.support_pin = make_password(pin)
     user.support_pin_set_at = timezone.now()
     user.save(update_fields=["support_pin", "support_pin_set_at"])
+    PinChange.objects.create(user=user, actor=user, kind=kind)
+    # If it was not them, they hear of it at once.
+    verb = "changed" if kind == PinChange.Kind.CHANGED else "set"
+    email_enqueue(
+        purpose=Purpose.PIN_CHANGED,
+        to=user.email,
+        recipient=user,
+        subject=f"Your support PIN was {verb}",
+        body=f"Hello {user.full_name},\n\nYour support PIN was {verb} on "
+        f"{timezone.localtime(user.support_pin_set_at):%Y-%m-%d %H:%M %Z}. If this was not you, "
+        "change your password and your PIN now, and tell support.\n",
+    )
 
 
 @transaction.atomic
-def pin_reset(*, user: User) -> None:
+def pin_reset(*, user: User, actor: User | None = None) -> None:
     """A support admin clears the user's PIN; the user is told by email to set a new one."""
     user.support_pin = ""
     user.support_pin_set_at = None
     user.save(update_fields=["support_pin", "support_pin_set_at"])
+    PinChange.objects.create(user=user, actor=actor, kind=PinChange.Kind.RESET)
     link = settings.SITE_URL + reverse("profile")
     email_enqueue(
         purpose=Purpose.PIN_RESET,

@@ -57,7 +57,7 @@ def healthz(request):
 @login_required
 def profile(request):
     """The user's own settings: for customers, their support PIN."""
-    form = PinForm(request.POST or None) if request.user.is_customer else None
+    form = PinForm(request.POST or None, user=request.user) if request.user.is_customer else None
     if request.method == "POST" and form is not None and form.is_valid():
         pin_set(user=request.user, pin=form.cleaned_data["pin"])
         messages.success(request, "Your support PIN is saved. Quote it when you contact support.")
@@ -68,7 +68,7 @@ def profile(request):
 
 def _render_profile(request, *, form=None, token_form=None, new_key=None, status=200):
     if form is None and request.user.is_customer:
-        form = PinForm()
+        form = PinForm(user=request.user)
     context = {
         "form": form,
         "has_two_factor": two_factor.confirmed_device(request.user) is not None,

@@ -27,6 +27,7 @@ class State(models.TextChoices):
 class Purpose(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     PIN_RESET = "pin_reset", "Support PIN reset"
+    PIN_CHANGED = "pin_changed", "Support PIN changed"
     PASSWORD_RESET = "password_reset", "Password reset"
     AUTO_REPLY = "auto_reply", "Automatic answer to a sender"
 

@@ -163,7 +163,11 @@ def deliver_outbox():
     from outbox.services import outbound_send
 
     def deliver() -> int:
-        pending = OutboundEmail.objects.filter(state=State.PENDING).values_list("pk", flat=True)
+        pending = (
+            OutboundEmail.objects.filter(state=State.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         return sum(outbound_send(email_id=pk) == "sent" for pk in list(pending))
 
     return deliver

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='OutboundEmail',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('invitation', 'Invitation'), ('pin_reset', 'Support PIN reset'), ('password_reset', 'Password reset'), ('auto_reply', 'Automatic answer to a sender')], max_length=20)),
+                ('purpose', models.CharField(choices=[('invitation', 'Invitation'), ('pin_reset', 'Support PIN reset'), ('pin_changed', 'Support PIN changed'), ('password_reset', 'Password reset'), ('auto_reply', 'Automatic answer to a sender')], max_length=20)),
                 ('to', models.CharField(max_length=254)),
                 ('subject', models.CharField(max_length=300)),
                 ('body', models.TextField()),

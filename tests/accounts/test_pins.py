@@ -10,8 +10,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import PinCheck, User
+from accounts.models import PinChange, PinCheck, User
 from accounts.pins import pin_lockout_clear, pin_reset, pin_set, pin_verify
+from outbox.models import OutboundEmail
+from tests.conftest import PASSWORD
 from tickets.models import TicketEvent
 
 GOOD_PIN = "730195"
@@ -65,7 +67,9 @@ def test_the_profile_page_sets_a_pin_and_says_when_it_changed(login, alice):
     client = login(alice)
 
     response = client.post(
-        reverse("profile"), {"pin": GOOD_PIN, "pin_again": GOOD_PIN}, follow=True
+        reverse("profile"),
+        {"password": PASSWORD, "pin": GOOD_PIN, "pin_again": GOOD_PIN},
+        follow=True,
     )
 
     html = response.content.decode()
@@ -74,6 +78,42 @@ def test_the_profile_page_sets_a_pin_and_says_when_it_changed(login, alice):
     assert GOOD_PIN not in html
     alice.refresh_from_db()
     assert alice.support_pin and alice.support_pin_set_at is not None
+
+
+def test_setting_a_pin_asks_for_the_password_and_a_wrong_one_changes_nothing(login, alice):
+    response = login(alice).post(
+        reverse("profile"), {"password": "not-her-password", "pin": GOOD_PIN, "pin_again": GOOD_PIN}
+    )
+
+    assert response.status_code == 400
+    assert "Your password is not correct." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.support_pin == ""
+    assert not PinChange.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_every_pin_change_is_recorded_and_the_user_is_told(
+    login, alice, support_admin, deliver_outbox
+):
+    client = login(alice)
+    for pin in (GOOD_PIN, "583920"):
+        client.post(reverse("profile"), {"password": PASSWORD, "pin": pin, "pin_again": pin})
+    pin_reset(user=alice, actor=support_admin)
+
+    changes = list(PinChange.objects.order_by("pk").values_list("kind", "actor__email"))
+    assert changes == [
+        ("set", "alice@acme.example"),
+        ("changed", "alice@acme.example"),
+        ("reset", "admin@support.example"),
+    ]
+    assert deliver_outbox() == 3
+    assert [m.subject for m in mail.outbox] == [
+        "Your support PIN was set",
+        "Your support PIN was changed",
+        "Your support PIN was reset",
+    ]
+    assert all(pin not in m.body for m in mail.outbox for pin in (GOOD_PIN, "583920"))
 
 
 def test_the_profile_page_names_the_rule_a_pin_breaks(login, alice):
@@ -172,13 +212,13 @@ def test_a_support_admin_resets_a_pin_and_the_user_is_emailed(
     alice_has_a_pin, agent, deliver_outbox
 ):
     pin_reset(user=alice_has_a_pin)
-    assert deliver_outbox() == 1
+    assert deliver_outbox() == 2  # the PIN set by the fixture, then the reset
 
     alice_has_a_pin.refresh_from_db()
     assert alice_has_a_pin.support_pin == ""
     assert pin_verify(agent=agent, alias="ACME", email=alice_has_a_pin.email, pin=GOOD_PIN) is False
-    assert mail.outbox[0].to == [alice_has_a_pin.email]
-    assert "set a new one" in mail.outbox[0].body
+    assert mail.outbox[-1].to == [alice_has_a_pin.email]
+    assert "set a new one" in mail.outbox[-1].body
 
 
 def test_a_verified_caller_can_be_recorded_on_the_ticket_for_support_only(
