@@ -46,7 +46,7 @@ def test_a_ticket_has_every_documented_field(api, alice, agent, make_ticket):
         "category": {"slug": "technical", "name": "Technical issue"},
         "organization": {"alias": "ACME", "name": "Acme"},
         "requester": {"email": "alice@acme.example", "name": "Alice Anders"},
-        "assignee": {"email": "agent@support.example", "name": "Sam Support"},
+        "assignee": {"email": None, "name": "Sam Support"},  # staff addresses stay inside
         "internal_reference": "PO-7",
         "product": "Storage",
         "resource": "vol-9",
@@ -602,3 +602,21 @@ def test_me_for_staff_has_no_organisation(api, agent):
 
     assert me["organization"] is None
     assert me["role"] == "agent"
+
+
+def test_customers_see_support_by_name_never_by_email(api, alice, agent, make_ticket):
+    ticket = make_ticket(alice)
+    services.ticket_take(ticket=ticket, agent=agent)
+    services.ticket_reply(ticket=ticket, author=agent, body="Looking into it.")
+
+    as_customer = api(alice)
+    detail = as_customer.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    listed = as_customer.get("/api/v1/tickets/").json()["results"][0]
+    messages = as_customer.get(f"/api/v1/tickets/{ticket.pk}/messages/").json()["results"]
+    staff_view = api(agent).get(f"/api/v1/tickets/{ticket.pk}/").json()
+
+    assert detail["assignee"] == {"email": None, "name": "Sam Support"}
+    assert listed["assignee"] == {"email": None, "name": "Sam Support"}
+    assert messages[-1]["author"] == {"email": None, "name": "Sam Support"}
+    assert detail["requester"]["email"] == "alice@acme.example"
+    assert staff_view["assignee"]["email"] == "agent@support.example"

@@ -42,8 +42,21 @@ class PriorityField(serializers.ChoiceField):
 
 
 class PersonSerializer(serializers.Serializer):
-    email = serializers.EmailField(read_only=True, help_text="Their login email.")
+    email = serializers.EmailField(
+        read_only=True,
+        allow_null=True,
+        help_text="Their login email; null for support staff when a customer asks.",
+    )
     name = serializers.CharField(source="full_name", read_only=True, help_text="Full name.")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        # Customers know support engineers by name; their addresses stay inside.
+        if instance.is_support_staff and not getattr(viewer, "is_support_staff", False):
+            data["email"] = None
+        return data
 
 
 class CategoryRefSerializer(serializers.Serializer):
