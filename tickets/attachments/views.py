@@ -1,8 +1,9 @@
 """Downloading and previewing attachments, only through the tenant door.
 
 Downloads stream with ``Content-Disposition: attachment`` and a safe, encoded
-file name. Previews are inline only for images, PDF and plain text, under a
-sandboxing Content-Security-Policy, with ``nosniff`` (SecurityMiddleware).
+file name. Previews are inline only for images, PDF and plain text. Both carry
+their own sandboxing Content-Security-Policy (django-csp's middleware leaves a
+policy a response already has alone), with ``nosniff`` (SecurityMiddleware).
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from django.views.decorators.http import require_GET
 
 from tickets.models import Attachment
 
-PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+# A download is never a page: should a browser render one anyway, it runs nothing,
+# loads nothing and cannot be framed.
+DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
+# A preview is framed by our ticket page's viewer and nothing else. The inline
+# styles are the browser's own, for the viewer document it builds around an
+# image or a text file (never our markup: text is always served as text/plain).
+PREVIEW_CSP = (
+    "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
 
 
 def _attachment_for(user, pk: int) -> Attachment:
@@ -37,6 +46,7 @@ def download_response(attachment: Attachment) -> FileResponse:
         filename=attachment.name,
         content_type=attachment.content_type,
     )
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["Cache-Control"] = "private, no-store"
     return response
 
