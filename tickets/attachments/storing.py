@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
 
+from tickets.attachments.quota import attachments_quota_check
 from tickets.attachments.validation import CheckedFile
 from tickets.models import Attachment, Message, Ticket
 
@@ -35,7 +36,16 @@ def attachments_store(
     uploaded_by,
     written: list[str],
 ) -> list[Attachment]:
-    """Write each file under a random key and record it; appends keys to ``written``."""
+    """Write each file under a random key and record it; appends keys to ``written``.
+
+    Runs inside the transaction that records the message (and holds the
+    ticket's lock). The upload quotas are checked first, under the locks
+    ``attachments_quota_check`` takes until that transaction ends; a refusal
+    raises ``ValidationError`` on ``files`` before anything is written.
+    """
+    attachments_quota_check(
+        checked=checked, organization_id=ticket.organization_id, uploader=uploaded_by
+    )
     rows = []
     for item in checked:
         attachment = Attachment(

@@ -167,15 +167,18 @@ def _reply(
 
     now = timezone.now()
     message = _add_message(ticket, author=author, body=body, internal=internal, now=now)
+    if not internal:
+        workflow.apply(ticket, action, actor=author, now=now)
+        if follow is not None:
+            workflow.apply(ticket, follow, actor=author, now=now)
+    # Files last: storing them takes the quota's organisation lock, which comes
+    # after the ticket counters that the moves above lock (tickets/attachments/quota.py).
     attachments_store(
         checked=checked, ticket=ticket, message=message, uploaded_by=author, written=written
     )
     if internal:
         notes_document_refresh(ticket)
         return Reply(ticket=ticket, message=message)
-    workflow.apply(ticket, action, actor=author, now=now)
-    if follow is not None:
-        workflow.apply(ticket, follow, actor=author, now=now)
     _public_activity(ticket, author=author, now=now)
     return Reply(ticket=ticket, message=message)
 
