@@ -114,8 +114,11 @@ def pin_verify_sender(*, sender: str, alias: str, email: str, pin: str, ticket=N
     The same check, counting and lockout as a call; the username must also be
     the address the email came from, so quoting someone else's PIN proves nothing.
     """
-    verified = _pin_check(agent=None, alias=alias, email=email, pin=pin, ticket=ticket)
-    return verified and (email or "").strip().lower() == (sender or "").strip().lower()
+    if (email or "").strip().lower() != (sender or "").strip().lower():
+        # Someone else's username: no check at all, so nobody can lock another
+        # user's PIN verification by writing their name in an email.
+        return False
+    return _pin_check(agent=None, alias=alias, email=email, pin=pin, ticket=ticket)
 
 
 def _pin_check(*, agent: User | None, alias: str, email: str, pin: str, ticket) -> bool:

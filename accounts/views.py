@@ -34,6 +34,18 @@ class LoginView(auth_views.LoginView):
         return home_url(self.request.user)
 
 
+class AdminLoginView(LoginView):
+    """The admin's login page is ours, so the lockout's row lock holds there too.
+
+    Someone logged in who may not use the admin gets the form, not a redirect
+    back to the admin (which would send them here again).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        self.redirect_authenticated_user = request.user.is_authenticated and request.user.is_staff
+        return super().dispatch(request, *args, **kwargs)
+
+
 def home_url(user) -> str:
     """Support staff start in the queue, customers in their Tickets."""
     if user.is_authenticated and user.is_support_staff:

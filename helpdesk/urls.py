@@ -42,6 +42,8 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("notifications/", include("notifications.urls")),
+    # The admin logs in through our login view, so the lockout's row lock holds there too.
+    path("admin/login/", account_views.AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tickets.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -14,7 +14,7 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
+from email.utils import getaddresses
 from typing import Any
 
 from inscriptis import get_text
@@ -48,6 +48,7 @@ class Parsed:
     references: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     automatic: str = ""  # why it looks machine-sent, or empty
+    from_problem: str = ""  # why the From cannot be read as one address, or empty
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,40 @@ def message_id_of(raw: bytes) -> str:
     return " ".join(str(headers.get("Message-ID") or "").split())[:300]
 
 
+_ADDR_SPEC = re.compile(r"^[^@\s\"<>(),;:]+@[^@\s\"<>(),;:]+\.[^@\s\"<>(),;:]+$")
+
+
+def sender_of(message: EmailMessage) -> tuple[str, str, str]:
+    """(name, address, problem): the one mailbox of the one From header.
+
+    Mail servers check DKIM and DMARC against the From as *they* read it. Any
+    From two readers could read differently (several headers or addresses, an
+    address only in the display name or an encoded word, a parse defect) is a
+    problem, and such mail is never believed.
+    """
+    values = message.get_all("From") or []
+    if len(values) != 1:
+        return "", "", f"{len(values)} From headers"
+    try:
+        field: Any = message["From"]
+        addresses = list(field.addresses)
+        defects = list(field.defects)
+    except Exception as error:  # noqa: BLE001 - an unreadable header is the problem
+        return "", "", f"unreadable From header ({type(error).__name__})"
+    if defects:
+        return "", "", f"malformed From header ({defects[0]})"
+    if len(addresses) != 1:
+        return "", "", f"{len(addresses)} addresses in the From header"
+    address = addresses[0].addr_spec.strip()
+    if not _ADDR_SPEC.match(address):
+        return "", "", "no plain address in the From header"
+    return addresses[0].display_name.strip(), address.lower(), ""
+
+
 def parse(raw: bytes) -> Parsed:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    sender_name, sender = parseaddr(header(message, "From"))
+    sender_name, sender, from_problem = sender_of(message)
     recipients = [
         address.lower()
         for name in ("Delivered-To", "X-Original-To", "To", "Cc")
@@ -85,14 +116,15 @@ def parse(raw: bytes) -> Parsed:
     ]
     return Parsed(
         message_id=header(message, "Message-ID")[:300],
-        sender=sender.strip().lower(),
-        sender_name=sender_name.strip(),
+        sender=sender,
+        sender_name=sender_name,
         recipients=list(dict.fromkeys(recipients)),
         subject=header(message, "Subject")[:MAX_SUBJECT],
         text=body_text(message),
         references=[header(message, "In-Reply-To"), header(message, "References")],
         attachments=attachments(message),
-        automatic=automatic_reason(message, sender),
+        automatic="" if from_problem else automatic_reason(message, sender),
+        from_problem=from_problem,
     )
 
 

@@ -130,6 +130,8 @@ def _route(inbound: InboundEmail) -> None:
     if address is not None and not inbound.recipient:
         inbound.recipient = address.email
 
+    if parsed.from_problem:
+        return _done(inbound, State.QUARANTINED, f"Unreadable sender: {parsed.from_problem}.")
     if parsed.automatic:
         return _done(inbound, State.IGNORED, f"Automatic mail: {parsed.automatic}.")
     if (

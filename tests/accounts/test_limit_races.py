@@ -111,12 +111,10 @@ def test_the_right_pin_in_a_burst_of_wrong_ones_passes_only_within_the_limit(
 # Logins (django-axes)
 
 
-def login_job(password: str):
+def login_job(password: str, path: str = "/accounts/login/", username: str = "bob@acme.example"):
     def job():
         client = Client(REMOTE_ADDR="203.0.113.7")
-        response = client.post(
-            "/accounts/login/", {"username": "bob@acme.example", "password": password}
-        )
+        response = client.post(path, {"username": username, "password": password})
         return "_auth_user_id" in client.session, response.status_code
 
     return job
@@ -150,3 +148,15 @@ def test_the_right_password_in_a_burst_passes_only_within_the_limit(burst, bob, 
     # failures on each side of it were ever compared
     assert outcomes.count(False) <= 2 * LIMIT
     assert sum(1 for logged_in, _ in results if logged_in) == outcomes.count(True) <= 1
+
+
+def test_the_admin_login_holds_the_same_limit(support_admin, counting_hasher):
+    counting_hasher.outcomes = []
+    jobs = [login_job(f"wrong-{n}", "/admin/login/", "admin@support.example") for n in range(19)]
+    jobs.append(login_job(PASSWORD, "/admin/login/", "admin@support.example"))
+
+    results = run_together(*jobs)
+
+    assert failures_before_a_success(counting_hasher.outcomes) < LIMIT
+    assert counting_hasher.outcomes.count(False) <= 2 * LIMIT
+    assert sum(1 for logged_in, _ in results if logged_in) <= 1

@@ -93,3 +93,19 @@ def test_only_support_admins_reach_the_django_admin(login, alice, agent, support
     assert login(alice).get("/admin/").status_code == 302
     assert login(agent).get("/admin/").status_code == 302
     assert login(support_admin).get("/admin/").status_code == 200
+
+
+def test_the_admin_login_is_ours_and_a_customer_is_not_bounced(client, alice, support_admin):
+    assert client.get("/admin/login/?next=/admin/").status_code == 200
+
+    client.post("/admin/login/?next=/admin/", {"username": alice.email, "password": PASSWORD})
+    page = client.get("/admin/", follow=True)
+
+    assert page.redirect_chain == [("/admin/login/?next=/admin/", 302)]
+    assert page.status_code == 200
+
+    client.logout()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": support_admin.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"

@@ -620,3 +620,18 @@ def test_customers_see_support_by_name_never_by_email(api, alice, agent, make_ti
     assert messages[-1]["author"] == {"email": None, "name": "Sam Support"}
     assert detail["requester"]["email"] == "alice@acme.example"
     assert staff_view["assignee"]["email"] == "agent@support.example"
+
+
+def test_a_customer_cannot_find_a_ticket_by_a_support_engineers_address(
+    api, alice, agent, make_ticket
+):
+    ticket = make_ticket(alice, "Printer on fire")
+    services.ticket_reply(ticket=ticket, author=agent, body="Looking into it.")
+
+    client = api(alice)
+    by_address = client.get("/api/v1/tickets/", {"search": "agent@support.example"}).json()
+    by_part = client.get("/api/v1/tickets/", {"search": "support.example"}).json()
+    by_name = client.get("/api/v1/tickets/", {"search": "Sam Support"}).json()
+
+    assert by_address["results"] == by_part["results"] == []
+    assert [row["number"] for row in by_name["results"]] == [ticket.pk]

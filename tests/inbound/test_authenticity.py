@@ -261,3 +261,41 @@ def test_a_strangers_answer_carries_none_of_the_attackers_text(db, deliver_outbo
     sent = mail.outbox[0]
     assert sent.subject == STRANGER_SUBJECT
     assert "evil.example" not in sent.subject + sent.body
+
+
+# A From that two readers could read differently is never believed
+
+
+@pytest.mark.parametrize(
+    "from_header",
+    [
+        b"From: bob@acme.example <attacker@evil.example>\r\n",  # address in the display name
+        b"From: =?utf-8?b?Ym9iQGFjbWUuZXhhbXBsZQ==?=\r\n",  # only an encoded word
+        b"From: bob@acme.example, attacker@evil.example\r\n",  # two mailboxes
+        b"From: bob@acme.example\r\nFrom: attacker@evil.example\r\n",  # two headers
+    ],
+)
+def test_a_from_that_can_be_read_two_ways_is_quarantined(from_header, bob, bobs_ticket):
+    raw = (
+        from_header
+        + (
+            f"To: {reply_address(bobs_ticket.pk)}\r\nSubject: Re: [#{bobs_ticket.pk}]\r\n"
+            "Authentication-Results: mx.helpdesk.example; dmarc=pass header.from=evil.example\r\n"
+            "Message-ID: <trick@evil.example>\r\n\r\nWire the money to this account.\r\n"
+        ).encode()
+    )
+    before = messages_on(bobs_ticket)
+
+    inbound = email_ingest(raw=raw)
+
+    assert inbound.state == State.QUARANTINED
+    assert "Unreadable sender" in inbound.reason
+    assert messages_on(bobs_ticket) == before
+    assert not AutoReply.objects.exists()
+
+
+def test_a_display_name_and_an_address_read_as_the_address(bob):
+    inbound = email_ingest(raw=corpus.plain(sender='"Bob Brandt" <bob@acme.example>'))
+
+    assert inbound.state == State.TICKET
+    assert inbound.sender == "bob@acme.example"

@@ -478,3 +478,19 @@ def test_a_support_admin_retries_failed_messages_from_the_admin(login, support_a
     inbound.refresh_from_db()
     assert inbound.state == State.TICKET
     assert inbound.error == ""
+
+
+def test_naming_someone_elses_username_in_the_template_never_counts_against_them(
+    carol, bob, settings
+):
+    settings.HELPDESK_EMAIL_TICKETS_PER_HOUR = 100
+    pin_set(user=bob, pin="480913")
+
+    for n in range(6):
+        email_ingest(
+            raw=corpus.with_pin(
+                alias="ACME", username="bob@acme.example", pin=f"11111{n}", sender=carol.email
+            )
+        )
+
+    assert not PinCheck.objects.filter(user=bob).exists()  # support can still verify bob
