@@ -17,8 +17,8 @@ from django.test import Client
 
 from accounts.models import PinCheck
 from accounts.pins import pin_set
+from tests.concurrency import run_together
 from tests.conftest import PASSWORD
-from tests.tickets.test_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import html
 import os
 import stat
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections, connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -24,6 +22,7 @@ from tests.attachments import corpus
 from tests.attachments.corpus import HOSTILE, LEGITIMATE, built
 from tests.attachments.files import CONTENT_TYPES
 from tests.attachments.test_uploads import stored_objects
+from tests.concurrency import run_together
 from tickets import services
 from tickets.attachments import inspect_pdf
 from tickets.attachments.validation import check_files
@@ -359,30 +358,6 @@ def test_a_quota_of_zero_is_no_limit(settings, alice, make_ticket):
 
 
 # --- The quota under simultaneous uploads (PostgreSQL) ----------------------------------------
-
-
-def run_together(*jobs, timeout: float = 60):
-    """Start every job at the same instant, each in its own thread and connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # noqa: BLE001 - handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-        assert not thread.is_alive(), "a job hung: a lock was never released"
-    close_old_connections()
-    return results
 
 
 @pytest.mark.postgres

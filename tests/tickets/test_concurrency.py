@@ -11,9 +11,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from tests.concurrency import run_together
 from tickets import services
 from tickets.counters import counts_by_state
 from tickets.locks import lock_ticket
@@ -21,30 +22,6 @@ from tickets.models import Message, Status, Ticket, TicketEvent
 from tickets.workflow import Action, TransitionError
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*jobs, timeout: float = 30):
-    """Start every job at the same instant, each in its own thread and connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # noqa: BLE001 - handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-        assert not thread.is_alive(), "a job hung: a lock was never released"
-    close_old_connections()
-    return results
 
 
 def assert_history_is_one_chain(ticket: Ticket) -> None:

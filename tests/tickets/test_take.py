@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.tickets.test_concurrency import run_together
+from tests.concurrency import run_together
 from tickets.models import Ticket, TicketEvent
 
 
