@@ -15,9 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from accounts.tokens import token_create
 from tests.attachments import corpus
 from tests.attachments.corpus import HOSTILE, LEGITIMATE, built
 from tests.attachments.files import CONTENT_TYPES
@@ -127,17 +125,6 @@ def test_one_hostile_file_among_real_ones_refuses_the_whole_message(login, alice
 
 
 # --- Through the API --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def api():
-    def as_user(user) -> APIClient:
-        _, key = token_create(user=user, name="tests")
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        return client
-
-    return as_user
 
 
 @pytest.mark.parametrize(
