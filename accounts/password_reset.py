@@ -16,11 +16,12 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.db import transaction
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 
-from accounts.backends import client_address
+from accounts.backends import client_address, login_lock
 from outbox.models import OutboundEmail, Purpose
 from outbox.services import email_enqueue
 
@@ -44,9 +45,6 @@ class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        if _recent_resets(to_email) >= settings.HELPDESK_PASSWORD_RESETS_PER_HOUR:
-            logger.info("Password reset for an address over its hourly limit: not sent.")
-            return
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         html = (
@@ -54,14 +52,21 @@ class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
             if html_email_template_name
             else ""
         )
-        email_enqueue(
-            purpose=Purpose.PASSWORD_RESET,
-            to=to_email,
-            recipient=context.get("user"),
-            subject=subject,
-            body=body,
-            html_body=html,
-        )
+        # Count and enqueue under the account's row lock (the login's lock), so
+        # twenty requests at once see each other's emails.
+        with transaction.atomic():
+            login_lock(to_email)
+            if _recent_resets(to_email) >= settings.HELPDESK_PASSWORD_RESETS_PER_HOUR:
+                logger.info("Password reset for an address over its hourly limit: not sent.")
+                return
+            email_enqueue(
+                purpose=Purpose.PASSWORD_RESET,
+                to=to_email,
+                recipient=context.get("user"),
+                subject=subject,
+                body=body,
+                html_body=html,
+            )
 
 
 def _client_over_limit(request) -> bool:

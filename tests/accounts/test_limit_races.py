@@ -160,3 +160,25 @@ def test_the_admin_login_holds_the_same_limit(support_admin, counting_hasher):
     assert failures_before_a_success(counting_hasher.outcomes) < LIMIT
     assert counting_hasher.outcomes.count(False) <= 2 * LIMIT
     assert sum(1 for logged_in, _ in results if logged_in) <= 1
+
+
+# Password reset emails (a cap per address, counted in the outbox)
+
+
+def test_twenty_password_resets_at_once_send_no_more_than_the_cap(bob, settings):
+    from outbox.models import OutboundEmail, Purpose
+
+    settings.HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR = 1000
+
+    def reset(n):
+        def job():
+            client = Client(REMOTE_ADDR=f"198.51.100.{n + 1}")
+            return client.post("/accounts/password_reset/", {"email": "bob@acme.example"})
+
+        return job
+
+    answers = run_together(*[reset(n) for n in range(20)])
+
+    assert all(answer.status_code == 302 for answer in answers)
+    sent = OutboundEmail.objects.filter(purpose=Purpose.PASSWORD_RESET, to="bob@acme.example")
+    assert sent.count() == settings.HELPDESK_PASSWORD_RESETS_PER_HOUR
