@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from helpdesk import broker  # noqa: F401  (registers the safe filesystem:// transport)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
 app = Celery("helpdesk")

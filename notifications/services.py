@@ -39,7 +39,7 @@ from notifications.models import (
     Notification,
 )
 from notifications.recipients import recipients_for
-from outbox.delivery import is_permanent, out_of_attempts, retry_delay
+from outbox.delivery import is_permanent, out_of_attempts, retry_delay, send_and_mark
 from tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,12 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
         logger.info("Email of notification %s skipped: %s", notification_id, reason)
         return "ineligible"
     try:
-        build_email(notification).send()
+        send_and_mark(
+            build_email(notification),
+            lambda: ours.update(
+                email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error=""
+            ),
+        )
     except (smtplib.SMTPException, OSError) as error:
         if is_permanent(error) or out_of_attempts(notification.email_attempts):
             ours.update(email_state=EmailState.FAILED, email_error=str(error)[:2000])
@@ -152,10 +157,6 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
             email_error=str(error)[:2000],
         )
         return "retry"
-    # Marked at once, in its own statement (autocommit): the only window in which
-    # a crash sends twice is between the server's 250 and this line, and a resend
-    # carries the same Message-ID, so mail clients show one.
-    ours.update(email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error="")
     return "sent"
 
 

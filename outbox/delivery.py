@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+logger = logging.getLogger(__name__)
+
+
+def send_and_mark(message: EmailMessage, mark_sent: Callable[[], object]) -> None:
+    """Send ``message`` and call ``mark_sent`` the moment the server has said 250.
+
+    SMTP cannot deliver exactly once: if this process dies after the server
+    accepted the message but before ``mark_sent`` has committed, the sweeper
+    sends it again (with the same Message-ID, so mail clients show one). That
+    window is kept as small as the protocol allows: the connection is opened
+    here so that Django does not say QUIT (a whole round trip to the server)
+    before we record the send, and ``mark_sent`` must be one autocommitted
+    statement, called outside any transaction.
+
+    Raises what the backend raises when the server refuses or is away; then
+    nothing was marked.
+    """
+    connection = get_connection()
+    connection.open()
+    try:
+        message.connection = connection
+        message.send()
+        mark_sent()
+    finally:
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError) as error:  # the email is sent already
+            logger.warning("Closing the SMTP connection failed after a send: %s", error)
 
 
 def is_permanent(error: Exception) -> bool:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from outbox.delivery import is_permanent, out_of_attempts, retry_delay
+from outbox.delivery import is_permanent, out_of_attempts, retry_delay, send_and_mark
 from outbox.models import OutboundEmail, Purpose, State
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,9 @@ def outbound_send(*, email_id: int, now: datetime | None = None) -> str:
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     try:
-        message.send()
+        send_and_mark(
+            message, lambda: ours.update(state=State.SENT, sent_at=timezone.now(), error="")
+        )
     except (smtplib.SMTPException, OSError) as error:
         if is_permanent(error) or out_of_attempts(email.attempts):
             ours.update(state=State.FAILED, error=str(error)[:2000])
@@ -128,9 +130,6 @@ def outbound_send(*, email_id: int, now: datetime | None = None) -> str:
             error=str(error)[:2000],
         )
         return "retry"
-    # Marked at once: a crash between the server's 250 and this line is the only
-    # way to send twice, and the copy carries the same Message-ID.
-    ours.update(state=State.SENT, sent_at=timezone.now(), error="")
     return "sent"
 
 

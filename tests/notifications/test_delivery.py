@@ -8,139 +8,19 @@ process plays the web server: it commits replies and runs the sweeper.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from celery import Celery, current_app
-from django.conf import settings
-from django.db import connection
 
 from notifications import services as notify
 from notifications.models import EmailState, Notification
+from tests.workers import settle, wait_for
 from tickets import services
 from tickets.models import TicketEvent
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def worker_env(smtp_port: int) -> dict[str, str]:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        DATABASE_URL=database_url,
-        HELPDESK_VAR_DIR=str(settings.VAR_DIR),
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(smtp_port),
-        HELPDESK_EMAIL_RETRY_BASE_SECONDS="1",
-        HELPDESK_EMAIL_LEASE_SECONDS="3",
-        HELPDESK_OUTBOX_GRACE_SECONDS="0",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "helpdesk",
-                "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                "default,email,maintenance",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._log: list[str] = []
-        ready = threading.Event()
-
-        def read():
-            for line in self.process.stdout:
-                text = line.decode(errors="replace")
-                self._log.append(text)
-                if " ready." in text:
-                    ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        assert ready.wait(60), "the worker did not start:\n" + "".join(self._log)
-
-    def kill(self) -> None:
-        """As a crash would: no goodbye, no acknowledgement."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log(self) -> str:
-        return "".join(self._log)
-
-
-@pytest.fixture
-def worker(smtp, settings):
-    # Tasks left in the broker by other tests would only be refused claims,
-    # but start from an empty broker all the same.
-    current_app.control.purge()
-    settings.HELPDESK_OUTBOX_GRACE_SECONDS = 0
-    settings.HELPDESK_EMAIL_LEASE_SECONDS = 3
-    started = Worker(worker_env(smtp.port))
-    started.start()
-    yield started
-    started.stop()
-
-
-def wait_for(condition, *, timeout: float = 30, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def settle(seconds: float = 2.0) -> None:
-    """Give a duplicate every chance to show up before counting."""
-    time.sleep(seconds)
 
 
 @contextmanager
