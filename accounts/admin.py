@@ -1,15 +1,17 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import ApiToken, Organization, PinChange, PinCheck, SupportContact, User
 from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
+from inbound.models import SupportAddress
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "alias", "support_tier", "reply_policy", "is_active"]
-    list_filter = ["support_tier", "reply_policy", "is_active"]
+    list_display = ["name", "alias", "support_tier", "service_plan", "reply_policy", "is_active"]
+    list_filter = ["support_tier", "service_plan", "reply_policy", "is_active"]
     search_fields = ["name", "alias"]
 
 
@@ -104,11 +106,49 @@ class PinChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class SupportContactForm(forms.ModelForm):
+    class Meta:
+        model = SupportContact
+        fields = [
+            "kind",
+            "topic",
+            "label",
+            "value",
+            "minimum_tier",
+            "service_plan",
+            "notes",
+            "order",
+        ]
+
+    def clean(self):
+        """A support email is shown only while the email channel routes it: say so now."""
+        data = super().clean()
+        kind, topic = data.get("kind"), data.get("topic")
+        email = (data.get("value") or "").strip().lower()
+        routed = SupportAddress.objects.filter(email=email, is_active=True).exists
+        if (
+            kind == SupportContact.Kind.EMAIL
+            and topic == SupportContact.Topic.SUPPORT
+            and email
+            and not routed()
+        ):
+            self.add_error(
+                "value",
+                f"{email} is not an active support address, so customers would not see "
+                "it. Add it under Email channel › Support addresses first.",
+            )
+        return data
+
+
 @admin.register(SupportContact)
 class SupportContactAdmin(admin.ModelAdmin):
-    list_display = ["kind", "label", "value", "minimum_tier", "order"]
+    """Ways to reach the provider: Get support shows those of the viewer's tier and plan;
+    Sales and Billing ones are also shortcuts on the ticket list."""
+
+    form = SupportContactForm
+    list_display = ["kind", "topic", "label", "value", "minimum_tier", "service_plan", "order"]
     list_editable = ["order"]
-    list_filter = ["kind", "minimum_tier"]
+    list_filter = ["kind", "topic", "minimum_tier", "service_plan"]
 
 
 @admin.register(ApiToken)

@@ -24,6 +24,16 @@ class Organization(models.Model):
         REOPEN = "reopen", "Reopen the ticket"
         FOLLOW_UP = "follow_up", "Open a linked follow-up ticket"
 
+    class ServicePlan(models.TextChoices):
+        """What the provider runs for the customer, beside how much support they buy (tier).
+
+        Seed 000: Managed Services customers have their own ways in for their
+        managed operating systems and applications.
+        """
+
+        CLOUD = "cloud", "Cloud services"
+        MANAGED = "managed", "Managed Services"
+
     name = models.CharField(max_length=200)
     alias = models.CharField(
         "account alias",
@@ -38,6 +48,13 @@ class Organization(models.Model):
         help_text="Short code customers quote to support, e.g. ACME.",
     )
     support_tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.STANDARD)
+    service_plan = models.CharField(
+        max_length=20,
+        choices=ServicePlan.choices,
+        default=ServicePlan.CLOUD,
+        help_text="Managed Services customers also see the Managed Services contacts "
+        "on Get support.",
+    )
     reply_policy = models.CharField(
         "reply to a closed ticket",
         max_length=20,
@@ -120,6 +137,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     support_pin_set_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Failed verifications before this moment no longer count toward a lockout.
     pin_lockout_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Seed 002: the ticket page's information panel, opened by an arrow and
+    # closed with an x; remembered for the user on every device.
+    ticket_panel_open = models.BooleanField(
+        "ticket information panel open",
+        default=True,
+        help_text="Whether ticket pages show the information panel unfolded.",
+    )
 
     objects = UserManager()
 
@@ -243,12 +267,25 @@ class PinCheck(models.Model):
 TIER_ORDER: tuple[str, ...] = ("standard", "professional", "enterprise")
 
 
-class SupportContact(models.Model):
-    """A way to reach support (seed 000), configured by support admins.
+class SupportContactQuerySet(models.QuerySet):
+    def applying_to(self, organization: Organization) -> SupportContactQuerySet:
+        """The contacts an organisation's people may use: those of its tier or
+        below, and of every plan or of its own plan."""
+        tier = str(organization.support_tier)
+        allowed = TIER_ORDER[: TIER_ORDER.index(tier) + 1] if tier in TIER_ORDER else ()
+        return self.filter(minimum_tier__in=allowed).filter(
+            Q(service_plan="") | Q(service_plan=organization.service_plan)
+        )
 
-    Shown on customers' "Get support" page to organisations of at least
-    ``minimum_tier``: email for everyone, chat and phone for professional
-    and enterprise by default.
+
+class SupportContact(models.Model):
+    """A way to reach the provider (seeds 000 and 001), configured by support admins.
+
+    Shown to organisations of at least ``minimum_tier`` (chat and phone are
+    for professional and enterprise, seed 000) and, when ``service_plan`` is
+    set, only to organisations on that plan (seed 000's Managed Services
+    exception). Support emails appear only while the address is an active
+    support address of the email channel (``accounts.contacts``).
     """
 
     class Kind(models.TextChoices):
@@ -257,6 +294,11 @@ class SupportContact(models.Model):
         CHAT = "chat", "Chat"
         WEB = "web", "Web page"
 
+    class Topic(models.TextChoices):
+        SUPPORT = "support", "Support"
+        SALES = "sales", "Sales"
+        BILLING = "billing", "Billing"
+
     TIER_ORDER = [
         Organization.Tier.STANDARD,
         Organization.Tier.PROFESSIONAL,
@@ -264,13 +306,31 @@ class SupportContact(models.Model):
     ]
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    topic = models.CharField(
+        max_length=10,
+        choices=Topic.choices,
+        default=Topic.SUPPORT,
+        help_text="Sales and billing contacts are also shortcuts on the customers' ticket list.",
+    )
     label = models.CharField(max_length=100, help_text="For example: Incidents, or USA.")
     value = models.CharField(max_length=200, help_text="The address, number or link.")
     minimum_tier = models.CharField(
         max_length=20, choices=Organization.Tier.choices, default=Organization.Tier.STANDARD
     )
+    service_plan = models.CharField(
+        max_length=20,
+        choices=Organization.ServicePlan.choices,
+        blank=True,
+        help_text="Empty: every plan. Otherwise only organisations on this plan see it.",
+    )
     notes = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = SupportContactQuerySet.as_manager()
+
+    # Not stored: for a support email, the priority its mail opens tickets at
+    # (set by ``accounts.contacts`` from the email channel's support address).
+    routed_priority = ""
 
     class Meta:
         ordering = ["kind", "order", "label"]
@@ -278,10 +338,22 @@ class SupportContact(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label} {self.value}"
 
-    @classmethod
-    def for_tier(cls, tier: str):
-        allowed = TIER_ORDER[: TIER_ORDER.index(str(tier)) + 1]
-        return cls.objects.filter(minimum_tier__in=allowed)
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.EMAIL:
+            self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def web_url(self) -> str:
+        """The value as a link target if it is a web address; never another scheme."""
+        value = self.value.strip()
+        return value if value.lower().startswith(("https://", "http://")) else ""
+
+    @property
+    def tel_uri(self) -> str:
+        """A phone number as a ``tel:`` link: digits and a leading plus only."""
+        digits = "".join(ch for ch in self.value if ch.isdigit())
+        return f"tel:{'+' if self.value.strip().startswith('+') else ''}{digits}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import members, tokens, two_factor
 from accounts.backends import login_lock
+from accounts.contacts import support_ways
 from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm
 from accounts.models import ApiToken, SupportContact, User
 from accounts.pins import pin_set
+from accounts.preferences import user_set_ticket_panel
 
 
 class LoginView(auth_views.LoginView):
@@ -123,15 +125,19 @@ def api_token_revoke(request, pk: int):
 
 @login_required
 def get_support(request):
-    """Seed 000: the ways to reach support for the customer's tier, and the email template."""
+    """Seed 000: the ways to reach support for the organisation's tier and plan, the
+    email template, and what each priority means."""
     organization = request.user.organization
     if organization is None:
         raise Http404("This page is for customers.")
-    contacts = SupportContact.for_tier(organization.support_tier)
     return render(
         request,
         "accounts/get_support.html",
-        {"organization": organization, "contacts": contacts, "Kind": SupportContact.Kind},
+        {
+            "organization": organization,
+            "ways": support_ways(organization),
+            "Kind": SupportContact.Kind,
+        },
     )
 
 
@@ -196,6 +202,20 @@ class InvitationView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         messages.success(self.request, "Your password is set. Welcome! Log in to continue.")
         return super().form_valid(form)
+
+
+@login_required
+@require_POST
+def ticket_panel(request):
+    """Fold or unfold the ticket page's information panel (seed 002), for good.
+
+    The page's script calls it in the background (``Accept: application/json``:
+    204); without the script the same button posts the form and comes back.
+    """
+    user_set_ticket_panel(user=request.user, open=request.POST.get("open") == "1")
+    if "application/json" in request.headers.get("Accept", ""):
+        return HttpResponse(status=204)
+    return redirect(_next_url(request))
 
 
 def _next_url(request) -> str:

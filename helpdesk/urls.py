@@ -19,6 +19,11 @@ urlpatterns = [
         account_views.api_token_revoke,
         name="api_token_revoke",
     ),
+    path(
+        "accounts/preferences/ticket-panel/",
+        account_views.ticket_panel,
+        name="ticket_panel_preference",
+    ),
     path("accounts/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("support/", account_views.get_support, name="get_support"),

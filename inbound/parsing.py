@@ -23,11 +23,37 @@ from mailparser_reply import EmailReplyParser
 MAX_SUBJECT = 200
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl"]
 
-# Seed 000's template. The PIN line is masked wherever it appears.
-_ALIAS = re.compile(r"^[ \t>]*Account\s+Alias\s*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
-_USERNAME = re.compile(r"^[ \t>]*Username\s*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
-_PIN = re.compile(r"^([ \t>]*(?:User\s+)?PIN\s*:[ \t]*)(\S+)", re.IGNORECASE | re.MULTILINE)
 PIN_MASK = "••••••"
+
+# Seed 000's template as the seed prints it ("Control Portal Username:"), as
+# the Get support page gives it out ("Username:"), and as people retype it:
+# any case, any spacing (no-break spaces from HTML mail too), quoted with ">",
+# bulleted, in bold, with a colon (or "=") or without one. Without a colon the
+# value must look like what it claims to be, so prose such as "Username is
+# wrong" is not read as a template line.
+_SP = r"[^\S\n]"  # any space but a line break
+_LINE_START = rf"^{_SP}*(?:>{_SP}*)*(?:[-*•+]{_SP}+)?[*_]*{_SP}*"
+
+
+def _template_line(label: str, bare: str) -> re.Pattern[str]:
+    """A template line: group 1 is everything before the value, group 2 the value.
+
+    ``label`` may say ``_`` for "any spacing or a dash"; ``bare`` is what the
+    value must look like when no colon follows the label.
+    """
+    label = label.replace("_", rf"{_SP}*-?{_SP}*")
+    colon = rf"(?:{_SP}|[*_])*[:：=](?:{_SP}|[*_])*"
+    no_colon = rf"(?:{_SP}|[*_])+(?={bare}(?:\s|$))"
+    return re.compile(
+        rf"({_LINE_START}(?:{label})(?:{colon}|{no_colon}))(\S+)", re.IGNORECASE | re.MULTILINE
+    )
+
+
+_ALIAS = _template_line(r"(?:account_)?alias", r"(?-i:[A-Z0-9][A-Z0-9-]{1,19})")
+_USERNAME = _template_line(
+    r"(?:control_)?(?:portal_)?user_name", r"<?(?:mailto:)?[^\s@<>]+@[^\s@<>]+"
+)
+_PIN = _template_line(r"(?:(?:user|support)_)?PIN(?:_code)?", r"\d{4,12}")
 
 
 @dataclass
@@ -201,11 +227,29 @@ def latest_reply(text: str) -> str:
     return text.strip()
 
 
+def _template_value(value: str) -> str:
+    """A value without the wrapping people and mail clients add: <…>, mailto:, bold, quotes."""
+    value = value.strip("<>\"'()[],;*_")
+    return value[len("mailto:") :] if value.lower().startswith("mailto:") else value
+
+
 def pin_template(text: str) -> PinTemplate | None:
+    """Seed 000's account alias, username and PIN lines, or None if one is missing.
+
+    A PIN that is not digits (such as the page's "(your support PIN)" sent
+    back unfilled) cannot be a PIN: it is no template, so no try is counted.
+    """
     alias, username, pin = _ALIAS.search(text), _USERNAME.search(text), _PIN.search(text)
     if not (alias and username and pin):
         return None
-    return PinTemplate(alias=alias.group(1), username=username.group(1), pin=pin.group(2))
+    pin_value = _template_value(pin.group(2))
+    if not (pin_value.isascii() and pin_value.isdigit()):
+        return None
+    return PinTemplate(
+        alias=_template_value(alias.group(2)),
+        username=_template_value(username.group(2)),
+        pin=pin_value,
+    )
 
 
 def pin_masked(text: str) -> str:

@@ -9,16 +9,19 @@ cut to a sane length (Django also refuses newlines in headers).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from inbound.addresses import reply_address
+from notifications.acts import ACT_KINDS, act_of
 from notifications.models import Kind, Notification
-from tickets.models import Channel, Message, TicketEvent
+from tickets.models import Channel, Message, Ticket, TicketEvent
 
 
 def _domain() -> str:
@@ -73,6 +76,41 @@ def _quoted(notification: Notification) -> Message | str | None:
     return None
 
 
+def solved_notice(ticket: Ticket, *, solved_at: datetime) -> str:
+    """What a customer reads when support solves a ticket: when it closes by
+    itself, and how to bring it back (seed 000: a reply within 72 hours of
+    "solved" returns it to the queue)."""
+    delay = settings.HELPDESK_AUTO_CLOSE_AFTER
+    hours = round(delay.total_seconds() / 3600)
+    closes = timezone.localtime(solved_at + delay).strftime("%-d %b %Y, %H:%M %Z")
+    policy = ticket.organization.ReplyPolicy
+    after = (
+        "a reply opens a new follow-up ticket linked to this one"
+        if ticket.organization.reply_policy == policy.FOLLOW_UP
+        else "a reply reopens it"
+    )
+    return (
+        f"It will close automatically in {hours} hours, on {closes}. Not solved for you? "
+        "Reply to this email or on the ticket page before then and it goes back to support; "
+        f"after it has closed, {after}."
+    )
+
+
+def _act_context(notification: Notification) -> dict:
+    """What one act of support changed, for the customer's email (one per act)."""
+    if notification.kind not in ACT_KINDS:
+        return {"changes": [], "solved_notice": "", "replied": False}
+    act = act_of(notification.event)
+    solved_at = act.solved_at
+    return {
+        "changes": act.changes(),
+        "replied": Kind.SUPPORT_REPLY in act.kinds,
+        "solved_notice": solved_notice(notification.ticket, solved_at=solved_at)
+        if solved_at
+        else "",
+    }
+
+
 def build_email(notification: Notification) -> EmailMultiAlternatives:
     ticket = notification.ticket
     event = notification.event
@@ -94,6 +132,7 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         "link": settings.SITE_URL + path,
         "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
         "site_url": settings.SITE_URL,
+        **_act_context(notification),
     }
     subject = one_line(f"[#{ticket.pk}] {ticket.subject}")
     # A ticket that began as an email threads with it in the customer's mail client.

@@ -6,6 +6,8 @@ entry (pending, sending, sent, failed, or off by the user's preference).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,8 +19,15 @@ class Kind(models.TextChoices):
     SUPPORT_REPLY = "support_reply", "Support replied"
     WAITING = "waiting", "A ticket waits for you"
     OPENED_FOR_YOU = "opened_for_you", "Support opened a ticket for you"
+    SOLVED = "solved", "A ticket was solved"
     CLOSED = "closed", "A ticket was closed"
     RECEIVED = "received", "Your email became a ticket"
+    # Seed 001: "email notifications for any updates to the ticket".
+    IN_PROGRESS = "in_progress", "Support took a ticket into progress"
+    ASSIGNEE = "assignee", "Support changed who handles a ticket"
+    PRIORITY = "priority", "Support changed a ticket's priority"
+    CATEGORY = "category", "Support changed a ticket's type"
+    REFERENCE = "reference", "Support changed a ticket's internal reference"
     # What support hears of.
     NEW_TICKET = "new_ticket", "New ticket"
     CUSTOMER_REPLY = "customer_reply", "Customer replied on your ticket"
@@ -29,8 +38,14 @@ CUSTOMER_KINDS = (
     Kind.SUPPORT_REPLY,
     Kind.WAITING,
     Kind.OPENED_FOR_YOU,
+    Kind.SOLVED,
     Kind.CLOSED,
     Kind.RECEIVED,
+    Kind.IN_PROGRESS,
+    Kind.ASSIGNEE,
+    Kind.PRIORITY,
+    Kind.CATEGORY,
+    Kind.REFERENCE,
 )
 SUPPORT_KINDS = (Kind.NEW_TICKET, Kind.CUSTOMER_REPLY, Kind.REOPENED)
 
@@ -104,6 +119,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient_id} (#{self.ticket_id})"
+
+    def headline(self) -> str:
+        """The in-app line. An organisation admin told of a ticket support opened
+        for a colleague reads whose it is, not "for you"."""
+        if self.kind == Kind.OPENED_FOR_YOU and self.ticket.requester_id != self.recipient_id:
+            return f"Support opened a ticket for {self.ticket.requester.full_name}"
+        return self.get_kind_display()
+
+    def closes_at(self) -> datetime | None:
+        """When a solved ticket of this notification closes by itself (the act's time
+        plus the auto-close delay); None for other kinds."""
+        if self.kind != Kind.SOLVED:
+            return None
+        return self.event.created_at + settings.HELPDESK_AUTO_CLOSE_AFTER
 
 
 class EmailOptOut(models.Model):

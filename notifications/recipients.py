@@ -1,25 +1,44 @@
 """Who hears of a ticket event (DESIGN.md, "Notifications").
 
-Customers hear when support replies publicly, asks them for something, opens
-a ticket for them, turns their email into a ticket, or closes one (support
-or the automatic close): the requester, every user of the organisation who
-took part, and the organisation's admins. Support hears of new tickets, customer replies on
-tickets assigned to them, and reopenings. Never the actor; never anything
-internal; only active people.
+Customers hear of every visible act of support: a public reply, a ticket
+taken into progress, waiting for them, solved (with when it closes) or
+closed (by support or the automatic close), a changed priority, type,
+assignee or internal reference, and a ticket support opened for them or
+their email turned into: the requester, every user of the organisation who
+took part, and the organisation's admins. Support hears of new tickets,
+customer replies on tickets assigned to them, and reopenings. Never the
+actor; never anything internal; only active people.
 
-A reply that also changes the status makes one notification, not two: the
-status event that happened together with a reply is folded into it.
+What one act changes makes one notification per person, not one per change
+(``notifications.acts``): a reply that also solves, or taking a ticket that
+moves it into progress, is one message. A customer's reply that reopens a
+closed ticket is told once, by the reopening.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Q
 
 from accounts.models import User
+from notifications.acts import VISIBLE, act_of
 from notifications.models import Kind
 from tickets.models import Channel, Message, Status, TicketEvent
 
-Recipients = list[tuple[User, Kind]]
+
+class Recipient(NamedTuple):
+    user: User
+    kind: Kind
+    # Every kind the notification stands for (an act that replied and solved is
+    # both): its email goes unless the user turned all of them off.
+    kinds: tuple[Kind, ...] = ()
+
+    def wants_email(self, opted_out: set[tuple[int, str]]) -> bool:
+        return any((self.user.pk, kind) not in opted_out for kind in self.kinds or (self.kind,))
+
+
+Recipients = list[Recipient]
 
 
 def recipients_for(event: TicketEvent) -> Recipients:
@@ -34,26 +53,32 @@ def recipients_for(event: TicketEvent) -> Recipients:
             return _customers(event, Kind.OPENED_FOR_YOU)
         if event.ticket.channel == Channel.EMAIL and actor is not None:
             # Someone who wrote an email learns its ticket number and reply address.
-            return [(actor, Kind.RECEIVED), *_agents(event, Kind.NEW_TICKET)]
+            return [Recipient(actor, Kind.RECEIVED), *_agents(event, Kind.NEW_TICKET)]
         return _agents(event, Kind.NEW_TICKET)
 
-    if event.kind == Event.REPLIED:
-        if by_support:
-            return _customers(event, Kind.SUPPORT_REPLY)
+    if event.kind == Event.REPLIED and not by_support:
         if _happened_with(event, kind=Event.STATUS, to_value=Status.OPEN, from_value=Status.CLOSED):
             return []  # the reopening's notification says it
         return _assignee(event, Kind.CUSTOMER_REPLY)
 
-    if event.kind == Event.STATUS:
-        if event.from_value == Status.CLOSED and event.to_value == Status.OPEN:
-            return _assignee(event, Kind.REOPENED) or _agents(event, Kind.REOPENED)
-        if not by_support or _happened_with(event, kind=Event.REPLIED):
-            return []
-        if event.to_value == Status.WAITING:
-            return _customers(event, Kind.WAITING)
-        if event.to_value == Status.CLOSED:
-            return _customers(event, Kind.CLOSED)
-    return []
+    heard: Recipients = []
+    if event.kind == Event.STATUS and (event.from_value, event.to_value) == (
+        Status.CLOSED,
+        Status.OPEN,
+    ):
+        heard = _assignee(event, Kind.REOPENED) or _agents(event, Kind.REOPENED)
+    if by_support and event.kind in VISIBLE:
+        heard += _customers_of_act(event)
+    return heard
+
+
+def _customers_of_act(event: TicketEvent) -> Recipients:
+    """The customers' one notification of support's act, carried by its lead event."""
+    act = act_of(event)
+    lead = act.lead
+    if lead is None or lead.pk != event.pk or act.kind is None:
+        return []
+    return _customers(event, act.kind, kinds=act.kinds)
 
 
 def _happened_with(event: TicketEvent, **match) -> bool:
@@ -67,7 +92,7 @@ def _happened_with(event: TicketEvent, **match) -> bool:
     )
 
 
-def _customers(event: TicketEvent, kind: Kind) -> Recipients:
+def _customers(event: TicketEvent, kind: Kind, kinds: tuple[Kind, ...] = ()) -> Recipients:
     ticket = event.ticket
     participants = Message.objects.filter(
         ticket_id=ticket.pk, is_internal=False, author__organization_id=ticket.organization_id
@@ -81,7 +106,7 @@ def _customers(event: TicketEvent, kind: Kind) -> Recipients:
         .exclude(pk=event.actor_id or 0)
         .order_by("pk")
     )
-    return [(person, kind) for person in people]
+    return [Recipient(person, kind, kinds) for person in people]
 
 
 def _agents(event: TicketEvent, kind: Kind) -> Recipients:
@@ -90,11 +115,11 @@ def _agents(event: TicketEvent, kind: Kind) -> Recipients:
         .exclude(pk=event.actor_id or 0)
         .order_by("pk")
     )
-    return [(person, kind) for person in people]
+    return [Recipient(person, kind) for person in people]
 
 
 def _assignee(event: TicketEvent, kind: Kind) -> Recipients:
     assignee = event.ticket.assignee
     if assignee is None or not assignee.is_active or assignee.pk == event.actor_id:
         return []
-    return [(assignee, kind)]
+    return [Recipient(assignee, kind)]

@@ -70,28 +70,28 @@ def notifications_for_event(*, event_id: int) -> list[int]:
         event = TicketEvent.objects.select_related(
             "ticket", "ticket__assignee", "ticket__organization", "actor"
         ).get(pk=event_id)
-        pairs = recipients_for(event)
-        if not pairs:
+        recipients = recipients_for(event)
+        if not recipients:
             return []
         opted_out = set(
-            EmailOptOut.objects.filter(user__in=[user for user, _ in pairs]).values_list(
-                "user_id", "kind"
-            )
+            EmailOptOut.objects.filter(
+                user__in=[recipient.user for recipient in recipients]
+            ).values_list("user_id", "kind")
         )
         Notification.objects.bulk_create(
             [
                 Notification(
-                    recipient=user,
+                    recipient=recipient.user,
                     organization_id=event.organization_id,
                     ticket_id=event.ticket_id,
                     event=event,
-                    kind=kind,
+                    kind=recipient.kind,
                     created_at=now,
                     email_state=(
-                        EmailState.OFF if (user.pk, kind) in opted_out else EmailState.PENDING
+                        EmailState.PENDING if recipient.wants_email(opted_out) else EmailState.OFF
                     ),
                 )
-                for user, kind in pairs
+                for recipient in recipients
             ],
             ignore_conflicts=True,
         )

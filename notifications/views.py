@@ -19,7 +19,7 @@ from notifications.models import EmailOptOut, Notification
 def notification_list(request):
     rows = (
         Notification.objects.visible_to(request.user)
-        .select_related("ticket", "event__actor")
+        .select_related("ticket", "ticket__requester", "event__actor")
         .order_by("-created_at", "-id")
     )
     page = Paginator(rows, settings.HELPDESK_PAGE_SIZE).get_page(request.GET.get("page"))

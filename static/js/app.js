@@ -7,10 +7,11 @@
     var fields = form.dataset.requireFilled.split(/\s+/).map(function (id) {
       return document.getElementById(id);
     }).filter(Boolean);
-    var button = form.querySelector("[data-submit]");
-    if (!button || !fields.length) return;
+    var buttons = form.querySelectorAll("[data-submit]");
+    if (!buttons.length || !fields.length) return;
     function update() {
-      button.disabled = fields.some(function (field) { return !field.value.trim(); });
+      var empty = fields.some(function (field) { return !field.value.trim(); });
+      buttons.forEach(function (button) { button.disabled = empty; });
     }
     fields.forEach(function (field) { field.addEventListener("input", update); });
     update();
@@ -28,7 +29,8 @@
     });
   });
 
-  // "Close ticket" confirms in a modal dialog instead of the confirmation page.
+  // "Close ticket", and Close beside Send (seed 001), confirm in a modal dialog
+  // instead of a confirmation page.
   document.querySelectorAll("[data-dialog]").forEach(function (link) {
     var dialog = document.getElementById(link.dataset.dialog);
     if (!dialog || typeof dialog.showModal !== "function") return;
@@ -202,4 +204,47 @@
       });
     });
   });
+})();
+
+(function () {
+  "use strict";
+  // The ticket page's information panel (seed 002): the arrow button unfolds
+  // or folds it, the x folds it. The choice is saved for the user in the
+  // background; without this script the same buttons post their forms.
+  var panel = document.getElementById("ticket-panel");
+  var toggle = document.querySelector("[data-panel-toggle]");
+  var close = document.querySelector("[data-panel-close]");
+  if (!panel || !toggle) return;
+  var layout = panel.closest(".ticket-layout");
+  var toggleForm = toggle.form;
+
+  function setOpen(open, form) {
+    panel.hidden = !open;
+    if (layout) layout.classList.toggle("panel-closed", !open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggleForm.querySelector('input[name="open"]').value = open ? "0" : "1";
+    var data = new FormData(form);
+    data.set("open", open ? "1" : "0");
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).catch(function () { /* not saved; the page still works */ });
+  }
+
+  toggleForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var open = panel.hidden;
+    setOpen(open, toggleForm);
+    // On a small screen the panel sits below the conversation: bring it into view.
+    if (open) panel.scrollIntoView({ block: "nearest" });
+  });
+  if (close) {
+    close.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      setOpen(false, close.form);
+      toggle.focus();
+    });
+  }
 })();

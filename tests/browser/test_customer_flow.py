@@ -57,7 +57,8 @@ def test_a_customer_creates_replies_closes_finds_in_archive_and_reopens(log_in, 
 
     # Reopen: the button stays disabled until there is a message.
     page.get_by_role("link", name="Reopen ticket").click()
-    reopen = page.get_by_role("button", name="Send message & reopen ticket")
+    expect(page.locator("#id_reopen_body")).to_be_focused()
+    reopen = page.get_by_role("button", name="Send and reopen")
     expect(reopen).to_be_visible()
     expect(reopen).to_be_disabled()
     page.fill("#id_reopen_body", "It is dropping again since this morning.")

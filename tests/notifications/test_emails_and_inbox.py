@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from inbound.addresses import reply_address, ticket_from_address
-from notifications.models import Notification
+from notifications.models import CUSTOMER_KINDS, Notification
 from tests.conftest import PASSWORD
 from tests.notifications.test_recipients import deliver, start_clean
 from tickets import services
@@ -53,8 +53,8 @@ def test_all_emails_of_a_ticket_thread_together(replied, agent):
 
     to_bob = [m for m in mail.outbox if m.to == ["bob@acme.example"]]
     message_ids = {m.extra_headers["Message-ID"] for m in to_bob}
-    assert len(to_bob) == 2  # the reply, then the close (solving tells nobody)
-    assert len(message_ids) == 2
+    assert len(to_bob) == 3  # the reply, the solved notice, then the close
+    assert len(message_ids) == 3
     for email in to_bob:
         assert email.extra_headers["In-Reply-To"] == f"<ticket-{ticket.pk}@helpdesk.example>"
         assert email.extra_headers["References"] == f"<ticket-{ticket.pk}@helpdesk.example>"
@@ -176,7 +176,7 @@ def test_preferences_turn_a_kind_of_email_off(login, bob):
     assert "Support replied" in page and "New ticket" not in page
     client.post(
         reverse("notifications:preferences"),
-        {"waiting": "on", "closed": "on", "opened_for_you": "on", "received": "on"},
+        {kind: "on" for kind in CUSTOMER_KINDS if kind != "support_reply"},
     )
 
     assert list(bob.email_opt_outs.values_list("kind", flat=True)) == ["support_reply"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications import services as notify
-from notifications.models import EmailOptOut, EmailState, Notification
+from notifications.models import CUSTOMER_KINDS, EmailOptOut, EmailState, Notification
 from tests.conftest import PASSWORD
 from tickets import services
 from tickets.models import Status, Ticket, TicketEvent
@@ -92,9 +92,11 @@ def test_a_reply_submitted_as_waiting_makes_one_notification_not_two(scene, agen
     services.ticket_reply(ticket=scene, author=agent, body="Which model?", submit_as=Status.WAITING)
     deliver()
 
-    assert told() == dict.fromkeys(CUSTOMERS_OF_BOBS_TICKET, "support_reply")
+    # Named for what asks the customer most (the question), quoting the reply.
+    assert told() == dict.fromkeys(CUSTOMERS_OF_BOBS_TICKET, "waiting")
     assert len(mail.outbox) == 2
     assert "Status: Waiting for customer" in mail.outbox[0].body
+    assert "Which model?" in mail.outbox[0].body
 
 
 def test_a_ticket_support_opens_tells_the_customer_and_the_admins(
@@ -227,9 +229,7 @@ def test_another_organisation_hears_nothing_of_it(scene, agent, carol):
 
 
 def test_a_turned_off_kind_of_email_still_notifies_in_app(scene, agent, bob):
-    notify.email_preferences_set(
-        user=bob, enabled={"waiting", "closed", "opened_for_you", "received"}
-    )
+    notify.email_preferences_set(user=bob, enabled=set(CUSTOMER_KINDS) - {"support_reply"})
 
     services.ticket_reply(ticket=scene, author=agent, body="Answer")
     deliver()

@@ -56,14 +56,17 @@ def test_the_tickets_tab_lists_active_tickets_newest_update_first(
     assert "Done" not in html
 
 
-def test_the_archive_tab_lists_closed_tickets_only(login, alice, make_ticket):
+def test_the_archive_tab_lists_solved_and_closed_tickets_only(login, alice, agent, make_ticket):
+    # Seed 002: "all tickets already solved and closed".
     active = make_ticket(alice, subject="Still going")
     closed = make_ticket(alice, subject="All done")
     services.ticket_close(ticket=closed, actor=alice)
+    solved = make_ticket(alice, subject="Fixed")
+    services.ticket_change_status(ticket=solved, actor=agent, action=Action.SOLVE)
 
     response = login(alice).get(ARCHIVE)
 
-    assert numbers(response) == [closed.pk]
+    assert numbers(response) == [solved.pk, closed.pk]
     assert active.pk not in numbers(response)
 
 
@@ -201,14 +204,14 @@ def test_list_pages_run_a_fixed_number_of_queries(
         ticket = make_ticket(bob if i % 2 else alice, subject=f"Quota {i}")
         if url == ARCHIVE:
             services.ticket_close(ticket=ticket, actor=alice)
-    with django_assert_max_num_queries(7):  # incl. the nav counters
+    with django_assert_max_num_queries(8):  # incl. the nav counters, Sales and Billing
         few = client.get(url, {"q": "quota"})
     for i in range(30):
         ticket = make_ticket(bob if i % 2 else alice, subject=f"Many {i}")
         if url == ARCHIVE:
             services.ticket_close(ticket=ticket, actor=alice)
 
-    with django_assert_max_num_queries(7):  # incl. the nav counters
+    with django_assert_max_num_queries(8):  # incl. the nav counters, Sales and Billing
         many = client.get(url)
 
     assert len(numbers(few)) == 3
@@ -439,7 +442,7 @@ def test_a_closed_ticket_shows_reopen_and_no_reply_box(login, alice, make_ticket
     html = login(alice).get(ticket.get_absolute_url()).content.decode()
 
     assert "Reopen ticket" in html
-    assert "Send message &amp; reopen ticket" in html
+    assert "Send and reopen" in html
     assert reverse("tickets:reply", args=[ticket.pk]) not in html
     assert 'data-require-filled="id_reopen_body"' in html
 
@@ -475,7 +478,7 @@ def test_under_the_follow_up_policy_both_tickets_show_the_link(login, carol, mak
     client = login(carol)
 
     page = client.get(ticket.get_absolute_url()).content.decode()
-    assert "Send message &amp; open follow-up ticket" in page
+    assert "Send as a follow-up" in page
     response = client.post(
         reverse("tickets:reopen", args=[ticket.pk]), {"body": "Bounces again."}, follow=True
     )
@@ -527,17 +530,15 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-def test_without_javascript_the_reopen_link_shows_the_message_box(login, alice, make_ticket):
+def test_a_closed_ticket_offers_its_message_box_at_once(login, alice, make_ticket):
+    # Seed 001: on a closed ticket the Reply box itself is the way back.
     ticket = make_ticket(alice)
     services.ticket_close(ticket=ticket, actor=alice)
-    client = login(alice)
 
-    hidden = client.get(ticket.get_absolute_url()).content.decode()
-    shown = client.get(ticket.get_absolute_url(), {"reopen": "1"}).content.decode()
+    html = login(alice).get(ticket.get_absolute_url()).content.decode()
 
-    assert '<section id="reopen" class="card reply" hidden>' in hidden
-    assert '<section id="reopen" class="card reply" >' in shown
-    assert 'href="?reopen=1#reopen"' in hidden
+    assert '<section id="reopen" class="card reply">' in html
+    assert 'href="#reopen" data-reveal="reopen"' in html
 
 
 def test_without_javascript_close_ticket_leads_to_a_confirmation_page(login, alice, make_ticket):

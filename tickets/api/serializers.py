@@ -228,6 +228,11 @@ class MessageCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Support staff only: the status a public reply leaves the ticket in.",
     )
+    close = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send the reply and close the ticket in one act (the portal's Close).",
+    )
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="Multipart only: attachments."
     )

@@ -7,7 +7,6 @@ Like the pages, every view fetches through the tenant door
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -150,7 +149,10 @@ class TicketFilterSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="true: closed tickets only; false: active only; absent: both.",
+        help_text=(
+            "true: the Archive (solved and closed tickets); false: the Tickets tab "
+            "(open, in progress, waiting for customer); absent: both."
+        ),
     )
     search = serializers.CharField(required=False, max_length=200)
     organization = serializers.CharField(required=False, help_text="Staff only: account alias.")
@@ -369,27 +371,17 @@ class TicketDetailView(APIView):
         form = s.TicketUpdateSerializer(data=data, partial=True)
         form.is_valid(raise_exception=True)
         changes = form.validated_data
-        with transaction.atomic():
-            if "internal_reference" in changes:
-                services.ticket_set_reference(
-                    ticket=ticket,
-                    actor=request.user,
-                    internal_reference=changes["internal_reference"],
-                )
-            if "priority" in changes:
-                services.ticket_set_priority(
-                    ticket=ticket, actor=request.user, priority=changes["priority"]
-                )
-            if "category" in changes:
-                services.ticket_set_category(
-                    ticket=ticket, actor=request.user, category=active_category(changes["category"])
-                )
-            if "assignee" in changes:
-                services.ticket_assign(
-                    ticket=ticket,
-                    actor=request.user,
-                    assignee=staff_user_by_email(changes["assignee"], field="assignee"),
-                )
+        update: dict = {}
+        if "internal_reference" in changes:
+            update["internal_reference"] = changes["internal_reference"]
+        if "priority" in changes:
+            update["priority"] = changes["priority"]
+        if "category" in changes:
+            update["category"] = active_category(changes["category"])
+        if "assignee" in changes:
+            update["assignee"] = staff_user_by_email(changes["assignee"], field="assignee")
+        # One act: customers hear of everything it changed in one notification.
+        services.ticket_update(ticket=ticket, actor=request.user, **update)
         return ticket_answer(request, number)
 
 
@@ -427,6 +419,7 @@ class MessageListView(APIView):
         description=(
             "JSON `{body}` or multipart with `body` and `files`. Support staff may add "
             "`internal: true` (an internal note) or a `status` to submit a public reply as. "
+            "`close: true` sends a public reply and closes the ticket in one act. "
             "A closed ticket takes no messages (409 `ticket_closed`): reopen it instead."
         ),
         parameters=[NUMBER],
@@ -469,6 +462,7 @@ class MessageListView(APIView):
             body=data["body"],
             internal=data["internal"],
             submit_as=data.get("status"),
+            close=data["close"],
             files=uploaded_files(request),
         )
         message = (

@@ -26,6 +26,7 @@ from tickets.services.support import (
     ticket_set_category,
     ticket_set_priority,
     ticket_take,
+    ticket_update,
     tickets_bulk,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "ticket_set_priority",
     "ticket_set_reference",
     "ticket_take",
+    "ticket_update",
     "tickets_auto_close_due",
     "tickets_bulk",
 ]

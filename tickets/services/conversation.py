@@ -49,6 +49,7 @@ class Reply:
     message: Message | None
     reopened: bool = False
     followed_up: bool = False
+    closed: bool = False
 
 
 _SUBMIT_AS = {
@@ -107,6 +108,7 @@ def ticket_reply(
     internal: bool = False,
     submit_as: str | None = None,
     reopen_closed: bool = False,
+    close: bool = False,
     files: Sequence[UploadedFile] = (),
 ) -> Reply:
     """Add a message to an active ticket and move it as the lifecycle says.
@@ -121,6 +123,14 @@ def ticket_reply(
     email): then it is answered as the organisation's policy says, decided
     under the ticket's lock.
 
+    ``close`` is seed 001's Close beside Send: the public message and the
+    close are one act in one transaction, recorded as the message and one
+    move to Closed (the move the reply alone would make is not recorded, as
+    the close supersedes it). It refuses an internal note or ``submit_as``
+    (``ValidationError`` on ``close``), and a ticket that is closed by the
+    time the lock is held (``TransitionError``, nothing written): the caller
+    asked to close an active ticket, not to reopen one.
+
     ``files`` are checked before anything is written; a refused file stores
     nothing of the message (``ValidationError`` on ``files``).
     """
@@ -134,6 +144,7 @@ def ticket_reply(
             internal=internal,
             submit_as=submit_as,
             reopen_closed=reopen_closed,
+            close=close,
             checked=checked,
             written=written,
         )
@@ -148,6 +159,7 @@ def _reply(
     internal: bool,
     submit_as: str | None,
     reopen_closed: bool,
+    close: bool,
     checked: list[CheckedFile],
     written: list[str],
 ) -> Reply:
@@ -156,7 +168,14 @@ def _reply(
         raise TransitionError("Only support can add internal notes.")
     if internal and submit_as:
         raise ValidationError({"submit_as": "An internal note does not change the status."})
-    if ticket.status == Status.CLOSED and reopen_closed and not author.is_support_staff:
+    if close and (internal or submit_as):
+        raise ValidationError({"close": "Only a public reply without a status can close."})
+    if (
+        ticket.status == Status.CLOSED
+        and reopen_closed
+        and not close
+        and not author.is_support_staff
+    ):
         return _answer_closed(ticket, actor=author, body=body, checked=checked, written=written)
     if author.is_support_staff:
         action = Action.NOTE if internal else Action.AGENT_REPLY
@@ -164,10 +183,14 @@ def _reply(
         action = Action.CUSTOMER_REPLY
     follow = _submit_as_action(submit_as, author)
     workflow.check(ticket, action, author)
+    if close:
+        workflow.check(ticket, Action.CLOSE, author)
 
     now = timezone.now()
     message = _add_message(ticket, author=author, body=body, internal=internal, now=now)
-    if not internal:
+    if close:
+        workflow.apply(ticket, Action.CLOSE, actor=author, now=now)
+    elif not internal:
         workflow.apply(ticket, action, actor=author, now=now)
         if follow is not None:
             workflow.apply(ticket, follow, actor=author, now=now)
@@ -180,7 +203,7 @@ def _reply(
         notes_document_refresh(ticket)
         return Reply(ticket=ticket, message=message)
     _public_activity(ticket, author=author, now=now)
-    return Reply(ticket=ticket, message=message)
+    return Reply(ticket=ticket, message=message, closed=close)
 
 
 @transaction.atomic
@@ -269,8 +292,13 @@ def _first_active_category() -> Category:
 
 
 @transaction.atomic
-def ticket_set_reference(*, ticket: Ticket, actor: User, internal_reference: str) -> Ticket:
-    """Set the customer's own reference for the ticket (seed 001)."""
+def ticket_set_reference(
+    *, ticket: Ticket, actor: User, internal_reference: str, now: datetime | None = None
+) -> Ticket:
+    """Set the customer's own reference for the ticket (seed 001).
+
+    ``now`` is the instant of the act this change is part of (``ticket_update``).
+    """
     value = (internal_reference or "").strip()
     if len(value) > REFERENCE_MAX_LENGTH:
         raise ValidationError(
@@ -284,7 +312,7 @@ def ticket_set_reference(*, ticket: Ticket, actor: User, internal_reference: str
     workflow.actor_kind(actor, ticket)
     if value == ticket.internal_reference:
         return ticket
-    now = timezone.now()
+    now = now or timezone.now()
     previous = ticket.internal_reference
     ticket.internal_reference = value
     touch(ticket, now=now, fields=("internal_reference",))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from enum import Enum
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,19 +20,25 @@ from tickets.locks import lock_ticket
 from tickets.models import Category, Priority, Ticket
 from tickets.models import TicketEvent as Event
 from tickets.services.common import touch
+from tickets.services.conversation import ticket_set_reference
 from tickets.workflow import Action, TransitionError
 
 
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> Ticket:
-    """Give the ticket to an agent (``assignee=actor`` is "take"), or to nobody."""
+def ticket_assign(
+    *, ticket: Ticket, actor: User, assignee: User | None, now: datetime | None = None
+) -> Ticket:
+    """Give the ticket to an agent (``assignee=actor`` is "take"), or to nobody.
+
+    ``now`` is the instant of the act this change is part of (``ticket_update``).
+    """
     if assignee is not None and not (assignee.is_support_staff and assignee.is_active):
         raise ValidationError({"assignee": "Tickets can be assigned to active support staff only."})
     ticket = lock_ticket(ticket.pk)
     workflow.check(ticket, Action.TAKE if assignee else Action.EDIT, actor)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
-    now = timezone.now()
+    now = now or timezone.now()
     previous = ticket.assignee
     before = ticket_state(ticket)
     ticket.assignee = assignee
@@ -69,7 +77,14 @@ def ticket_take(*, ticket: Ticket, agent: User, take_over: bool = False) -> Tick
 
 
 def _edit(
-    *, ticket: Ticket, actor: User, field: str, value: Any, kind: str, label: Callable[[Any], str]
+    *,
+    ticket: Ticket,
+    actor: User,
+    field: str,
+    value: Any,
+    kind: str,
+    label: Callable[[Any], str],
+    now: datetime | None,
 ) -> Ticket:
     """Change one property of an active ticket as support, with its history entry.
 
@@ -80,7 +95,7 @@ def _edit(
     previous = getattr(ticket, field)
     if previous == value:
         return ticket
-    now = timezone.now()
+    now = now or timezone.now()
     setattr(ticket, field, value)
     touch(ticket, now=now, fields=(field,))
     record_event(
@@ -90,7 +105,9 @@ def _edit(
 
 
 @transaction.atomic
-def ticket_set_priority(*, ticket: Ticket, actor: User, priority: int) -> Ticket:
+def ticket_set_priority(
+    *, ticket: Ticket, actor: User, priority: int, now: datetime | None = None
+) -> Ticket:
     if priority not in Priority.values:
         raise ValidationError({"priority": "Choose low, normal, high or urgent."})
     return _edit(
@@ -100,11 +117,14 @@ def ticket_set_priority(*, ticket: Ticket, actor: User, priority: int) -> Ticket
         value=priority,
         kind=Event.Kind.PRIORITY,
         label=str,
+        now=now,
     )
 
 
 @transaction.atomic
-def ticket_set_category(*, ticket: Ticket, actor: User, category: Category) -> Ticket:
+def ticket_set_category(
+    *, ticket: Ticket, actor: User, category: Category, now: datetime | None = None
+) -> Ticket:
     if not category.is_active:
         raise ValidationError({"category": "Choose one of the available ticket types."})
     return _edit(
@@ -114,7 +134,46 @@ def ticket_set_category(*, ticket: Ticket, actor: User, category: Category) -> T
         value=category,
         kind=Event.Kind.CATEGORY,
         label=lambda chosen: chosen.name,
+        now=now,
     )
+
+
+class Keep(Enum):
+    """``ticket_update``'s "leave the assignee as it is" (None means nobody)."""
+
+    ASSIGNEE = "keep"
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    internal_reference: str | None = None,
+    priority: int | None = None,
+    category: Category | None = None,
+    assignee: User | None | Literal[Keep.ASSIGNEE] = Keep.ASSIGNEE,
+) -> Ticket:
+    """Change several properties of a ticket as one act, all or none.
+
+    Each change writes its own history entry, all at one instant, so that
+    customers hear of the act once (``notifications.acts``). Customers may
+    change only ``internal_reference``; the rest is support's, and is refused
+    as the single-property services refuse it. Takes the ticket's lock.
+    """
+    ticket = lock_ticket(ticket.pk)
+    now = timezone.now()
+    if internal_reference is not None:
+        ticket = ticket_set_reference(
+            ticket=ticket, actor=actor, internal_reference=internal_reference, now=now
+        )
+    if priority is not None:
+        ticket = ticket_set_priority(ticket=ticket, actor=actor, priority=priority, now=now)
+    if category is not None:
+        ticket = ticket_set_category(ticket=ticket, actor=actor, category=category, now=now)
+    if assignee is not Keep.ASSIGNEE:
+        ticket = ticket_assign(ticket=ticket, actor=actor, assignee=assignee, now=now)
+    return ticket
 
 
 STATUS_BUTTONS = (Action.WAIT, Action.SOLVE, Action.RESUME, Action.CLOSE)

@@ -44,7 +44,8 @@ LIST_DEFERRED = ("description", "search_document", "notes_document")
 
 
 def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
-    """One page of the user's active or closed tickets, in a fixed number of queries."""
+    """One page of the tickets still being worked, or of the Archive (solved and
+    closed), in a fixed number of queries."""
     visible = Ticket.objects.visible_to(request.user)
     tickets = visible.archived() if archived else visible.active()
     filters = TicketFilterForm(request.GET)
@@ -60,6 +61,11 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         .order_by(*filters.ordering())
     )
     page = Paginator(tickets, settings.HELPDESK_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if archived:
+        # A solved ticket shows when it closes by itself unless someone replies.
+        for ticket in rows:
+            ticket.closes_at = workflow.auto_close_deadline(ticket)
 
     filtering = bool(query or category_slug)
     # Seed 002: someone whose organisation has no ticket at all sees the form.
@@ -80,7 +86,7 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         {
             "archived": archived,
             "page": page,
-            "tickets": page.object_list,
+            "tickets": rows,
             "filters": filters,
             "query": query,
             "category_slug": category_slug,
@@ -143,9 +149,14 @@ def render_ticket_page(
     reopen_form: MessageForm | None = None,
     reference_form: ReferenceForm | None = None,
     agent_reply_form=None,
+    confirm_close: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    """A ticket's page: the customer's view, or support's with notes and controls."""
+    """A ticket's page: the customer's view, or support's with notes and controls.
+
+    ``confirm_close`` asks, on the page itself, to confirm seed 001's Close
+    beside Send (what the dialog asks when the page's script runs).
+    """
     user = request.user
     conversation = list(
         Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
@@ -170,6 +181,7 @@ def render_ticket_page(
         or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
         "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
         "follow_up_policy": follow_up_policy,
+        "confirm_close": confirm_close,
         "auto_close_at": workflow.auto_close_deadline(ticket),
         "request_files": by_message.get(None, []),
         "files": files,
@@ -206,12 +218,20 @@ def message_link(request: HttpRequest, number: int, message_id: int) -> HttpResp
     return redirect(message)
 
 
+# Seed 001's Close beside Send: the dialog's button (or the page's, without
+# JavaScript) sends this value; Close itself sends another, which asks first.
+CLOSE_CONFIRMED = "yes"
+
+
 @login_required
 @require_POST
 def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
+    close = request.POST.get("close", "")
     if form.is_valid():
+        if close and close != CLOSE_CONFIRMED and not ticket.is_closed:
+            return render_ticket_page(request, ticket, reply_form=form, confirm_close=True)
         try:
             reply = services.ticket_reply(
                 ticket=ticket,
@@ -221,8 +241,21 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
                 # Seed 001: Send on a ticket that closed meanwhile reopens it
                 # (or opens a follow-up), decided under the ticket's lock.
                 reopen_closed=True,
+                close=bool(close),
             )
         except TransitionError as error:
+            ticket = get_ticket_for(request.user, number)
+            if close and ticket.is_closed:
+                # Closed meanwhile: keep the text, in the box that answers a closed ticket.
+                messages.error(
+                    request,
+                    f"Ticket #{ticket.number} was closed meanwhile; your message was not "
+                    "sent. Send it below to answer the closed ticket.",
+                )
+                body = form.cleaned_data["body"]
+                return render_ticket_page(
+                    request, ticket, reopen_form=MessageForm(initial={"body": body}), status=409
+                )
             messages.error(request, str(error))
             return redirect(ticket)
         except ValidationError as error:
@@ -234,7 +267,12 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _report_reply(request: HttpRequest, ticket: Ticket, reply: services.Reply) -> None:
-    if reply.followed_up:
+    if reply.closed:
+        messages.success(
+            request,
+            f"Your message was sent. Ticket #{ticket.number} was closed and moved to the Archive.",
+        )
+    elif reply.followed_up:
         messages.success(
             request,
             f"Ticket #{ticket.number} stays closed; your message opened "

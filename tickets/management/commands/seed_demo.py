@@ -16,17 +16,25 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization, SupportContact, User
+from accounts.models import Organization, User
 from tickets import services
 from tickets.events import history_only
+from tickets.management.commands._demo_support import seed_support_channels
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo data only, refused outside DEBUG
 
+Plan = Organization.ServicePlan
 ORGANIZATIONS = [
-    ("Acme", "ACME", Organization.Tier.ENTERPRISE, Organization.ReplyPolicy.REOPEN),
-    ("Globex", "GLOBEX", Organization.Tier.STANDARD, Organization.ReplyPolicy.FOLLOW_UP),
+    ("Acme", "ACME", Organization.Tier.ENTERPRISE, Organization.ReplyPolicy.REOPEN, Plan.MANAGED),
+    (
+        "Globex",
+        "GLOBEX",
+        Organization.Tier.STANDARD,
+        Organization.ReplyPolicy.FOLLOW_UP,
+        Plan.CLOUD,
+    ),
 ]
 PEOPLE = [
     ("alice@acme.example", "Alice Anders", "ACME", User.Role.ADMIN),
@@ -188,7 +196,7 @@ class Command(BaseCommand):
             organizations = self._organizations()
             people = self._people(organizations)
             categories = self._categories()
-            self._support_contacts()
+            seed_support_channels(categories)
             if Ticket.objects.filter(organization__in=organizations.values()).exists():
                 self.stdout.write("Demo tickets are already there; nothing to add.")
             else:
@@ -203,9 +211,15 @@ class Command(BaseCommand):
 
     def _organizations(self) -> dict[str, Organization]:
         result = {}
-        for name, alias, tier, policy in ORGANIZATIONS:
+        for name, alias, tier, policy, plan in ORGANIZATIONS:
             result[alias], _ = Organization.objects.get_or_create(
-                alias=alias, defaults={"name": name, "support_tier": tier, "reply_policy": policy}
+                alias=alias,
+                defaults={
+                    "name": name,
+                    "support_tier": tier,
+                    "reply_policy": policy,
+                    "service_plan": plan,
+                },
             )
         return result
 
@@ -224,18 +238,6 @@ class Command(BaseCommand):
                 )
             result[email] = user
         return result
-
-    def _support_contacts(self) -> None:
-        if SupportContact.objects.exists():
-            return
-        for kind, label, value, tier in [
-            ("email", "Requests and incidents", "help@support.example", "standard"),
-            ("email", "High priority", "high@support.example", "standard"),
-            ("chat", "Chat with support", "https://chat.support.example", "professional"),
-            ("phone", "USA", "+1 (425) 321-0338", "professional"),
-            ("phone", "UK", "+44 20 0333 0338", "professional"),
-        ]:
-            SupportContact.objects.create(kind=kind, label=label, value=value, minimum_tier=tier)
 
     def _categories(self) -> dict[str, Category]:
         result = {}
