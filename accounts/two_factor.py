@@ -32,7 +32,14 @@ SESSION_KEY = "helpdesk_2fa"
 VERIFY = "verify"
 SET_UP = "set_up"
 # Pages a session that still owes a code may open.
-OPEN_URL_NAMES = {"two_factor_verify", "two_factor_setup", "logout", "healthz"}
+OPEN_URL_NAMES = {
+    "two_factor_verify",
+    "two_factor_setup",
+    "logout",
+    "healthz",
+    "healthz-live",
+    "healthz-ready",
+}
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    def _put(self, queue, payload, **kwargs):  # type: ignore[override]
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         # A leading dot and a trailing suffix: `_get` never matches a half-written file.
         partial = os.path.join(self.data_folder_out, f".{name}.part")
@@ -50,7 +50,7 @@ class Channel(filesystem.Channel):
         except OSError as error:
             raise filesystem.ChannelError(f"Cannot add {name!r} to the queue folder") from error
 
-    def _get(self, queue):
+    def _get(self, queue, timeout=None):
         wanted = f"{queue}.msg"
         for name in sorted(os.listdir(self.data_folder_in)):
             if name.partition(".")[2] != wanted:

@@ -1,6 +1,7 @@
 """``make run``: the web server, and a Celery worker with beat beside it.
 
-Both run as child processes; Ctrl-C (or SIGTERM) stops all of them.
+Both run as child processes; one that dies is started again (a demo must not
+die with its worker); Ctrl-C (or SIGTERM) stops all of them.
 """
 
 from __future__ import annotations
@@ -37,8 +38,54 @@ def commands(python: str = sys.executable) -> dict[str, list[str]]:
     }
 
 
+class Supervisor:
+    """Keeps each child running: one that dies is started again, unless it keeps
+    dying (more than ``limit`` times within ``window`` seconds), which stops all."""
+
+    def __init__(self, commands: dict[str, list[str]], *, limit: int = 5, window: float = 300):
+        self.commands = commands
+        self.limit = limit
+        self.window = window
+        self.children: dict[str, subprocess.Popen] = {}
+        self.deaths: dict[str, list[float]] = {name: [] for name in commands}
+
+    def start(self, name: str) -> None:
+        self.children[name] = subprocess.Popen(self.commands[name])  # noqa: S603
+
+    def start_all(self) -> None:
+        for name in self.commands:
+            self.start(name)
+
+    def check(self) -> int | None:
+        """Restart what died; returns an exit code when something keeps dying."""
+        now = time.monotonic()
+        for name, child in list(self.children.items()):
+            if child.poll() is None:
+                continue
+            recent = [at for at in self.deaths[name] if now - at < self.window] + [now]
+            self.deaths[name] = recent
+            if len(recent) > self.limit:
+                print(f"{name} keeps stopping (exit {child.returncode}); stopping the rest.")
+                return child.returncode or 1
+            print(f"{name} stopped (exit {child.returncode}); starting it again.", flush=True)
+            self.start(name)
+        return None
+
+    def stop_all(self) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for child in self.children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
 def main() -> int:
-    children = {name: subprocess.Popen(command) for name, command in commands().items()}  # noqa: S603
+    supervisor = Supervisor(commands())
+    supervisor.start_all()
     print(f"Helpdesk is at http://{ADDRESS}/  (Ctrl-C stops the server and the worker)", flush=True)
 
     def stop(*_args) -> None:
@@ -47,27 +94,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     exit_code = 0
     try:
-        while True:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    print(
-                        f"{name} stopped (exit {child.returncode}); stopping the rest.", flush=True
-                    )
-                    exit_code = child.returncode or 1
-                    raise KeyboardInterrupt
+        while (outcome := supervisor.check()) is None:
             time.sleep(0.5)
+        exit_code = outcome
     except KeyboardInterrupt:
         pass
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for child in children.values():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
+        supervisor.stop_all()
     return exit_code
 
 

@@ -61,7 +61,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("", include("ops.urls")),
 ]
 
 if settings.DEBUG:

@@ -52,7 +52,7 @@ def test_a_message_file_left_empty_by_a_killed_publisher_is_set_aside(options, t
         queue.put({"n": 2})
         queue.close()
 
-    assert drain(options, "tasks", until=2) == [{"n": 1}, {"n": 2}]
+    assert drain(options, "tasks", until=3, timeout=1) == [{"n": 1}, {"n": 2}]
     assert sorted(path.name for path in (tmp_path / "unreadable").iterdir()) == [
         "1_dead.tasks.msg",
         "2_cut.tasks.msg",

@@ -1,8 +1,10 @@
-"""`make run`'s worker consumes every queue the tasks are routed to."""
+"""`make run`: its worker consumes every routed queue, and a crash does not end the demo."""
+
+import sys
 
 from django.conf import settings
 
-from helpdesk.serve import commands
+from helpdesk.serve import Supervisor, commands
 
 
 def test_the_embedded_worker_consumes_every_routed_queue():
@@ -12,3 +14,24 @@ def test_the_embedded_worker_consumes_every_routed_queue():
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
     assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= queues
     assert "--beat" in worker
+
+
+def test_a_child_that_dies_is_started_again_and_one_that_keeps_dying_stops_all(tmp_path):
+    marker = tmp_path / "starts"
+    # A child that counts its starts in a file, then dies at once.
+    dies = [sys.executable, "-c", f"open({str(marker)!r}, 'a').write('x')"]
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    supervisor = Supervisor({"worker": dies, "web": sleeper}, limit=3, window=60)
+    supervisor.start_all()
+    try:
+        outcomes = []
+        for _ in range(4):
+            supervisor.children["worker"].wait(10)
+            outcomes.append(supervisor.check())
+        web = supervisor.children["web"]
+        assert outcomes == [None, None, None, 1]  # restarted three times, then given up
+        assert marker.read_text() == "xxxx"
+        assert web.poll() is None  # the site kept running while the worker was restarted
+    finally:
+        supervisor.stop_all()
+    assert web.poll() is not None

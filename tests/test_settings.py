@@ -42,7 +42,26 @@ def test_a_missing_secret_key_is_fatal_outside_debug():
     result = manage("check", env=env)
 
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert result.stderr.startswith("Configuration error: SECRET_KEY must be set")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_hsts_covers_only_this_host_unless_the_operator_opts_in():
+    show = (
+        "from django.conf import settings as s;"
+        " print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    default = manage("shell", "-c", show, env=PRODUCTION)
+    opted_in = manage(
+        "shell",
+        "-c",
+        show,
+        env={**PRODUCTION, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"},
+    )
+
+    assert default.stdout.splitlines()[-1] == "31536000 False False", default.stderr
+    assert opted_in.stdout.splitlines()[-1] == "31536000 True True", opted_in.stderr
 
 
 def test_a_malformed_boolean_is_refused():
@@ -84,3 +103,17 @@ def test_a_list_can_come_from_a_file_one_item_a_line(tmp_path, monkeypatch):
         "imaps://a:p%2C1@h/INBOX",
         "imaps://b:p2@h/INBOX",
     ]
+
+
+def test_the_installed_package_holds_every_app_of_ours():
+    import tomllib
+
+    from django.conf import settings
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    found = set(find_packages(str(ROOT), **config["tool"]["setuptools"]["packages"]["find"]))
+    ours = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
+
+    assert ours and ours <= found
+    assert not {name for name in found if name.split(".")[0] in ("tests", "bench")}

@@ -1,0 +1,79 @@
+"""Health of the parts a request or a task needs: database, cache, broker, worker."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from ops.models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+WORKER = "worker"
+
+
+def heartbeat_record(*, name: str = WORKER) -> None:
+    """Say that a process of this kind is alive now (one upsert)."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def check_cache() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not return what was just stored")
+    cache.delete(key)
+    return "ok"
+
+
+def check_broker() -> str:
+    with current_app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
+    return "ok"
+
+
+def check_worker() -> str:
+    max_age = timedelta(seconds=settings.HELPDESK_HEARTBEAT_MAX_AGE_SECONDS)
+    beat_at = Heartbeat.objects.filter(name=WORKER).values_list("beat_at", flat=True).first()
+    if beat_at is None:
+        raise RuntimeError("no worker has reported yet")
+    age = timezone.now() - beat_at
+    if age > max_age:
+        raise RuntimeError(f"the last worker heartbeat is {int(age.total_seconds())} s old")
+    return "ok"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "worker": check_worker,
+}
+
+
+def readiness(parts: list[str] | None = None) -> tuple[bool, dict[str, str]]:
+    """Run every check (or those named); returns whether all passed and each outcome."""
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        if parts and name not in parts:
+            continue
+        try:
+            results[name] = check()
+        except Exception as error:  # any failure of a dependency means "not ready"
+            logger.warning("Readiness check %s failed: %s", name, error)
+            results[name] = f"failing: {error}"[:300]
+    return all(outcome == "ok" for outcome in results.values()), results

@@ -1,0 +1,111 @@
+"""Probes tell an orchestrator the truth about each part, within seconds."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from celery import Celery, current_app
+from django.utils import timezone
+
+from ops.models import Heartbeat
+from ops.services import heartbeat_record
+from tests.workers import Worker, wait_for, worker_env
+
+pytestmark = pytest.mark.django_db
+
+
+def test_liveness_answers_without_a_login(client):
+    response = client.get("/healthz/live")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_ready_when_every_part_answers_and_a_worker_reported(client):
+    heartbeat_record()
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "ready": True,
+        "checks": {"database": "ok", "cache": "ok", "broker": "ok", "worker": "ok"},
+    }
+
+
+def test_not_ready_before_any_worker_reported(client):
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == "failing: no worker has reported yet"
+
+
+def test_not_ready_when_the_worker_heartbeat_is_old(client, settings):
+    settings.HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = 60
+    Heartbeat.objects.create(name="worker", beat_at=timezone.now() - timedelta(seconds=61))
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"].startswith("failing: the last worker heartbeat")
+
+
+def test_not_ready_within_seconds_when_the_broker_is_down(client):
+    heartbeat_record()
+    real = current_app._get_current_object()
+    down = Celery("broker-down", set_as_current=False)
+    down.conf.broker_url = "redis://127.0.0.1:1/0"
+    down.conf.broker_connection_timeout = 1
+    down.set_current()
+    try:
+        started = time.monotonic()
+        response = client.get("/healthz/ready")
+        elapsed = time.monotonic() - started
+    finally:
+        real.set_current()
+        down.close()
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["broker"].startswith("failing:")
+    assert (checks["database"], checks["cache"], checks["worker"]) == ("ok", "ok", "ok")
+    assert elapsed < 10
+
+
+def test_not_ready_when_the_cache_is_down(client, settings):
+    heartbeat_record()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"].startswith("failing:")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_makes_the_desk_ready(client):
+    current_app.control.purge()
+    assert client.get("/healthz/ready").status_code == 503
+    worker = Worker(worker_env(smtp_port=1))
+    worker.start()
+    try:
+        current_app.send_task("ops.heartbeat")  # what beat sends every 30 seconds
+        wait_for(lambda: Heartbeat.objects.exists(), what="the worker's heartbeat")
+    finally:
+        worker.stop()
+    assert client.get("/healthz/ready").status_code == 200
+
+
+def test_probes_are_exempt_from_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    heartbeat_record()
+    for path in ("/healthz", "/healthz/live", "/healthz/ready"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_health_command_fails_on_an_old_heartbeat_and_passes_on_a_fresh_one():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="not ready: worker"):
+        call_command("health", part=["worker"])
+    heartbeat_record()
+    call_command("health", part=["worker", "database"])
