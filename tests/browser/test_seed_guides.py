@@ -1,7 +1,7 @@
 """The customer guides of seeds 002 and 001, walked in order in a real browser.
 
 Seed 002: create with type, subject, description and files; preview; reply;
-the Archive (solved, then closed); reopen. Seed 001: sort, filter, search,
+the solved notice; the Archive (solved, then closed); reopen. Seed 001: sort, filter, search,
 internal reference, reply (Send), reply-and-close (Close), reply to a closed
 ticket. Status labels may change wording (issue 13.10), so states are checked
 in the database and by the page's structure rather than by label text.
@@ -11,11 +11,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.attachments.files import REAL
 from tests.conftest import PASSWORD
+from tests.notifications.test_recipients import deliver
 from tickets import services
 from tickets.models import Attachment, Message, Status, Ticket
 from tickets.workflow import Action
@@ -80,8 +82,19 @@ def test_seed_002_customer_guide_in_order(page, log_in, alice, agent, category, 
     expect(page.get_by_text("Your message was sent.")).to_be_visible()
     expect(page.locator(".message").filter(has_text="Still stale after a purge")).to_be_visible()
 
-    # Support solves it: it moves to the Archive, with the time it will close.
+    # Support solves it: Alice is told, by email and in the app, when it will
+    # close by itself and that a reply brings it back.
     services.ticket_change_status(ticket=ticket, actor=agent, action=Action.SOLVE)
+    deliver()
+    solved_mail = [m for m in mail.outbox if alice.email in m.to and "solved" in m.body]
+    assert len(solved_mail) == 1
+    assert "It will close automatically in 72 hours" in solved_mail[0].body
+    page.goto("/notifications/")
+    notice = page.locator("li").filter(has_text=f"#{ticket.pk} CDN cache not purging").first
+    expect(notice).to_contain_text("solved")
+    expect(notice).to_contain_text("Closes automatically")
+
+    # It moves to the Archive, with the time it will close.
     page.goto("/tickets/")
     expect(page.get_by_role("link", name="CDN cache not purging")).to_have_count(0)
     page.get_by_role("tab", name="Archive").click()

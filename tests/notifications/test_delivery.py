@@ -29,7 +29,8 @@ def broker_unreachable():
     lasts, the current Celery app is one whose broker nobody listens on."""
     real = current_app._get_current_object()
     down = Celery("broker-down", set_as_current=False)
-    down.conf.broker_url = "redis://127.0.0.1:1/0"
+    # broker_url alone would lose to the CELERY_BROKER_URL environment variable.
+    down.conf.broker_url = down.conf.broker_write_url = "redis://127.0.0.1:1/0"
     down.conf.broker_connection_timeout = 1
     down.conf.task_publish_retry_policy = {"max_retries": 0}
     down.set_current()

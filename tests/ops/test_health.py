@@ -49,7 +49,8 @@ def test_not_ready_within_seconds_when_the_broker_is_down(client):
     heartbeat_record()
     real = current_app._get_current_object()
     down = Celery("broker-down", set_as_current=False)
-    down.conf.broker_url = "redis://127.0.0.1:1/0"
+    # broker_url alone would lose to the CELERY_BROKER_URL environment variable.
+    down.conf.broker_url = down.conf.broker_write_url = "redis://127.0.0.1:1/0"
     down.conf.broker_connection_timeout = 1
     down.set_current()
     try:

@@ -87,9 +87,11 @@ def test_guessing_numbers_finds_nothing_of_another_organisation(
     own = make_ticket(carol, subject="Globex own")
     client = login(carol)
 
+    # Numbers around both tickets (on PostgreSQL they grow over the whole suite).
+    guesses = sorted({*range(max(1, own.pk - 30), own.pk + 20), acme_ticket.pk})
     found = [
         number
-        for number in range(1, own.pk + 20)
+        for number in guesses
         if client.get(reverse("tickets:detail", args=[number])).status_code == 200
     ]
 
