@@ -1,6 +1,8 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db import transaction
 
 
 class EmailBackend(ModelBackend):
@@ -41,6 +43,23 @@ def login_lock(username: str) -> None:
     name = str(username or "").strip().lower()
     if name:
         list(get_user_model().objects.select_for_update().filter(email=name).values_list("pk"))
+
+
+def password_reconfirm(*, request, user, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, asked again by a page (setting a PIN).
+
+    It goes through the same door as a login: the account's row lock, then
+    django-axes, so a wrong password here counts toward the same lockout and a
+    locked account is refused even the right one. Without it, a stolen
+    session could guess the password on this form without limit.
+    """
+    with transaction.atomic():
+        login_lock(user.email)
+        if not AxesProxyHandler.is_allowed(request, {"username": user.email}):
+            request.axes_locked_out = True  # django-axes' middleware answers 429
+            return False
+        confirmed = authenticate(request, username=user.email, password=password)
+    return confirmed is not None and confirmed.pk == user.pk
 
 
 def login_name(request, credentials: dict | None) -> str:

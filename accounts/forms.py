@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.backends import password_reconfirm
 from accounts.pins import pin_rules_check
 
 
@@ -23,13 +24,18 @@ class PinForm(forms.Form):
         error_messages={"required": "Type the PIN again."},
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if self.user is None or not self.user.check_password(password):
+        # A refusal counts toward the login lockout; once it locks, django-axes'
+        # middleware answers 429 for this request and the next ones.
+        if self.user is None or not password_reconfirm(
+            request=self.request, user=self.user, password=password
+        ):
             raise ValidationError("Your password is not correct.")
         return password
 

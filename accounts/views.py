@@ -64,7 +64,11 @@ def home(request):
 @login_required
 def profile(request):
     """The user's own settings: for customers, their support PIN."""
-    form = PinForm(request.POST or None, user=request.user) if request.user.is_customer else None
+    form = (
+        PinForm(request.POST or None, user=request.user, request=request)
+        if request.user.is_customer
+        else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         pin_set(user=request.user, pin=form.cleaned_data["pin"])
         messages.success(request, "Your support PIN is saved. Quote it when you contact support.")

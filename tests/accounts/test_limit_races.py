@@ -162,6 +162,35 @@ def test_the_admin_login_holds_the_same_limit(support_admin, counting_hasher):
     assert sum(1 for logged_in, _ in results if logged_in) <= 1
 
 
+def test_twenty_wrong_passwords_on_the_pin_form_at_once_are_compared_five_times(
+    bob, counting_hasher
+):
+    """A stolen session cannot guess the password on the PIN form any faster."""
+    sessions = []
+    for _ in range(20):
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        client.force_login(bob)
+        sessions.append(client)
+    counting_hasher.outcomes = []
+
+    def guess(client, password):
+        def job():
+            form = {"password": password, "pin": "730195", "pin_again": "730195"}
+            return client.post("/accounts/profile/", form).status_code
+
+        return job
+
+    statuses = run_together(*[guess(c, f"wrong-{n}") for n, c in enumerate(sessions)])
+
+    assert counting_hasher.outcomes == [False] * LIMIT
+    assert sorted(set(statuses)) == [400, 429]
+    bob.refresh_from_db()
+    assert bob.support_pin == ""
+    # the account is paused: the right password is refused here and at login
+    assert guess(sessions[0], PASSWORD)() == 429
+    assert login_job(PASSWORD)() == (False, 429)
+
+
 # Password reset emails (a cap per address, counted in the outbox)
 
 

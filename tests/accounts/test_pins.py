@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +293,21 @@ def test_staff_have_no_pin(agent):
     with pytest.raises(ValidationError):
         pin_set(user=agent, pin=GOOD_PIN)
     assert User.objects.get(pk=agent.pk).support_pin == ""
+
+
+def test_wrong_passwords_on_the_pin_form_count_toward_the_login_lockout(login, alice):
+    session = login(alice)
+    form = {"password": "not-her-password", "pin": GOOD_PIN, "pin_again": GOOD_PIN}
+    for _ in range(4):
+        response = session.post(reverse("profile"), form)
+        assert "Your password is not correct." in response.content.decode()
+
+    # The fifth wrong one pauses the account, as on the login page: the form
+    # then refuses even the right password ...
+    assert session.post(reverse("profile"), form).status_code == 429
+    assert session.post(reverse("profile"), {**form, "password": PASSWORD}).status_code == 429
+    alice.refresh_from_db()
+    assert alice.support_pin == ""
+    # ... and so does the login page, from the same address.
+    login_page = Client().post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    assert login_page.status_code == 429
