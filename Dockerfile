@@ -1,9 +1,12 @@
 # The production image: gunicorn for the web, the same image for Celery worker and beat.
-# Python 3.11, as CI tests it.
-FROM python:3.11-slim
+# Python 3.11, as CI tests it; bookworm, whose pg_dump (15) `manage.py backup` uses.
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
+
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 
 # The whole project: .dockerignore says what stays out, so no app can be forgotten.
 COPY . .

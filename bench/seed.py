@@ -50,10 +50,12 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
         )
         cursor.execute(
             """
-            INSERT INTO accounts_organization (name, alias, support_tier, reply_policy, is_active, created_at)
+            INSERT INTO accounts_organization (name, alias, support_tier, reply_policy, is_active, created_at,
+                                               service_plan)
             SELECT 'Organisation ' || g, 'ORG' || g,
                    (ARRAY['standard','professional','enterprise'])[1 + g %% 3],
-                   CASE WHEN g %% 4 = 0 THEN 'follow_up' ELSE 'reopen' END, true, now()
+                   CASE WHEN g %% 4 = 0 THEN 'follow_up' ELSE 'reopen' END, true, now(),
+                   CASE WHEN g %% 5 = 0 THEN 'managed' ELSE 'cloud' END
             FROM generate_series(1, %s) g ORDER BY g
             """,
             [organizations],
@@ -62,9 +64,9 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
         cursor.execute(
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined, support_pin)
+                                       role, is_active, date_joined, support_pin, ticket_panel_open)
             SELECT '!', false, 'user' || g || '@org' || o.id || '.example', 'User ' || g || ' of ' || o.id,
-                   o.id, CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), ''
+                   o.id, CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), '', true
 
             FROM accounts_organization o CROSS JOIN generate_series(1, 3) g ORDER BY o.id, g
             """
@@ -73,8 +75,8 @@ def seed(*, organizations: int = 500, tickets: int = 200_000, agents: int = 10) 
         cursor.execute(
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined, support_pin)
-            SELECT '!', false, 'agent' || g || '@support.example', 'Agent ' || g, NULL, 'agent', true, now(), ''
+                                       role, is_active, date_joined, support_pin, ticket_panel_open)
+            SELECT '!', false, 'agent' || g || '@support.example', 'Agent ' || g, NULL, 'agent', true, now(), '', true
 
             FROM generate_series(1, %s) g ORDER BY g
             """,

@@ -4,7 +4,9 @@ With no variable set, the embedded defaults apply: SQLite, Celery's filesystem
 transport, the file email backend and local media, all under ``var/``.
 """
 
+import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from helpdesk.env import env_bool, env_int, env_list, env_str
+from ops.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HELPDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -56,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (ops/logging.py).
+    "ops.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the policies too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -69,6 +75,9 @@ MIDDLEWARE = [
     "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Requests and latencies per view (django-prometheus); before axes, so it
+    # counts the lockout page axes makes.
+    "ops.middleware.MetricsAfterMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -404,7 +413,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # check --deploy warns about the two above; leaving them off is the safe default.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]  # load balancers probe over plain HTTP
+# Load balancers probe, and Prometheus scrapes, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp) on every response: scripts, styles, fonts
@@ -439,10 +449,36 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Logs (ops/logging.py): one JSON object a line in production, text under
+# DEBUG; every line written during a request, or a task it queued, carries the
+# request's id (X-Request-ID).
+HELPDESK_LOG_FORMAT = env_str("HELPDESK_LOG_FORMAT", "text" if DEBUG else "json")
+if HELPDESK_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"HELPDESK_LOG_FORMAT must be json or text; got {HELPDESK_LOG_FORMAT!r}"
+    )
+LOGGING = logging_config(
+    json_lines=HELPDESK_LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO")
+)
+
+# Prometheus at /metrics (ops/metrics.py): for these networks (the client address
+# as HELPDESK_PROXY_COUNT reads it), or anyone with this bearer token.
+HELPDESK_METRICS_TOKEN = env_str("HELPDESK_METRICS_TOKEN")
+HELPDESK_METRICS_ALLOWED_NETWORKS = env_list(
+    "HELPDESK_METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"]
+)
+for _network in HELPDESK_METRICS_ALLOWED_NETWORKS:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"HELPDESK_METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or network"
+        ) from None
+# Request counters live in each web process; prometheus-client's multiprocess
+# mode keeps them in files here so that a scrape adds up every gunicorn worker
+# (gunicorn.conf.py empties it at start). Set before prometheus_client is imported.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR
+Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+# Fewer latency buckets than django-prometheus's 17: every view has each of them.
+PROMETHEUS_LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, float("inf"))

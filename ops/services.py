@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from ops.models import Heartbeat
+from ops.models import Heartbeat, TaskRuns
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,33 @@ WORKER = "worker"
 def heartbeat_record(*, name: str = WORKER) -> None:
     """Say that a process of this kind is alive now (one upsert)."""
     Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+
+
+def task_run_record(
+    *, name: str, succeeded: bool, processed: int = 0, at: datetime | None = None
+) -> None:
+    """Add one run of the task ``name`` to its totals (one UPDATE; the row is
+    created on its first run). Safe from any number of workers at once."""
+    at = at or timezone.now()
+    changes: dict = {"last_run_at": at, "processed": F("processed") + processed}
+    if succeeded:
+        changes.update(succeeded=F("succeeded") + 1, last_success_at=at)
+    else:
+        changes.update(failed=F("failed") + 1)
+    if TaskRuns.objects.filter(name=name).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            TaskRuns.objects.create(
+                name=name,
+                succeeded=int(succeeded),
+                failed=int(not succeeded),
+                processed=processed,
+                last_run_at=at,
+                last_success_at=at if succeeded else None,
+            )
+    except IntegrityError:  # another worker created it first
+        TaskRuns.objects.filter(name=name).update(**changes)
 
 
 def check_database() -> str:

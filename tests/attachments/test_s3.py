@@ -1,63 +1,13 @@
 """Attachments on S3-compatible storage, against a real S3 server on loopback (moto's)."""
 
-import socket
-
-import boto3
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
 from tests.attachments.files import REAL, upload
+from tests.conftest import S3_BUCKET as BUCKET
 from tickets import services
 from tickets.models import Attachment, Message
-
-BUCKET = "helpdesk-test-attachments"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings):
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": s3_endpoint,
-                "region_name": "us-east-1",
-                "access_key": "test",
-                "secret_key": "test",
-                "default_acl": None,
-                "file_overwrite": False,
-            },
-        },
-    }
-    storages._storages = {}
-    yield client
-    storages._storages = {}
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
 
 
 def keys(client) -> list[str]:

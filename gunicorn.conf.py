@@ -1,0 +1,72 @@
+"""gunicorn reads this file from the working directory, however it is started
+(the image, docker-compose, the CI smoke); command-line options still win.
+
+Request metrics (ops/metrics.py) live in per-process files of
+prometheus-client's multiprocess mode. The files of an earlier server run must
+go before the new workers start (prometheus-client asks for this): otherwise
+every restart leaves a set behind, each added to every scrape.
+"""
+
+import os
+from pathlib import Path
+
+
+def _metrics_dir() -> Path:
+    """The folder helpdesk/settings.py uses (the same variables, the same default)."""
+    explicit = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if explicit:
+        return Path(explicit)
+    var = os.environ.get("HELPDESK_VAR_DIR") or Path(__file__).resolve().parent / "var"
+    return Path(var) / "prometheus"
+
+
+def on_starting(server):
+    """In the master, before any worker exists: start the counts afresh."""
+    folder = _metrics_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def _json_logs() -> bool:
+    """As helpdesk/settings.py decides: HELPDESK_LOG_FORMAT, else JSON unless DEBUG."""
+    chosen = os.environ.get("HELPDESK_LOG_FORMAT", "").strip().lower()
+    if chosen:
+        return chosen == "json"
+    return os.environ.get("DEBUG", "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+if _json_logs():
+    # gunicorn's own lines as JSON too, like the app's (ops/logging.py): one
+    # object a line on stdout and stderr. The access line's fields, request id
+    # included, are read from gunicorn's atoms by ops.logging.AccessLogFields.
+    access_log_format = "%(m)s %(U)s %(s)s"
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"access": {"()": "ops.logging.AccessLogFields"}},
+        "formatters": {
+            "json": {
+                "()": "ops.logging.JsonFormatter",
+                "fmt": ["asctime", "levelname", "name", "message"],
+            }
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["access"],
+                "stream": "ext://sys.stdout",
+            },
+        },
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        },
+    }
