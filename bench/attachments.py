@@ -16,6 +16,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,6 +190,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+        shutil.rmtree(var, ignore_errors=True)  # the 20 MB files and the database
 
 
 if __name__ == "__main__":

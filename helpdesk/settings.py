@@ -33,7 +33,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails: where `make run` serves (HELPDESK_ADDRESS) unless set.
+SITE_URL = env_str("SITE_URL", "http://" + env_str("HELPDESK_ADDRESS", "127.0.0.1:8000")).rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -189,6 +189,18 @@ def api():
     return as_user
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """Remove the run's var/ folder (database, broker, mail, media) from /tmp."""
+    from django.conf import settings
+
+    if (
+        getattr(settings, "TEST_VAR_DIR_IS_OURS", False)
+        and os.environ.get("PYTEST_XDIST_WORKER") is None
+    ):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
+
+
 # S3: moto's real S3 server on loopback, and a bucket the default storage uses.
 
 S3_BUCKET = "helpdesk-test-files"

@@ -8,7 +8,11 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
-os.environ.setdefault("HELPDESK_VAR_DIR", tempfile.mkdtemp(prefix="helpdesk-test-"))
+# A folder of the run's own, removed when the run ends (tests/conftest.py);
+# worker processes the tests start are handed the same folder.
+TEST_VAR_DIR_IS_OURS = "HELPDESK_VAR_DIR" not in os.environ
+if TEST_VAR_DIR_IS_OURS:
+    os.environ["HELPDESK_VAR_DIR"] = tempfile.mkdtemp(prefix="helpdesk-test-")
 
 from helpdesk.settings import *  # noqa: E402,F403
 

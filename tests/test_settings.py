@@ -18,7 +18,7 @@ PRODUCTION = {
 def manage(*args, env):
     dropped = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
-    clean["HELPDESK_VAR_DIR"] = os.environ.get("HELPDESK_VAR_DIR", "/tmp/helpdesk-check")
+    clean["HELPDESK_VAR_DIR"] = os.environ["HELPDESK_VAR_DIR"]  # the run's own (tests/settings.py)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -117,3 +117,17 @@ def test_the_installed_package_holds_every_app_of_ours():
 
     assert ours and ours <= found
     assert not {name for name in found if name.split(".")[0] in ("tests", "bench")}
+
+
+def test_email_links_follow_the_address_make_run_serves_unless_site_url_is_set():
+    show = "from django.conf import settings; print(settings.SITE_URL)"
+    served = manage("shell", "-c", show, env={**PRODUCTION, "HELPDESK_ADDRESS": "0.0.0.0:9000"})
+    named = manage(
+        "shell",
+        "-c",
+        show,
+        env={**PRODUCTION, "HELPDESK_ADDRESS": "0.0.0.0:9000", "SITE_URL": "https://help.example/"},
+    )
+
+    assert served.stdout.splitlines()[-1] == "http://0.0.0.0:9000", served.stderr
+    assert named.stdout.splitlines()[-1] == "https://help.example", named.stderr
