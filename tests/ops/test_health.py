@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import timedelta
 
@@ -110,3 +111,79 @@ def test_the_health_command_fails_on_an_old_heartbeat_and_passes_on_a_fresh_one(
         call_command("health", part=["worker"])
     heartbeat_record()
     call_command("health", part=["worker", "database"])
+
+
+class RedisServer:
+    """A Redis of the test's own on a free port, to stop and start for real."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        import redis
+
+        wait_for(lambda: _answers(redis.Redis(port=self.port)), what="redis-server")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+def test_readiness_fails_when_redis_stops_and_recovers_when_it_returns(client, settings):
+    redis_server = RedisServer()
+    redis_server.start()
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    real = current_app._get_current_object()
+    app = Celery("private-redis", set_as_current=False)
+    app.conf.broker_url = app.conf.broker_write_url = url
+    app.conf.broker_connection_timeout = 1
+    app.set_current()
+    heartbeat_record()
+    try:
+        assert client.get("/healthz/ready").status_code == 200
+
+        redis_server.stop()
+        started = time.monotonic()
+        down = client.get("/healthz/ready")
+        took = time.monotonic() - started
+        checks = down.json()["checks"]
+        assert down.status_code == 503
+        assert checks["cache"].startswith("failing:") and checks["broker"].startswith("failing:")
+        assert checks["database"] == "ok"
+        assert took < 10
+
+        redis_server.start()
+        wait_for(lambda: client.get("/healthz/ready").status_code == 200, timeout=20,
+                 what="readiness after Redis returned")  # fmt: skip
+    finally:
+        real.set_current()
+        app.close()
+        if redis_server.process.poll() is None:
+            redis_server.stop()
