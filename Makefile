@@ -26,7 +26,9 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The import contracts of pyproject.toml ([tool.importlinter]: the apps' layers), ruff, mypy.
 lint: install
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from accounts.models import Organization, SupportContact
 from inbound.models import SupportAddress
-from tickets.models import Priority
 
 Kind = SupportContact.Kind
 Topic = SupportContact.Topic
@@ -62,19 +61,22 @@ def _routed_only(contacts: list[SupportContact]) -> list[SupportContact]:
     """The contacts without support emails the email channel does not route;
     each routed one gets ``routed_priority``, the label of its tickets' priority."""
     emails = [c.value for c in contacts if c.kind == Kind.EMAIL and c.topic == Topic.SUPPORT]
-    routed = dict(
-        SupportAddress.objects.filter(email__in=emails, is_active=True).values_list(
-            "email", "priority"
+    routed = {
+        address.email: address.get_priority_display()
+        for address in (
+            SupportAddress.objects.filter(email__in=emails, is_active=True).only(
+                "email", "priority"
+            )
+            if emails
+            else []
         )
-        if emails
-        else []
-    )
+    }
     shown = []
     for contact in contacts:
         if contact.kind == Kind.EMAIL and contact.topic == Topic.SUPPORT:
             if contact.value not in routed:
                 continue
-            contact.routed_priority = Priority(routed[contact.value]).label
+            contact.routed_priority = routed[contact.value]
         shown.append(contact)
     return shown
 

@@ -39,9 +39,9 @@ def main() -> None:
     from django.db import connection
 
     from accounts.models import Organization, User
-    from inbound.addresses import reply_address
     from inbound.models import InboundEmail, SupportAddress
     from inbound.services import email_ingest
+    from outbox.threads import reply_address
     from tests.inbound import corpus
     from tickets.models import Category, Priority
 

@@ -287,15 +287,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["helpdesk.api.PerUserThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["tickets.api.common.PerUserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "tickets.api.common.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "EXCEPTION_HANDLER": "helpdesk.api.exception_handler",
+    "EXCEPTION_HANDLER": "tickets.api.common.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -313,7 +313,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The ticket's status appears in both ticket shapes (list and detail): one name.
+    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status.values"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -33,17 +33,11 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from accounts.pins import pin_verify_sender
 from inbound import authenticity, parsing
-from inbound.addresses import (
-    base_address,
-    own_addresses,
-    thread_references,
-    ticket_from_address,
-)
 from inbound.models import AutoReply, InboundEmail, SupportAddress
 from inbound.parsing import Parsed
-from notifications.models import Notification
 from outbox.models import Purpose
 from outbox.services import email_enqueue
+from outbox.threads import base_address, own_addresses, referenced_tickets, ticket_from_address
 from tickets import services
 from tickets.attachments.validation import check_files
 from tickets.models import Category, Channel, Priority, Ticket
@@ -217,17 +211,11 @@ def _threaded_ticket(parsed: Parsed, recipients: list[str]) -> Ticket | None:
         ticket_id = ticket_from_address(address)
         if ticket_id is not None:
             return Ticket.objects.select_related("organization").filter(pk=ticket_id).first()
-    for kind, number in thread_references(parsed.references):
-        if kind == "ticket":
-            ticket_id = number
-        else:
-            ticket_id = (
-                Notification.objects.filter(pk=number).values_list("ticket_id", flat=True).first()
-            )
-        if ticket_id:
-            ticket = Ticket.objects.select_related("organization").filter(pk=ticket_id).first()
-            if ticket is not None:
-                return ticket
+    # A ticket's root Message-ID, or one of a kind an app registered (a notification's).
+    for ticket_id in referenced_tickets(parsed.references):
+        ticket = Ticket.objects.select_related("organization").filter(pk=ticket_id).first()
+        if ticket is not None:
+            return ticket
     tag = re.search(SUBJECT_TAG, parsed.subject)
     if tag:
         return Ticket.objects.select_related("organization").filter(pk=int(tag.group(1))).first()

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 
-from notifications.models import EmailState, Notification
+from notifications.models import Notification
+from notifications.services import notification_email_retry
 
 
 @admin.register(Notification)
@@ -20,12 +20,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the email again (failed ones)")
     def retry_email(self, request, queryset):
-        count = queryset.filter(email_state=EmailState.FAILED).update(
-            email_state=EmailState.PENDING,
-            email_attempts=0,
-            email_next_attempt_at=timezone.now(),
-            email_error="",
-        )
+        count = notification_email_retry(notification_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request, f"{count} email(s) will be sent by the next sweep.", messages.SUCCESS
         )

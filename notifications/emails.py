@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,36 +17,34 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from inbound.addresses import reply_address
+from inbound.models import InboundEmail
 from notifications.acts import ACT_KINDS, act_of
 from notifications.models import Kind, Notification
+from outbox.threads import message_id, reply_address, thread_id
 from tickets.models import Channel, Message, Ticket, TicketEvent
 
-
-def _domain() -> str:
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return address.rpartition("@")[2] or "helpdesk.local"
-
-
-def thread_id(ticket_id: int) -> str:
-    return f"<ticket-{ticket_id}@{_domain()}>"
-
-
 _MESSAGE_ID = re.compile(r"^<[^<>\s]{1,250}>$")
+
+# Our Message-IDs are ``<notification-N@domain>``; ``apps.py`` registers the kind
+# with ``outbox.threads`` so that ingestion threads a reply to one onto its ticket.
+MESSAGE_KIND = "notification"
+
+
+def ticket_of_message(number: int) -> int | None:
+    """The ticket of notification ``number`` (the N of its Message-ID), if it exists."""
+    return Notification.objects.filter(pk=number).values_list("ticket_id", flat=True).first()
 
 
 def emailed_origin(ticket_id: int) -> str | None:
     """The Message-ID of the customer's email that opened the ticket, if one did."""
-    from inbound.models import InboundEmail
-
-    message_id = (
+    origin = (
         InboundEmail.objects.filter(ticket_id=ticket_id, state=InboundEmail.State.TICKET)
         .exclude(message_id="")
         .order_by("pk")
         .values_list("message_id", flat=True)
         .first()
     )
-    return message_id if message_id and _MESSAGE_ID.match(message_id) else None
+    return origin if origin and _MESSAGE_ID.match(origin) else None
 
 
 def one_line(text: str, limit: int = 150) -> str:
@@ -147,7 +144,7 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         reply_to=[reply_address(ticket.pk)],
         headers={
             # Stable per notification: a resend after a crash can be told apart.
-            "Message-ID": f"<notification-{notification.pk}@{_domain()}>",
+            "Message-ID": message_id(MESSAGE_KIND, notification.pk),
             "In-Reply-To": origin
             if origin and notification.kind == Kind.RECEIVED
             else thread_id(ticket.pk),

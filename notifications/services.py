@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -225,6 +226,22 @@ def notifications_sweep(*, now: datetime | None = None, limit: int = 1000) -> tu
     for notification_id in emails:
         _queue(SEND_EMAIL_TASK, notification_id)
     return len(events), len(emails)
+
+
+def notification_email_retry(*, notification_ids: Iterable[int]) -> int:
+    """Support admins: send failed emails again from the start; returns how many.
+
+    Only failed ones move (back to pending, attempts reset, due now); the
+    sweeper queues them, and sending claims each as usual.
+    """
+    return Notification.objects.filter(
+        pk__in=list(notification_ids), email_state=EmailState.FAILED
+    ).update(
+        email_state=EmailState.PENDING,
+        email_attempts=0,
+        email_next_attempt_at=timezone.now(),
+        email_error="",
+    )
 
 
 # --- In-app state and preferences ---------------------------------------------------

@@ -189,6 +189,25 @@ def api():
     return as_user
 
 
+def bring_to(ticket: Ticket, status: str, *, agent, customer) -> Ticket:
+    """Walk a fresh Open ticket to ``status`` the way people would."""
+    from tickets.models import Status
+    from tickets.workflow import Action
+
+    if status == Status.OPEN:
+        return ticket
+    services.ticket_take(ticket=ticket, agent=agent)
+    if status == Status.WAITING:
+        services.ticket_change_status(ticket=ticket, actor=agent, action=Action.WAIT)
+    elif status == Status.SOLVED:
+        services.ticket_change_status(ticket=ticket, actor=agent, action=Action.SOLVE)
+    elif status == Status.CLOSED:
+        services.ticket_close(ticket=ticket, actor=customer)
+    ticket.refresh_from_db()
+    assert ticket.status == status
+    return ticket
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     """Remove the run's var/ folder (database, broker, mail, media) from /tmp."""

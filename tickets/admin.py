@@ -13,29 +13,42 @@ class CategoryAdmin(admin.ModelAdmin):
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = ["author", "is_internal", "body", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("author", "is_internal", "body", "created_at")
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
-    fields = ["created_at", "actor", "kind", "from_value", "to_value"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "kind", "from_value", "to_value")
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    """Read-mostly: status and messages change through the portal and the queue,
-    where the lifecycle rules apply."""
+    """Read-only: every change to a ticket goes through ``tickets.services``.
+
+    The portal, the queue and the API change tickets where the lifecycle
+    rules apply and each change writes its event, refreshes the search
+    document and moves ``updated_at``; a form here would do none of that.
+    """
 
     list_display = ["id", "subject", "organization", "status", "priority", "updated_at"]
     list_filter = ["status", "priority", "category", "organization"]
     search_fields = ["=id", "subject", "requester__email", "organization__alias"]
     list_select_related = ["organization"]
-    readonly_fields = [
+    fields = readonly_fields = (
+        "subject",
+        "description",
+        "category",
+        "priority",
+        "internal_reference",
         "organization",
         "status",
         "requester",
@@ -46,18 +59,13 @@ class TicketAdmin(admin.ModelAdmin):
         "updated_at",
         "solved_at",
         "closed_at",
-    ]
-    fields = [
-        "subject",
-        "description",
-        "category",
-        "priority",
-        "internal_reference",
-        *readonly_fields,
-    ]
+    )
     inlines = [MessageInline, EventInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,10 +1,21 @@
-"""Read-side helpers shared by the portal and the agent workspace."""
+"""Read-side helpers of tickets, shared by the pages, the API and the navigation."""
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from tickets.models import TicketRead
+from tickets.models import Status, Ticket, TicketRead
 
 
 def with_unseen(tickets: QuerySet, user) -> QuerySet:
@@ -25,4 +36,25 @@ def with_unseen(tickets: QuerySet, user) -> QuerySet:
             default=Value(False),
             output_field=BooleanField(),
         )
+    )
+
+
+def unseen_replies(user) -> int:
+    """An agent's unsolved tickets where the customer wrote since the agent last looked.
+
+    One LEFT JOIN to the agent's read marks (not a subquery per ticket), so
+    PostgreSQL answers from the ``ticket_assignee_unsolved`` index alone.
+    """
+    return (
+        Ticket.objects.visible_to(user)
+        .filter(
+            assignee=user,
+            status__in=[Status.OPEN, Status.IN_PROGRESS, Status.WAITING],
+            customer_activity_at__isnull=False,
+        )
+        .annotate(my_read=FilteredRelation("reads", condition=Q(reads__user=user)))
+        .filter(
+            Q(my_read__seen_at__isnull=True) | Q(customer_activity_at__gt=F("my_read__seen_at"))
+        )
+        .count()
     )

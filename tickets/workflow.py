@@ -2,9 +2,11 @@
 
 The table below is DESIGN.md's lifecycle table, as data. Views, the API,
 email ingestion and Celery tasks all reach it through ``tickets.services``;
-none of them decides a status on its own.
+none of them decides a status on its own. ``available_actions`` reads the same
+table to tell pages and the API what a user may do now, so no template or
+serializer keeps its own copy of the rules.
 
-Every function here expects the ticket to be locked by
+Every function that moves a ticket expects the ticket to be locked by
 ``tickets.locks.lock_ticket`` inside the caller's transaction, saves with
 ``update_fields`` and writes one ``TicketEvent`` per change in that same
 transaction. A move the table does not allow raises ``TransitionError``,
@@ -64,6 +66,10 @@ class Rule:
     actors: frozenset[Actor]
     moves: dict[str, str]  # from status -> to status (the same status: allowed, no change)
     verb: str  # for the refusal message: "You can't <verb> a ticket that is <status>."
+    # The act is the move and nothing else (a status button): where it would
+    # leave the status as it is, it is allowed (a reply's "submit as") but not
+    # offered (``available_actions``).
+    status_only: bool = False
 
 
 def _stay(*statuses: str) -> dict[str, str]:
@@ -86,8 +92,12 @@ TABLE: dict[Action, Rule] = {
     ),
     Action.NOTE: Rule(_STAFF, _stay(*ACTIVE), "add a note to"),
     Action.EDIT: Rule(_STAFF, _stay(*ACTIVE), "change"),
-    Action.RESUME: Rule(_STAFF, {status: Status.IN_PROGRESS for status in ACTIVE}, "resume"),
-    Action.WAIT: Rule(_STAFF, {status: Status.WAITING for status in ACTIVE}, "wait on"),
+    Action.RESUME: Rule(
+        _STAFF, {status: Status.IN_PROGRESS for status in ACTIVE}, "resume", status_only=True
+    ),
+    Action.WAIT: Rule(
+        _STAFF, {status: Status.WAITING for status in ACTIVE}, "wait on", status_only=True
+    ),
     Action.CUSTOMER_REPLY: Rule(
         frozenset({Actor.CUSTOMER}),
         {
@@ -98,9 +108,15 @@ TABLE: dict[Action, Rule] = {
         },
         "reply to",
     ),
-    Action.SOLVE: Rule(_STAFF, {status: Status.SOLVED for status in ACTIVE}, "solve"),
-    Action.AUTO_CLOSE: Rule(frozenset({Actor.SYSTEM}), {Status.SOLVED: Status.CLOSED}, "close"),
-    Action.CLOSE: Rule(_PEOPLE, {status: Status.CLOSED for status in ACTIVE}, "close"),
+    Action.SOLVE: Rule(
+        _STAFF, {status: Status.SOLVED for status in ACTIVE}, "solve", status_only=True
+    ),
+    Action.AUTO_CLOSE: Rule(
+        frozenset({Actor.SYSTEM}), {Status.SOLVED: Status.CLOSED}, "close", status_only=True
+    ),
+    Action.CLOSE: Rule(
+        _PEOPLE, {status: Status.CLOSED for status in ACTIVE}, "close", status_only=True
+    ),
     Action.REOPEN: Rule(_PEOPLE, {Status.CLOSED: Status.OPEN}, "reopen"),
     Action.FOLLOW_UP: Rule(_PEOPLE, _stay(Status.CLOSED), "follow up on"),
 }
@@ -155,6 +171,44 @@ def check(ticket: Ticket, action: Action, actor) -> str:
     if target == BACK_TO_WORK:
         target = Status.IN_PROGRESS if ticket.assignee_id else Status.OPEN
     return target
+
+
+def available_actions(ticket: Ticket, actor, *, now: datetime | None = None) -> list[Action]:
+    """What ``actor`` (``None``: the system) may do to ``ticket`` now, in ``TABLE``'s order.
+
+    Read from ``TABLE`` with ``check``'s own tests: the actor's kind is among
+    the rule's actors and the ticket's status among its moves. Left out, as
+    acts that would do nothing or that ``apply`` refuses: a status-only
+    action (``Rule.status_only``) that keeps the status, taking a ticket one
+    already holds, the closed-ticket reply the organisation's policy does not
+    use (``closed_reply_action``) and the automatic close before it is due.
+    Someone who may not act on the ticket at all gets an empty list.
+
+    Needs no lock (an answer for showing, not a promise: ``apply`` decides
+    under the lock) and runs no query once ``ticket.organization`` is loaded.
+    """
+    try:
+        kind = actor_kind(actor, ticket)
+    except TransitionError:
+        return []
+    unused: set[Action] = set()
+    if ticket.status == Status.CLOSED:
+        unused = {Action.REOPEN, Action.FOLLOW_UP} - {closed_reply_action(ticket)}
+    available: list[Action] = []
+    for action, rule in TABLE.items():
+        target = rule.moves.get(ticket.status)
+        if kind not in rule.actors or target is None or action in unused:
+            continue
+        if rule.status_only and target == ticket.status:
+            continue
+        if action == Action.TAKE and actor is not None and ticket.assignee_id == actor.pk:
+            continue
+        if action == Action.AUTO_CLOSE and not is_due_for_auto_close(
+            ticket, now=now or timezone.now()
+        ):
+            continue
+        available.append(action)
+    return available
 
 
 def apply(

@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core import mail
 
 from inbound import authenticity
-from inbound.addresses import reply_address
 from inbound.models import AutoReply, InboundEmail, SupportAddress
 from inbound.services import STRANGER_SUBJECT, email_ingest
+from outbox.threads import reply_address
 from tests.inbound import corpus
 from tickets import services
 from tickets.models import Message, Priority, Ticket

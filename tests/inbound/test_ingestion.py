@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from accounts.models import PinCheck
 from accounts.pins import pin_set
-from inbound.addresses import reply_address
 from inbound.models import AutoReply, InboundEmail, SupportAddress
 from inbound.services import email_ingest, email_process
 from notifications.emails import build_email
 from notifications.models import Notification
 from notifications.services import notifications_for_event
+from outbox.threads import reply_address
 from tests.inbound import corpus
 from tickets import services
 from tickets.models import Category, Channel, Message, Priority, Status, Ticket, TicketEvent

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from notifications.models import EmailState, Notification
+from notifications.services import notification_email_retry
 from tests.notifications.test_recipients import deliver, start_clean
 from tickets import services
 
@@ -38,3 +39,26 @@ def test_agents_and_customers_cannot_see_the_list(login, agent, alice):
 
     assert login(agent).get(url).status_code == 302
     assert login(alice).get(url).status_code == 302
+
+
+def test_a_retry_moves_only_failed_emails_back_to_pending(alice, agent, make_ticket):
+    ticket = make_ticket(alice)
+    start_clean()
+    services.ticket_reply(ticket=ticket, author=agent, body="Answer")
+    services.ticket_reply(ticket=ticket, author=agent, body="Second answer")
+    deliver()
+    failed, sent = Notification.objects.order_by("pk")
+    Notification.objects.filter(pk=failed.pk).update(
+        email_state=EmailState.FAILED, email_attempts=5, email_error="550 mailbox unavailable"
+    )
+
+    count = notification_email_retry(notification_ids=[failed.pk, sent.pk])
+
+    assert count == 1
+    failed.refresh_from_db()
+    assert (failed.email_state, failed.email_attempts, failed.email_error) == (
+        EmailState.PENDING,
+        0,
+        "",
+    )
+    assert Notification.objects.get(pk=sent.pk).email_state == EmailState.SENT

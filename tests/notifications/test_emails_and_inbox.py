@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from inbound.addresses import reply_address, ticket_from_address
 from notifications.models import CUSTOMER_KINDS, Notification
+from outbox.threads import reply_address, ticket_from_address
 from tests.conftest import PASSWORD
 from tests.notifications.test_recipients import deliver, start_clean
 from tickets import services

@@ -6,27 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tests.conftest import bring_to
 from tickets import services
 from tickets.models import Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action, TransitionError
 
 ACTIVE = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.SOLVED]
-
-
-def bring_to(ticket: Ticket, status: str, *, agent, customer) -> Ticket:
-    """Walk a fresh Open ticket to ``status`` the way people would."""
-    if status == Status.OPEN:
-        return ticket
-    services.ticket_take(ticket=ticket, agent=agent)
-    if status == Status.WAITING:
-        services.ticket_change_status(ticket=ticket, actor=agent, action=Action.WAIT)
-    elif status == Status.SOLVED:
-        services.ticket_change_status(ticket=ticket, actor=agent, action=Action.SOLVE)
-    elif status == Status.CLOSED:
-        services.ticket_close(ticket=ticket, actor=customer)
-    ticket.refresh_from_db()
-    assert ticket.status == status
-    return ticket
 
 
 def status_events(ticket):
@@ -213,10 +198,10 @@ def test_a_solved_ticket_closes_automatically_after_72_hours(alice, agent, make_
     ticket = bring_to(make_ticket(alice), Status.SOLVED, agent=agent, customer=alice)
     later = ticket.solved_at + timedelta(hours=72, seconds=1)
 
-    closed = services.ticket_auto_close(ticket_id=ticket.pk, now=later)
+    closed = services.tickets_auto_close_due(now=later)
 
     ticket.refresh_from_db()
-    assert closed is True
+    assert closed == 1
     assert (ticket.status, ticket.closed_at) == (Status.CLOSED, later)
     last = TicketEvent.objects.filter(ticket=ticket).last()
     assert (last.actor, last.from_value, last.to_value) == (None, "solved", "closed")
@@ -226,7 +211,7 @@ def test_a_solved_ticket_does_not_close_before_72_hours(alice, agent, make_ticke
     ticket = bring_to(make_ticket(alice), Status.SOLVED, agent=agent, customer=alice)
     early = ticket.solved_at + timedelta(hours=71, minutes=59)
 
-    assert services.ticket_auto_close(ticket_id=ticket.pk, now=early) is False
+    assert services.tickets_auto_close_due(now=early) == 0
 
     ticket.refresh_from_db()
     assert ticket.status == Status.SOLVED
@@ -238,10 +223,7 @@ def test_the_automatic_close_skips_a_ticket_the_customer_reopened_meanwhile(
     ticket = bring_to(make_ticket(alice), Status.SOLVED, agent=agent, customer=alice)
     services.ticket_reply(ticket=ticket, author=alice, body="Not fixed after all.")
 
-    assert (
-        services.ticket_auto_close(ticket_id=ticket.pk, now=timezone.now() + timedelta(days=9))
-        is False
-    )
+    assert services.tickets_auto_close_due(now=timezone.now() + timedelta(days=9)) == 0
 
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tickets import workflow
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
@@ -124,6 +125,31 @@ class TicketSerializer(serializers.Serializer):
         default=False,
         help_text="The other side wrote since you last opened the ticket in the portal.",
     )
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """One ticket, with what the caller may do to it now (lists leave that out)."""
+
+    actions = serializers.SerializerMethodField(
+        help_text=(
+            "What you may do to the ticket now, as the lifecycle says: take, agent_reply, "
+            "note, edit, resume, wait, customer_reply, solve, close, reopen or follow_up "
+            "(the organisation's policy picks one of the last two). An action that would "
+            "change nothing is left out. A snapshot, not a promise: a refused move still "
+            "answers 409."
+        )
+    )
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=[action.value for action in workflow.Action])
+        )
+    )
+    def get_actions(self, ticket) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [action.value for action in workflow.available_actions(ticket, request.user)]
 
 
 class AttachmentSerializer(serializers.Serializer):

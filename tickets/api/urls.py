@@ -2,10 +2,9 @@ from django.urls import path
 
 from tickets.api import views
 
-app_name = "api"
-
+# The ticket endpoints of the API. ``helpdesk/urls.py`` mounts them under
+# /api/v1/ in the ``api`` namespace, beside the project's "who you are".
 urlpatterns = [
-    path("me/", views.MeView.as_view(), name="me"),
     path("categories/", views.CategoryListView.as_view(), name="categories"),
     path("tickets/", views.TicketListView.as_view(), name="tickets"),
     path("tickets/<int:number>/", views.TicketDetailView.as_view(), name="ticket"),

@@ -2,7 +2,9 @@
 
 Like the pages, every view fetches through the tenant door
 (``visible_to`` / ``get_ticket_for``) and writes through ``tickets.services``;
-``helpdesk.api`` turns the services' refusals into 400 and 409.
+``tickets.api.common`` turns the services' refusals into 400 and 409. The
+"who you are" endpoint reads notifications too, so it is the project's
+(``helpdesk.api``).
 """
 
 from __future__ import annotations
@@ -23,13 +25,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization, User
-from helpdesk.api import Pagination, conflict
-from notifications.models import Notification
 from tickets import services
 from tickets.access import get_ticket_for
 from tickets.api import serializers as s
+from tickets.api.common import Pagination, conflict
 from tickets.attachments.views import download_response
-from tickets.counters import counts_by_status
 from tickets.models import Attachment, Category, Channel, Message, Priority, Status, Ticket
 from tickets.search import search_tickets
 from tickets.selectors import with_unseen
@@ -104,7 +104,9 @@ def ticket_answer(request: Request, number: int, *, code: int = status.HTTP_200_
     ticket = tickets_for(request).filter(pk=number).first()
     if ticket is None:  # only if it vanished in between; the door was checked already
         raise exceptions.NotFound("Not found.")
-    return Response(s.TicketSerializer(ticket, context={"request": request}).data, status=code)
+    return Response(
+        s.TicketDetailSerializer(ticket, context={"request": request}).data, status=code
+    )
 
 
 def paginated_answer(view: APIView, request: Request, queryset, serializer_class) -> Response:
@@ -249,7 +251,7 @@ class TicketListView(APIView):
             "multipart/form-data": s.TicketCreateSerializer,
         },
         responses={
-            201: s.TicketSerializer,
+            201: s.TicketDetailSerializer,
             413: OpenApiResponse(description="The upload is too large."),
             **ERRORS,
         },
@@ -328,7 +330,7 @@ class TicketDetailView(APIView):
         operation_id="tickets_retrieve",
         summary="A ticket",
         parameters=[NUMBER],
-        responses={200: s.TicketSerializer, **ERRORS},
+        responses={200: s.TicketDetailSerializer, **ERRORS},
     )
     def get(self, request: Request, number: int) -> Response:
         get_ticket_for(request.user, number)
@@ -344,7 +346,7 @@ class TicketDetailView(APIView):
         ),
         parameters=[NUMBER],
         request=s.TicketUpdateSerializer,
-        responses={200: s.TicketSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: s.TicketDetailSerializer, 409: CONFLICT, **ERRORS},
         examples=[
             OpenApiExample("Escalate", request_only=True, value={"priority": "urgent"}),
         ],
@@ -503,7 +505,7 @@ def action_schema(summary: str, description: str, request=None, responses=None):
         request=request,
         responses=responses
         or {
-            200: s.TicketSerializer,
+            200: s.TicketDetailSerializer,
             403: OpenApiResponse(description="Support staff only."),
             409: CONFLICT,
             **ERRORS,
@@ -532,8 +534,8 @@ class ReopenView(TicketActionView):
             "multipart/form-data": s.ReopenSerializer,
         },
         responses={
-            200: s.TicketSerializer,
-            201: s.TicketSerializer,
+            200: s.TicketDetailSerializer,
+            201: s.TicketDetailSerializer,
             409: CONFLICT,
             **ERRORS,
         },
@@ -635,28 +637,6 @@ class CategoryListView(APIView):
     def get(self, request: Request) -> Response:
         categories = Category.objects.filter(is_active=True)
         return Response(s.CategorySerializer(categories, many=True).data)
-
-
-class MeView(APIView):
-    @extend_schema(
-        operation_id="me_retrieve",
-        summary="Who you are",
-        responses={200: s.MeSerializer, 401: ERRORS[401]},
-    )
-    def get(self, request: Request) -> Response:
-        user = request.user
-        waiting = counts_by_status(None if user.is_support_staff else user.organization_id)[
-            Status.WAITING
-        ]
-        me = {
-            "email": user.email,
-            "full_name": user.full_name,
-            "role": user.role,
-            "organization": user.organization,
-            "waiting_for_customer_count": waiting,
-            "unread_count": Notification.objects.visible_to(user).unread().count(),
-        }
-        return Response(s.MeSerializer(me).data)
 
 
 class PassthroughRenderer(renderers.BaseRenderer):

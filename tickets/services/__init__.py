@@ -7,7 +7,7 @@ decisions to ``tickets.workflow`` and records each change as a
 move the lifecycle refuses raises ``workflow.TransitionError``.
 """
 
-from tickets.services.autoclose import ticket_auto_close, tickets_auto_close_due
+from tickets.services.autoclose import tickets_auto_close_due
 from tickets.services.conversation import (
     Reply,
     ticket_close,
@@ -34,7 +34,6 @@ __all__ = [
     "BulkResult",
     "Reply",
     "ticket_assign",
-    "ticket_auto_close",
     "ticket_change_status",
     "ticket_close",
     "ticket_mark_seen",

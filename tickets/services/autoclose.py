@@ -10,28 +10,16 @@ from django.utils import timezone
 
 from tickets import workflow
 from tickets.counters import counters_batched
-from tickets.locks import lock_ticket, lock_tickets
+from tickets.locks import lock_tickets
 from tickets.models import Status, Ticket
 from tickets.workflow import Action
 
 
-@transaction.atomic
-def ticket_auto_close(*, ticket_id: int, now: datetime | None = None) -> bool:
-    """Close one solved ticket whose wait is over, as the system.
-
-    Returns False, changing nothing, when the ticket is no longer due (a
-    customer replied meanwhile, or it was closed already): safe to repeat.
-    """
-    now = now or timezone.now()
-    ticket = lock_ticket(ticket_id)
-    if not workflow.is_due_for_auto_close(ticket, now=now):
-        return False
-    workflow.apply(ticket, Action.AUTO_CLOSE, actor=None, now=now)
-    return True
-
-
 def tickets_auto_close_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
     """Close every solved ticket that is due, in batches; returns how many closed.
+
+    The one door of the automatic close: beat's task, ``manage.py autoclose``
+    and the tests all call it (``now`` lets a test say when "now" is).
 
     Each batch is one transaction that locks its tickets, skipping any another
     transaction holds (a customer replying right now): the next run takes

@@ -169,7 +169,8 @@ def render_ticket_page(
         message.files = by_message.get(message.pk, [])
     events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
     follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
-    follow_up_policy = workflow.closed_reply_action(ticket) == workflow.Action.FOLLOW_UP
+    # The page offers what the lifecycle allows this user now, nothing it decides itself.
+    can = {action.value: True for action in workflow.available_actions(ticket, user)}
     context = {
         "ticket": ticket,
         "conversation": conversation,
@@ -180,7 +181,7 @@ def render_ticket_page(
         "reference_form": reference_form
         or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
         "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
-        "follow_up_policy": follow_up_policy,
+        "can": can,
         "confirm_close": confirm_close,
         "auto_close_at": workflow.auto_close_deadline(ticket),
         "request_files": by_message.get(None, []),

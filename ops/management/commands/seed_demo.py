@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from ops.management.commands._demo_support import seed_support_channels
 from tickets import services
 from tickets.events import history_only
-from tickets.management.commands._demo_support import seed_support_channels
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action
 

@@ -1,0 +1,96 @@
+"""What every API endpoint shares: pagination, throttling and the error shapes.
+
+Errors keep one shape, so a script can rely on it:
+
+- 400: ``{"<field>": ["<rule>"]}`` for field errors, ``{"detail": ...}`` otherwise;
+- 401/403/404/429: ``{"detail": ..., "code": ...}``;
+- 409: ``{"detail": ..., "code": "invalid_transition" | "ticket_closed"}``.
+
+The services raise Django's ``ValidationError`` and the lifecycle's
+``TransitionError``; they are turned into 400 and 409 here, once, instead of in
+every view. ``REST_FRAMEWORK`` in the settings names the handler, the
+throttle and the pagination, so every endpoint (``helpdesk.api``'s too) has them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from tickets.workflow import TransitionError
+
+logger = logging.getLogger(__name__)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class PerUserThrottle(UserRateThrottle):
+    """``HELPDESK_API_RATE`` requests per user (per address before login)."""
+
+    scope = "user"
+
+    def get_rate(self) -> str:
+        return settings.HELPDESK_API_RATE
+
+    def allow_request(self, request, view) -> bool:
+        # The counts live in the cache. With the cache down, the request goes
+        # through: losing the limit for a while is better than losing the
+        # caller's reply to a 500.
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - any cache backend's connection error
+            logger.warning("API throttling is off: the cache cannot be reached.", exc_info=True)
+            return True
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The ticket's state does not allow this."
+    default_code = "invalid_transition"
+
+
+def service_errors(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ``ValidationError`` as DRF's, keyed by field (``detail`` otherwise)."""
+    if hasattr(error, "error_dict"):
+        fields = {
+            ("detail" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+        return exceptions.ValidationError(fields)
+    return exceptions.ValidationError({"detail": error.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, TransitionError):
+        exc = Conflict(str(exc), code=TransitionError.code)
+    elif isinstance(exc, DjangoValidationError):
+        exc = service_errors(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        if not isinstance(detail, list):
+            response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
+    return response
+
+
+def conflict(detail: str, code: str) -> Response:
+    return Response({"detail": detail, "code": code}, status=status.HTTP_409_CONFLICT)
