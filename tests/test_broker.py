@@ -65,10 +65,12 @@ def test_messages_published_while_consumers_read_all_arrive_once(options):
     total = publishers * per_publisher
     results: list[list] = [[] for _ in range(consumers)]
     errors: list[BaseException] = []
+    start = threading.Barrier(publishers)
 
     def publish(index: int) -> None:
         try:
             with Connection("filesystem://", transport_options=options) as connection:
+                start.wait()  # all declare the queue at once, as processes starting together do
                 queue = connection.SimpleQueue("burst")
                 for n in range(per_publisher):
                     queue.put({"n": index * per_publisher + n})
@@ -92,3 +94,50 @@ def test_messages_published_while_consumers_read_all_arrive_once(options):
     assert errors == []
     received = sorted(payload["n"] for result in results for payload in result)
     assert received == list(range(total))  # none lost, none twice
+
+
+def test_queues_declared_at_once_on_a_fresh_folder_are_all_bound(options):
+    # A worker and the web processes starting together all declare their
+    # queues on the same exchange; kombu's own table was read empty mid-write.
+    from kombu import Exchange, Queue
+
+    exchange = Exchange("tasks", type="direct")
+    count = 20
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def declare(index: int) -> None:
+        try:
+            with Connection("filesystem://", transport_options=options) as connection:
+                barrier.wait()
+                Queue(f"q{index}", exchange, routing_key=f"q{index}")(
+                    connection.default_channel
+                ).declare()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=declare, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    # No binding lost to another writer: a message to each queue arrives there.
+    with Connection("filesystem://", transport_options=options) as connection:
+        producer = connection.Producer()
+        for index in range(count):
+            producer.publish({"n": index}, exchange=exchange, routing_key=f"q{index}")
+    for index in range(count):
+        assert drain(options, f"q{index}", until=1, timeout=1) == [{"n": index}]
+
+
+def test_an_exchange_table_left_empty_is_started_afresh(options, tmp_path):
+    (tmp_path / "control" / "tasks.exchange").write_bytes(b"")
+
+    with Connection("filesystem://", transport_options=options) as connection:
+        queue = connection.SimpleQueue("tasks")
+        queue.put({"n": 1})
+        queue.close()
+
+    assert drain(options, "tasks", until=1, timeout=1) == [{"n": 1}]
