@@ -1,8 +1,12 @@
+from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 
 class EmailBackend(ModelBackend):
@@ -60,6 +64,39 @@ def password_reconfirm(*, request, user, password: str) -> bool:
             return False
         confirmed = authenticate(request, username=user.email, password=password)
     return confirmed is not None and confirmed.pk == user.pk
+
+
+class LoginLockout(AxesDatabaseHandler):
+    """django-axes' lockout, plus a ceiling per account from every address.
+
+    Failures are counted per account *and* address, so a stranger guessing
+    from one place cannot lock a customer out. That alone lets an attacker
+    who rotates addresses guess without end; so once an account collects
+    ``HELPDESK_LOGIN_ACCOUNT_MAX_FAILURES`` failures within the cool-off from
+    all addresses together, it is paused everywhere until the cool-off ends
+    (or a support admin lifts it in the admin, as for any lockout).
+    """
+
+    def is_locked(self, request, credentials: dict | None = None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        name = login_name(request, credentials)
+        if not name:
+            return False
+        since = timezone.now() - settings.AXES_COOLOFF_TIME
+        failures = AccessAttempt.objects.filter(username=name, attempt_time__gte=since).aggregate(
+            total=Sum("failures_since_start")
+        )["total"]
+        return (failures or 0) >= settings.HELPDESK_LOGIN_ACCOUNT_MAX_FAILURES
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        # django-axes flags the request (its middleware then answers 429 with
+        # the lockout page) only when this address's own count is over; a
+        # login refused by the account's ceiling must say so too, not
+        # "wrong password".
+        if request is not None and not getattr(request, "axes_locked_out", False):
+            request.axes_locked_out = self.is_locked(request, credentials)
 
 
 def login_name(request, credentials: dict | None) -> str:

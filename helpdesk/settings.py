@@ -138,6 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env_int("HELPDESK_LOGIN_MAX_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HELPDESK_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and an account is paused everywhere once failures from all addresses reach
+# this, so rotating addresses does not give an attacker unlimited guesses.
+AXES_HANDLER = "accounts.backends.LoginLockout"
+HELPDESK_LOGIN_ACCOUNT_MAX_FAILURES = env_int("HELPDESK_LOGIN_ACCOUNT_MAX_FAILURES", 30)
 AXES_USERNAME_CALLABLE = "accounts.backends.login_name"
 AXES_RESET_ON_SUCCESS = True
 HELPDESK_PROXY_COUNT = env_int("HELPDESK_PROXY_COUNT", 0)

@@ -8,6 +8,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -50,6 +51,39 @@ def test_the_lockout_is_per_account_and_address_so_a_stranger_cannot_lock_alice_
     assert can_log_in(client, alice.email, REMOTE_ADDR="192.0.2.10")
     client.logout()
     assert can_log_in(client, bob.email, REMOTE_ADDR="10.6.6.6")
+
+
+def test_guessing_from_many_addresses_pauses_the_account_everywhere(client, alice, bob, settings):
+    # Four guesses from each of many addresses: no address reaches its own
+    # limit of five, but together they reach the account's ceiling.
+    assert settings.HELPDESK_LOGIN_ACCOUNT_MAX_FAILURES == 30
+    for n in range(7):
+        fail_logins(client, alice.email, 4, address=f"198.51.100.{n}")
+    fail_logins(client, alice.email, 1, address="198.51.100.99")  # 29: one guess left
+    assert AccessAttempt.objects.filter(username=alice.email).count() == 8
+    fail_logins(client, alice.email, 1, address="198.51.100.98")
+
+    response = client.post(
+        reverse("login"),
+        {"username": alice.email, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.8",
+    )
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Other accounts are untouched, and the pause ends with the cool-off.
+    assert can_log_in(client, bob.email, REMOTE_ADDR="198.51.100.1")
+    client.logout()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert can_log_in(client, alice.email, REMOTE_ADDR="203.0.113.8")
+
+
+def test_one_guess_short_of_the_ceiling_the_owner_still_logs_in(client, alice):
+    for n in range(7):
+        fail_logins(client, alice.email, 4, address=f"198.51.100.{n}")
+    fail_logins(client, alice.email, 1, address="198.51.100.99")
+
+    assert can_log_in(client, alice.email, REMOTE_ADDR="203.0.113.8")
 
 
 def test_the_lockout_ends_after_the_cool_off(client, alice):
