@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, PngImagePlugin
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from tests.attachments.files import GIF, JPEG, OLE2, PDF, PNG, RAR, bmp
+from tests.attachments.files import EXCEL_97, GIF, JPEG, PDF, PNG, RAR, WORD_97, bmp, ole2
 
 MB = 1024 * 1024
 SCRIPT = (
@@ -476,6 +476,13 @@ UNPACK = "archives can unpack to at most 500 MB"
 WEB_PAGE = "is a web page (HTML), not plain text"
 
 
+MACROS = "contains macros (a Visual Basic project), and files with macros are not accepted"
+# The signature and a header, and nothing after: not a document.
+OLE2_HEADER_ONLY = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff" + bytes(482)
+)
+
+
 def not_real(extension: str) -> str:
     return f"is not a real .{extension} file"
 
@@ -520,6 +527,14 @@ HOSTILE = [
     Hostile("program.jpg", lambda: b"MZ\x90\x00\x03" + bytes(300), not_real("jpg")),
     Hostile("setup.pdf", lambda: b"MZ\x90\x00\x03" + bytes(300) + b"This program cannot be run in DOS mode", not_real("pdf")),
     Hostile("daemon.doc", lambda: b"\x7fELF\x02\x01\x01" + bytes(500), not_real("doc")),
+    Hostile("header-only.doc", lambda: OLE2_HEADER_ONLY, not_real("doc")),
+    Hostile("sheet-as.doc", lambda: EXCEL_97, not_real("doc")),
+    Hostile("letter-as.xls", lambda: WORD_97, not_real("xls")),
+    # Office files carrying macros: code that runs when the document is opened.
+    Hostile("invoice.doc", lambda: ole2({"WordDocument": b"\xec\xa5", "Macros/VBA/dir": b"\x01", "Macros/VBA/ThisDocument": b"Sub AutoOpen()", "Macros/PROJECT": b"ID="}), MACROS),
+    Hostile("payroll.xls", lambda: ole2({"Workbook": b"\x09\x08", "_VBA_PROJECT_CUR/VBA/dir": b"\x01", "_VBA_PROJECT_CUR/VBA/Module1": b"Sub Auto_Open()"}), MACROS),
+    Hostile("renamed-docm.docx", lambda: zip_of({**docx(), "word/vbaProject.bin": ole2({"VBA/dir": b"\x01"})}), MACROS),
+    Hostile("renamed-xlsm.xlsx", lambda: zip_of({**xlsx(), "xl/vbaProject.bin": ole2({"VBA/dir": b"\x01"})}), MACROS),
     Hostile("elf.zip", lambda: b"\x7fELF\x02\x01\x01" + bytes(500), not_real("zip")),
     Hostile("only-a-zip.docx", lambda: zip_of({"logs/app.log": LOG.encode()}), not_real("docx")),
     Hostile("word-as.xlsx", lambda: zip_of(docx()), not_real("xlsx")),
@@ -652,8 +667,9 @@ LEGITIMATE: dict[str, Callable[[], bytes]] = {
     "report.docx": lambda: zip_of(docx()),
     "with-image.docx": lambda: zip_of(docx(image=True)),
     "export.xlsx": lambda: zip_of(xlsx()),
-    "letter.doc": lambda: OLE2,
-    "old.xls": lambda: OLE2,
+    "letter.doc": lambda: WORD_97,
+    "old.xls": lambda: EXCEL_97,
+    "big-letter.doc": lambda: ole2({"WordDocument": b"\xec\xa5" + bytes(300_000), "1Table": bytes(9000), "\x05SummaryInformation": bytes(4096), "ObjectPool/_1234/\x01Ole10Native": b"embedded"}),
     # Text and CSV, as Windows, PowerShell, Excel and terminals write them.
     "utf8.txt": lambda: "Grüße aus Köln: the server said 502 — again.\n".encode(),
     "utf8-bom.txt": lambda: "\ufeffNotepad saved this as UTF-8 with BOM.\r\n".encode(),

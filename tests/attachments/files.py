@@ -35,9 +35,118 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-OLE2 = (
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff" + b"\x00" * 482
-)
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+FREE, END, FAT_SECTOR, NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def ole2(streams: dict[str, bytes]) -> bytes:
+    """A Compound File (what .doc and .xls are), version 3, built sector by sector.
+
+    ``streams`` maps paths ("WordDocument", "Macros/VBA/dir") to contents;
+    storages are made for the folders. Streams are padded to 4 KB, so all
+    live in regular sectors and no mini stream is needed.
+    """
+    entries: list[dict] = [{"name": "Root Entry", "type": 5, "children": [], "data": b""}]
+    folders = {"": 0}
+    for path, data in streams.items():
+        parent = ""
+        for part in path.split("/")[:-1]:
+            here = f"{parent}/{part}" if parent else part
+            if here not in folders:
+                folders[here] = len(entries)
+                entries[folders[parent]]["children"].append(len(entries))
+                entries.append({"name": part, "type": 1, "children": [], "data": b""})
+            parent = here
+        entries[folders[parent]]["children"].append(len(entries))
+        entries.append({"name": path.split("/")[-1], "type": 2, "children": [], "data": data})
+
+    sector = 512
+    directory_sectors = -(-len(entries) * 128 // sector)
+    chains: list[int] = []  # the sector count of each stream, in entry order
+    for entry in entries:
+        if entry["type"] == 2:
+            entry["data"] = entry["data"].ljust(
+                max(4096, -(-len(entry["data"]) // sector) * sector), b"\0"
+            )
+            chains.append(len(entry["data"]) // sector)
+    data_sectors = directory_sectors + sum(chains)
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + data_sectors:
+        fat_sectors += 1
+    fat = [FAT_SECTOR] * fat_sectors
+    start = fat_sectors
+
+    def chain(length: int) -> int:
+        first = len(fat)
+        fat.extend(range(first + 1, first + length))
+        fat.append(END)
+        return first
+
+    first_directory = chain(directory_sectors)
+    for entry in entries:
+        if entry["type"] == 2:
+            entry["start"] = chain(len(entry["data"]) // sector)
+    fat.extend([FREE] * (fat_sectors * 128 - len(fat)))
+
+    directory = b""
+    for entry in entries:
+        children = entry["children"]
+        siblings = {
+            child: (children[i + 1] if i + 1 < len(children) else NONE)
+            for i, child in enumerate(children)
+        }
+        entry["child"] = children[0] if children else NONE
+        for child, right in siblings.items():
+            entries[child]["right"] = right
+    for entry in entries:
+        name = entry["name"].encode("utf-16-le") + b"\0\0"
+        directory += struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            name,
+            len(name),
+            entry["type"],
+            1,  # black
+            NONE,
+            entry.get("right", NONE),
+            entry["child"],
+            b"",
+            0,
+            0,
+            0,
+            entry.get("start", END if entry["type"] == 5 else 0),
+            len(entry["data"]),
+        )
+    directory = directory.ljust(directory_sectors * sector, b"\0")
+    difat = list(range(fat_sectors)) + [FREE] * (109 - fat_sectors)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII109I",
+        OLE2_SIGNATURE,
+        b"",
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"",
+        0,
+        fat_sectors,
+        first_directory,
+        0,
+        4096,
+        END,
+        0,
+        END,
+        0,
+        *difat,
+    )
+    assert start == fat_sectors
+    body = struct.pack(f"<{len(fat)}I", *fat) + directory
+    body += b"".join(entry["data"] for entry in entries if entry["type"] == 2)
+    return header + body
+
+
+WORD_97 = ole2({"WordDocument": b"\xec\xa5" + b"word text", "1Table": b"table"})
+EXCEL_97 = ole2({"Workbook": b"\x09\x08" + b"biff8"})
 
 
 def ooxml(part: str) -> bytes:
@@ -74,11 +183,11 @@ REAL = {
     "animation.gif": GIF,
     "scan.bmp": bmp(),
     "invoice.pdf": PDF,
-    "letter.doc": OLE2,
+    "letter.doc": WORD_97,
     "report.docx": ooxml("word/document.xml"),
     "notes.txt": "Grüße: the server said 502.\n".encode(),
     "export.csv": b"id,status\n1,open\n",
-    "sheet.xls": OLE2,
+    "sheet.xls": EXCEL_97,
     "sheet.xlsx": ooxml("xl/workbook.xml"),
     "logs.zip": plain_zip(),
     "logs.rar": RAR,

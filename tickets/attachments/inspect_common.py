@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from django.core.files.uploadedfile import UploadedFile
 
-# An inspection: the upload (seekable) and its first 8 KB; returns when the file may be stored.
-Check = Callable[[UploadedFile, bytes], None]
+# An inspection: the upload (seekable) and its first 8 KB; returns (anything) when the file may
+# be stored.
+Check = Callable[[UploadedFile, bytes], object]
 
 
 class NotThisType(Exception):

@@ -19,9 +19,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from tickets.attachments.inspect_archives import check_rar, check_tar, check_zip, office_check
+from tickets.attachments.inspect_archives import check_rar, check_tar, check_zip
 from tickets.attachments.inspect_common import Check, NotThisType, Refused, megabytes
 from tickets.attachments.inspect_images import image_check
+from tickets.attachments.inspect_office import office_check, ole2_check
 from tickets.attachments.inspect_pdf import check_pdf
 from tickets.attachments.inspect_text import check_text
 
@@ -42,7 +43,6 @@ CONTENT_TYPES = {
     "rar": "application/vnd.rar",
     "tar": "application/x-tar",
 }
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEAD = 8192
 
 
@@ -87,11 +87,6 @@ def _detected(head: bytes) -> set[str]:
         return set()
 
 
-def _check_ole2(upload: UploadedFile, head: bytes) -> None:
-    if not head.startswith(OLE2):
-        raise NotThisType
-
-
 def _check_unknown(upload: UploadedFile, head: bytes) -> None:
     raise NotThisType  # an allowed type (a setting) with no inspection is never accepted
 
@@ -104,8 +99,8 @@ CHECKS: dict[str, Check] = {
     "gif": image_check("GIF"),
     "bmp": image_check("BMP"),
     "pdf": check_pdf,
-    "doc": _check_ole2,
-    "xls": _check_ole2,
+    "doc": ole2_check("doc"),
+    "xls": ole2_check("xls"),
     "docx": office_check("[Content_Types].xml", "word/"),
     "xlsx": office_check("[Content_Types].xml", "xl/"),
     "zip": check_zip,
