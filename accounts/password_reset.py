@@ -4,12 +4,16 @@ Django's form sends the email itself (lost if SMTP is down); ours puts it in
 the outbox like every other email. Requests are limited per address (counted
 in the outbox, so it holds across processes) and per client (counted in the
 cache, which fails open). A refused request for an address looks exactly like
-an accepted one, so the page never tells whether an account exists.
+an accepted one, so the page never tells whether an account exists; and
+every request takes at least ``HELPDESK_PASSWORD_RESET_MIN_MS``, so
+neither does the time it takes (an address with an account renders and
+queues an email, a few milliseconds more than one without).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -96,4 +100,11 @@ class PasswordResetView(auth_views.PasswordResetView):
                 },
                 status=429,
             )
-        return super().post(request, *args, **kwargs)
+        started = time.monotonic()
+        response = super().post(request, *args, **kwargs)
+        # Answer no sooner than the floor, whatever the address: the work done
+        # for a real account stays well inside it.
+        remaining = settings.HELPDESK_PASSWORD_RESET_MIN_MS / 1000 - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+        return response

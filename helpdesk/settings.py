@@ -374,6 +374,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 # Password reset emails: per address (counted in the outbox) and per client address.
 HELPDESK_PASSWORD_RESETS_PER_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR", 3)
 HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR", 20)
+# Every reset request takes at least this long, so its time does not tell whether
+# the address has an account.
+HELPDESK_PASSWORD_RESET_MIN_MS = env_int("HELPDESK_PASSWORD_RESET_MIN_MS", 400)
 HELPDESK_PIN_MAX_FAILURES = env_int("HELPDESK_PIN_MAX_FAILURES", 5)
 HELPDESK_PIN_LOCKOUT_MINUTES = env_int("HELPDESK_PIN_LOCKOUT_MINUTES", 15)
 HELPDESK_REPLY_TO = env_str("HELPDESK_REPLY_TO", DEFAULT_FROM_EMAIL)

@@ -31,3 +31,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Staff log in without a second factor unless a test turns the requirement on.
 HELPDESK_REQUIRE_2FA_FOR_STAFF = False
+# Password reset requests answer at once (a test turns the time floor on).
+HELPDESK_PASSWORD_RESET_MIN_MS = 0

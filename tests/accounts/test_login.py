@@ -1,6 +1,7 @@
 """Logging in and out, resetting a password, and who may log in at all."""
 
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -58,6 +59,24 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same
 
     assert mail.outbox == []
     assert "If an account uses that address" in response.content.decode()
+
+
+def test_a_reset_takes_the_same_floor_of_time_for_a_known_and_an_unknown_address(
+    client, alice, settings
+):
+    # A real account renders and queues an email: a few milliseconds more,
+    # enough to tell from outside which addresses have accounts. Both answers
+    # wait for the floor, and are the same redirect.
+    settings.HELPDESK_PASSWORD_RESET_MIN_MS = 250
+    answers = {}
+    for email in (alice.email, "nobody@acme.example"):
+        started = time.monotonic()
+        response = client.post(reverse("password_reset"), {"email": email})
+        answers[email] = (time.monotonic() - started, response.status_code, response["Location"])
+
+    for elapsed, status, location in answers.values():
+        assert elapsed >= 0.25
+        assert (status, location) == (302, reverse("password_reset_done"))
 
 
 def test_nobody_of_a_deactivated_organisation_can_log_in(client, alice, acme):
