@@ -1,8 +1,10 @@
 """The customer portal as a customer uses it, through real requests."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -150,6 +152,29 @@ def test_search_never_matches_internal_notes(login, alice, agent, make_ticket):
 
     assert numbers(response) == []
     assert "No ticket matches your search." in response.content.decode()
+
+
+def test_rebuilding_search_text_drops_what_older_rules_kept(
+    login, alice, bob, agent, make_ticket, django_assert_max_num_queries
+):
+    # Search text written before staff addresses were left out still holds
+    # them; the rebuild command rewrites every ticket's text by today's rules.
+    answered = make_ticket(alice, subject="Printer jams")
+    services.ticket_reply(ticket=answered, author=agent, body="Try the rear tray.")
+    services.ticket_reply(ticket=answered, author=bob, body="Same here on floor 2.")
+    quiet = make_ticket(bob, subject="VPN drops")
+    Ticket.objects.update(search_document=f"old text {agent.email}")
+    customer = login(alice)
+    assert sorted(numbers(customer.get(LIST, {"q": agent.email}))) == [answered.pk, quiet.pk]
+
+    # Two batches of one (tickets, messages, update) and the empty end.
+    with django_assert_max_num_queries(7):
+        call_command("rebuild_search_documents", batch=1, stdout=io.StringIO())
+
+    assert numbers(customer.get(LIST, {"q": agent.email})) == []
+    assert numbers(customer.get(LIST, {"q": "rear tray"})) == [answered.pk]
+    assert numbers(customer.get(LIST, {"q": "floor"})) == [answered.pk]
+    assert numbers(customer.get(LIST, {"q": "VPN"})) == [quiet.pk]
 
 
 def test_the_archive_has_the_same_search(login, alice, make_ticket):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -26,8 +27,12 @@ def touch(ticket: Ticket, *, now: datetime, fields: tuple[str, ...] = ()) -> Non
     ticket.save(update_fields=[*fields, "updated_at"])
 
 
-def search_document_refresh(ticket: Ticket) -> None:
-    """Rebuild what search matches: everything a customer may see, no internal note."""
+def search_document_text(ticket: Ticket, public_messages: Iterable[Message]) -> str:
+    """What search matches: everything a customer may see, no internal note.
+
+    ``public_messages``: the ticket's messages that are not internal, oldest
+    first, with their authors.
+    """
     parts = [
         str(ticket.pk),
         ticket.subject,
@@ -36,19 +41,62 @@ def search_document_refresh(ticket: Ticket) -> None:
         ticket.requester.full_name,
         ticket.requester.email,
     ]
-    public = (
-        Message.objects.filter(ticket=ticket, is_internal=False)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
-    for message in public:
+    for message in public_messages:
         author = message.author
         # Support engineers are known to customers by name only: their
         # addresses must not be findable (a search is an oracle).
         email = "" if author.is_support_staff else author.email
         parts.extend([author.full_name, email, message.body])
-    ticket.search_document = "\n".join(part for part in parts if part)
+    return "\n".join(part for part in parts if part)
+
+
+def search_document_refresh(ticket: Ticket) -> None:
+    public = (
+        Message.objects.filter(ticket=ticket, is_internal=False)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    ticket.search_document = search_document_text(ticket, public)
     Ticket.objects.filter(pk=ticket.pk).update(search_document=ticket.search_document)
+
+
+def search_documents_rebuild(*, batch: int = 500) -> int:
+    """Rebuild every ticket's search text (after its rules change); returns the count.
+
+    In batches of ``batch`` tickets, three queries each, so a million tickets
+    never sit in memory at once.
+    """
+    done = 0
+    last = 0
+    while True:
+        tickets = list(
+            Ticket.objects.filter(pk__gt=last)
+            .select_related("requester")
+            .only(
+                "pk",
+                "subject",
+                "description",
+                "internal_reference",
+                "requester__full_name",
+                "requester__email",
+            )
+            .order_by("pk")[:batch]
+        )
+        if not tickets:
+            return done
+        messages: dict[int, list[Message]] = {ticket.pk: [] for ticket in tickets}
+        public = (
+            Message.objects.filter(ticket__in=tickets, is_internal=False)
+            .select_related("author")
+            .order_by("created_at", "id")
+        )
+        for message in public:
+            messages[message.ticket_id].append(message)
+        for ticket in tickets:
+            ticket.search_document = search_document_text(ticket, messages[ticket.pk])
+        Ticket.objects.bulk_update(tickets, ["search_document"])
+        done += len(tickets)
+        last = tickets[-1].pk
 
 
 def notes_document_refresh(ticket: Ticket) -> None:
