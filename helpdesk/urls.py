@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from accounts.password_reset import PasswordResetView
 from helpdesk.api import MeView
+from helpdesk.schema import SchemaView
 from tickets.api.urls import urlpatterns as ticket_api_urlpatterns
 
 admin.site.site_header = "Helpdesk administration"
@@ -57,7 +58,7 @@ urlpatterns = [
     path("admin/login/", account_views.AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from a URL, not inline,
     # so the docs need no exception to the Content-Security-Policy.
     path(
