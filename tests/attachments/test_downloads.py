@@ -76,6 +76,31 @@ def test_images_pdf_and_text_preview_inline_in_a_sandbox(name, content_type, log
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize(
+    "encoding, content",
+    [
+        ("cp1252", "Fehler: Datei “Übersicht.xlsx” fehlt – 5 €\r\n".encode("cp1252")),
+        ("utf-16", "PS C:\\> Get-Service Spooler: Läuft\r\n".encode("utf-16")),
+        ("utf-8 with BOM", "\ufeffGrüße aus Köln\n".encode()),
+    ],
+)
+def test_text_in_any_accepted_encoding_previews_as_its_text(
+    encoding, content, login, alice, make_ticket
+):
+    ticket = make_ticket(alice, files=[upload("notes.txt", content)])
+    attachment = ticket.attachments.get()
+
+    response = login(alice).get(preview_url(attachment))
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode("utf-8") == content.decode(
+        {"utf-8 with BOM": "utf-8-sig"}.get(encoding, encoding)
+    )
+    assert response["Content-Disposition"] == 'inline; filename="notes.txt"'
+    # The download is still the file as it was sent.
+    assert body(login(alice).get(download_url(attachment))) == content
+
+
 def test_archives_and_office_files_only_download(login, bob, files):
     assert login(bob).get(preview_url(files["logs.zip"])).status_code == 404
 

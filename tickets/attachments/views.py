@@ -9,9 +9,11 @@ policy a response already has alone), with ``nosniff`` (SecurityMiddleware).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from tickets.attachments.inspect_text import decoded
 from tickets.models import Attachment
 
 # A download is never a page: should a browser render one anyway, it runs nothing,
@@ -53,20 +55,39 @@ def download_response(attachment: Attachment) -> FileResponse:
 
 @login_required
 @require_GET
-def preview(request: HttpRequest, pk: int) -> FileResponse:
+def preview(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     attachment = _attachment_for(request.user, pk)
     if not attachment.previewable:
         raise Http404("This kind of file can only be downloaded.")
-    content_type = attachment.content_type
-    if content_type.startswith("text/"):
-        content_type = "text/plain; charset=utf-8"  # never rendered as HTML
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=False,
-        filename=attachment.name,
-        content_type=content_type,
-    )
+    response: HttpResponse | FileResponse
+    if attachment.content_type.startswith("text/"):
+        response = _text_preview(attachment)
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=False,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
     response["Content-Security-Policy"] = PREVIEW_CSP
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _text_preview(attachment: Attachment) -> HttpResponse:
+    """Text as UTF-8, whatever it was written in, and never rendered as HTML.
+
+    Uploads are accepted in UTF-8, UTF-16/32 with a byte-order mark, or
+    Windows-1252 (what Notepad, PowerShell and Excel write); served as they
+    are, a browser told UTF-8 shows the others as mojibake. They are decoded
+    the way the upload check decoded them (at most 20 MB).
+    """
+    with attachment.file.open("rb") as file:
+        data = file.read()
+    text = decoded(data)
+    if text is None:  # stored before today's rules: show what can be shown
+        text = data.decode("utf-8", errors="replace")
+    response = HttpResponse(text.lstrip("\ufeff"), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, attachment.name) or ""
     return response
