@@ -9,9 +9,8 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
-from celery import current_app
 
-from tests.workers import Worker, worker_env
+from tests.workers import Worker, broker_purge, worker_env
 
 
 class Mailbox:
@@ -78,7 +77,7 @@ def smtp_backend(smtp, settings):
 def worker(smtp, settings):
     # Tasks left in the broker by other tests would only be refused claims,
     # but start from an empty broker all the same.
-    current_app.control.purge()
+    broker_purge()
     settings.HELPDESK_OUTBOX_GRACE_SECONDS = 0
     settings.HELPDESK_EMAIL_LEASE_SECONDS = 3
     started = Worker(worker_env(smtp.port))
