@@ -2,30 +2,18 @@
 (the image, docker-compose, the CI smoke); command-line options still win.
 
 Request metrics (ops/metrics.py) live in per-process files of
-prometheus-client's multiprocess mode. The files of an earlier server run must
-go before the new workers start (prometheus-client asks for this): otherwise
-every restart leaves a set behind, each added to every scrape.
+prometheus-client's multiprocess mode; the files of an earlier server run go
+before the new workers start (helpdesk/metrics_files.py).
 """
 
 import os
-from pathlib import Path
 
-
-def _metrics_dir() -> Path:
-    """The folder helpdesk/settings.py uses (the same variables, the same default)."""
-    explicit = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if explicit:
-        return Path(explicit)
-    var = os.environ.get("HELPDESK_VAR_DIR") or Path(__file__).resolve().parent / "var"
-    return Path(var) / "prometheus"
+from helpdesk.metrics_files import metrics_files_clear
 
 
 def on_starting(server):
     """In the master, before any worker exists: start the counts afresh."""
-    folder = _metrics_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):
-        stale.unlink(missing_ok=True)
+    metrics_files_clear()
 
 
 def _json_logs() -> bool:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+from helpdesk.metrics_files import metrics_files_clear
+
 ADDRESS = os.environ.get("HELPDESK_ADDRESS", "127.0.0.1:8000")
 
 
@@ -84,6 +86,7 @@ class Supervisor:
 
 
 def main() -> int:
+    metrics_files_clear()  # an earlier run's counts would be added to this one's
     supervisor = Supervisor(commands())
     supervisor.start_all()
     print(f"Helpdesk is at http://{ADDRESS}/  (Ctrl-C stops the server and the worker)", flush=True)

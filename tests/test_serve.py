@@ -1,5 +1,9 @@
 """`make run`: its worker consumes every routed queue, and a crash does not end the demo."""
 
+import os
+import signal
+import socket
+import subprocess
 import sys
 
 from django.conf import settings
@@ -35,3 +39,36 @@ def test_a_child_that_dies_is_started_again_and_one_that_keeps_dying_stops_all(t
     finally:
         supervisor.stop_all()
     assert web.poll() is not None
+
+
+def test_make_run_starts_the_request_counts_afresh(tmp_path):
+    # A file left by an earlier run's process would be added to every scrape.
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    stale = folder / "counter_4242.db"
+    stale.write_bytes(b"stale")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "HELPDESK_VAR_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+        "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    run = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "helpdesk.serve"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "Helpdesk is at" in run.stdout.readline()
+        assert not stale.exists()
+    finally:
+        run.send_signal(signal.SIGTERM)
+        run.communicate(timeout=30)
