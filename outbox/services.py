@@ -13,7 +13,6 @@ import logging
 import smtplib
 import uuid
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from functools import partial
 
 from celery import current_app
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from outbox.delivery import is_permanent, out_of_attempts, retry_delay, send_and_mark
 from outbox.models import OutboundEmail, Purpose, State
+from outbox.threads import message_domain
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +39,7 @@ def _queue(email_id: int) -> None:
 
 
 def _message_id() -> str:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "helpdesk.local"
-    return f"<outbox-{uuid.uuid4().hex}@{domain}>"
+    return f"<outbox-{uuid.uuid4().hex}@{message_domain()}>"
 
 
 def email_enqueue(

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from tests.attachments.files import REAL
 from tests.conftest import PASSWORD
-from tests.notifications.test_recipients import deliver
+from tests.notifications.helpers import deliver
 from tickets import services
 from tickets.models import Attachment, Message, Status, Ticket
 from tickets.workflow import Action

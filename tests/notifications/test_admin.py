@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from notifications.models import EmailState, Notification
 from notifications.services import notification_email_retry
-from tests.notifications.test_recipients import deliver, start_clean
+from tests.notifications.helpers import deliver, start_clean
 from tickets import services
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from notifications.models import CUSTOMER_KINDS, Notification
 from outbox.threads import reply_address, ticket_from_address
 from tests.conftest import PASSWORD
-from tests.notifications.test_recipients import deliver, start_clean
+from tests.notifications.helpers import deliver, start_clean
 from tickets import services
 from tickets.models import Message
 from tickets.workflow import Action

@@ -10,37 +10,16 @@ from accounts.models import User
 from notifications import services as notify
 from notifications.models import CUSTOMER_KINDS, EmailOptOut, EmailState, Notification
 from tests.conftest import PASSWORD
+from tests.notifications.helpers import (
+    CUSTOMERS_OF_BOBS_TICKET,
+    deliver,
+    emailed,
+    start_clean,
+    told,
+)
 from tickets import services
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.workflow import Action
-
-
-def deliver() -> None:
-    """Run the outbox in-process, as the worker would: events, then emails."""
-    for event_id in TicketEvent.objects.filter(notified_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
-        notify.notifications_for_event(event_id=event_id)
-    for pk in Notification.objects.filter(email_state=EmailState.PENDING).values_list(
-        "pk", flat=True
-    ):
-        notify.notification_send_email(notification_id=pk)
-
-
-def start_clean() -> None:
-    """Forget what setting up the scene notified."""
-    deliver()
-    Notification.objects.all().delete()
-    mail.outbox.clear()
-
-
-def told() -> dict[str, str]:
-    """Who got a notification, and of which kind."""
-    return {n.recipient.email: n.kind for n in Notification.objects.select_related("recipient")}
-
-
-def emailed() -> list[str]:
-    return sorted(address for message in mail.outbox for address in message.to)
 
 
 @pytest.fixture
@@ -58,9 +37,6 @@ def scene(alice, bob, carol, dave, agent, agent2, support_admin, make_ticket):
     services.ticket_take(ticket=ticket, agent=agent)
     start_clean()
     return ticket
-
-
-CUSTOMERS_OF_BOBS_TICKET = {"alice@acme.example", "bob@acme.example"}
 
 
 def test_a_public_support_reply_tells_the_requester_and_the_admins(scene, agent):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notifications import services as notify
 from notifications.models import EmailState, Notification
-from tests.notifications.test_recipients import (
+from tests.notifications.helpers import (
     CUSTOMERS_OF_BOBS_TICKET,
     deliver,
     start_clean,

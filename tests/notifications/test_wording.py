@@ -3,7 +3,7 @@
 from django.core import mail
 from django.urls import reverse
 
-from tests.notifications.test_recipients import deliver, start_clean
+from tests.notifications.helpers import deliver, start_clean
 from tickets import services
 from tickets.models import Priority
 
