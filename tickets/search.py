@@ -1,9 +1,11 @@
 """Ticket search over what a user may see (the queryset passed in is already scoped).
 
-On PostgreSQL it is full-text search against GIN expression indexes on
-``search_document`` (migration 0002) and, for support staff only,
-``notes_document`` (migration 0004); elsewhere a case-insensitive match of
-every word. Customers' searches never look at internal notes.
+On PostgreSQL it is full-text search against the stored vectors of
+``search_document`` and, for support staff only, ``notes_document``
+(generated columns ``search_vector`` and ``notes_vector`` with GIN indexes,
+migration 0011: computed once at write time, never per row searched);
+elsewhere a case-insensitive match of every word. Customers' searches never
+look at internal notes.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import BooleanField, Expression, Q, QuerySet
 
-# The exact expression of the indexes: a query must repeat it to the letter
-# for PostgreSQL to use them, so the configuration is fixed.
+# The configuration the stored vectors were built with (migration 0011).
 SEARCH_CONFIG = "english"
-TSVECTOR_SQL = "to_tsvector('{config}'::regconfig, {column})"
+# Each searched text and its stored vector, on PostgreSQL.
+VECTORS = {"search_document": "search_vector", "notes_document": "notes_vector"}
 
 
 class FullTextMatch(Expression):
@@ -30,7 +32,7 @@ class FullTextMatch(Expression):
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias("tickets_ticket")
-        vector = TSVECTOR_SQL.format(config=self.config, column=f'{table}."{self.column}"')
+        vector = f'{table}."{VECTORS[self.column]}"'
         sql = f"{vector} @@ websearch_to_tsquery('{self.config}'::regconfig, %s)"
         return sql, [self.query]
 
