@@ -248,3 +248,31 @@
     });
   }
 })();
+
+(function () {
+  "use strict";
+  // Below 900px (the stylesheet's breakpoint) the navigation folds behind its
+  // Menu button. Without this script the button stays hidden and the
+  // navigation open. Escape folds it again and gives focus back to the button.
+  var nav = document.querySelector("[data-nav]");
+  var toggle = nav && nav.querySelector("[data-nav-toggle]");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!menu) return;
+  function setOpen(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("nav-open", open);
+  }
+  nav.classList.add("nav-collapsible");
+  toggle.hidden = false;
+  setOpen(false);
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  nav.addEventListener("keydown", function (event) {
+    var folding = toggle.offsetParent !== null; // the button shows: a small screen
+    if (event.key === "Escape" && folding && nav.classList.contains("nav-open")) {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+})();
