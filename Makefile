@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint bench clean-var
+.PHONY: run test install lint bench bench-inprocess clean-var
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Helpdesk needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -33,8 +33,13 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# The agent-queue and auto-close benchmark on PostgreSQL (see bench/run.py).
+# Every page over HTTP against ../shared/floor/ at a million tickets (bench/http.py):
+# seeds PostgreSQL if needed, needs wrk; the last line is the worst ratio to the floor.
 bench: install
+	$(PY) -m bench.http $(BENCH_ARGS)
+
+# The in-process page and auto-close timings on PostgreSQL (bench/run.py).
+bench-inprocess: install
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean-var:

@@ -1,0 +1,378 @@
+"""Pages over HTTP against the floor, side by side, at a million tickets (issue 15).
+
+    make bench                                  # seeds if needed, then measures
+    .venv/bin/python -m bench.http [--tickets 1000000] [--organizations 1000]
+        [--duration 10] [--connections 4] [--rounds 3] [--skip-floor]
+
+Serves the product as production does (gunicorn, 2 sync workers, ``DEBUG=0``,
+the manifest static files, real logged-in sessions: the agent's verified with
+a TOTP code, as staff must) on the PostgreSQL database ``BENCH_DATABASE_URL``
+(seeded by ``bench.seed`` when it holds fewer tickets than asked), starts the
+floor (``../shared/floor/``: ``setup.sh`` once, then ``serve.sh``), and drives
+each page with wrk (``bench/wrk.lua``: bounded in time and count, random
+ticket numbers and search words per request). Rounds are interleaved: in each,
+every floor page runs right before its counterpart of ours, so both see the
+same machine. Before timing, each page is checked to return rows.
+
+Prints p50/p99/req/s per page (the median over rounds) with the ratio to the
+floor's p50, the load average, and the machine; writes the table to
+``bench/results/http-<time>.md``. The last line reads
+``worst ratio to floor: <N.N>x on <page>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = Path(os.environ.get("BENCH_FLOOR", ROOT.parent / "shared" / "floor"))
+FLOOR_URL = "http://127.0.0.1:8102"
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/helpdesk_bench"
+WORDS = "printer,invoice,password,refund,vpn,outlook,laptop,licence,timeout,backup,webhook,firewall,payroll,docking,barcode,phishing"
+PASSWORD = "bench-password-not-a-secret"
+TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, for the agent's authenticator
+
+
+@dataclass
+class Page:
+    name: str
+    path: str  # ours, with {word} and {ticket}
+    who: str  # customer, agent, customer-token, agent-token or anonymous
+    floor: str | None  # the floor's page it is held against ({org} is random there)
+    rows: str  # a regular expression the response must match (it returns rows)
+    limit_ms: float | None = None  # an absolute target instead of a floor
+
+
+PAGES = [
+    Page(
+        "customer tickets", "/tickets/", "customer", "/org/{org}/tickets/", r'href="/tickets/\d+/"'
+    ),
+    Page(
+        "agent unassigned", "/agent/queue/unassigned/", "agent", "/queue/", r'href="/tickets/\d+/"'
+    ),
+    Page(
+        "search in one org",
+        "/tickets/?q={word}",
+        "customer",
+        "/org/{org}/search/?q={word}",
+        r'href="/tickets/\d+/"',
+    ),
+    Page("ticket page", "/tickets/{ticket}/", "customer", "/tickets/{ticket}/", r"<article"),
+    Page(
+        "customer API list",
+        "/api/v1/tickets/",
+        "customer-token",
+        "/org/{org}/tickets/",
+        r'"results":\[\{',
+    ),
+    Page("agent API list", "/api/v1/tickets/", "agent-token", None, r'"results":\[\{', limit_ms=50),
+    Page(
+        "agent search, all orgs",
+        "/agent/queue/closed/?q={word}",
+        "agent",
+        None,
+        r'href="/tickets/\d+/"',
+        limit_ms=50,
+    ),
+    Page("healthz", "/healthz", "anonymous", "/ping/", r"ok"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(database: str, var: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "HELPDESK_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+        "HELPDESK_LOG_FORMAT": "json",
+    }
+
+
+def prepare(args, env: dict[str, str]) -> dict:
+    """Migrate, seed when needed, and make the logins; returns what the pages need."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+    from accounts.tokens import token_create
+    from bench.seed import seed
+    from tickets.models import Ticket
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    have = Ticket.objects.count()
+    seeded = {"tickets": have, "reused": True}
+    if have < args.tickets:
+        print(f"seeding {args.tickets:,} tickets (this takes minutes)...", flush=True)
+        seeded = seed(organizations=args.organizations, tickets=args.tickets)
+        print(f"seeded: {json.dumps(seeded)}", flush=True)
+    customer = User.objects.filter(role="admin", organization_id=1).order_by("pk").first()
+    agent = User.objects.filter(role="agent").order_by("pk").first()
+    for user in (customer, agent):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    TOTPDevice.objects.filter(user=agent).delete()
+    TOTPDevice.objects.create(user=agent, name="bench", key=TOTP_KEY, confirmed=True)
+    numbers = list(
+        Ticket.objects.filter(organization_id=customer.organization_id)
+        .order_by("?")
+        .values_list("pk", flat=True)[:5000]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return {
+        "seed": seeded,
+        "customer": customer.email,
+        "agent": agent.email,
+        "customer_token": token_create(user=customer, name="bench")[1],
+        "agent_token": token_create(user=agent, name="bench")[1],
+        "tickets": numbers,
+        "postgres": connection.cursor().connection.info.server_version,
+    }
+
+
+def login(base: str, email: str, *, totp: bool = False) -> str:
+    """Log in through the login page (and the two-factor page); returns the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post(path: str, fields: dict) -> str:
+        page = opener.open(base + path).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+        request = urllib.request.Request(base + path, data=body, headers={"Referer": base + path})
+        return opener.open(request).geturl()
+
+    post("/accounts/login/", {"username": email, "password": PASSWORD})
+    if totp:
+        from django_otp.oath import totp as totp_code
+
+        code = f"{totp_code(bytes.fromhex(TOTP_KEY)):06d}"
+        post("/accounts/two-factor/verify/", {"code": code})
+    return "Cookie: " + "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def fetch(base: str, path: str, header: str) -> tuple[int, str]:
+    name, _, value = header.partition(":")
+    request = urllib.request.Request(base + path, headers={name: value.strip()} if header else {})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def wrk(
+    base: str, path: str, *, header: str, tickets: Path | None, duration: int, connections: int
+) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_PATH": path,
+        "BENCH_HEADER": header,
+        "BENCH_WORDS": WORDS,
+        "BENCH_TICKETS": str(tickets or ""),
+        "FLOOR_PATH": path,
+        "FLOOR_WORDS": WORDS,
+    }
+    script = FLOOR / "wrk.lua" if base == FLOOR_URL else ROOT / "bench" / "wrk.lua"
+    run = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), base],
+        capture_output=True, text=True, env=env, timeout=duration + 60, check=True,
+    )  # fmt: skip
+    out = run.stdout
+
+    def latency(percent: str) -> float:
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    return {
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "errors": errors,
+    }
+
+
+def start_ours(env: dict[str, str], port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "helpdesk.wsgi", "--workers", "2", "--worker-class",
+         "sync", "--bind", f"127.0.0.1:{port}", "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=open(Path(env["HELPDESK_VAR_DIR"]) / "gunicorn.log", "ab"),  # noqa: SIM115
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/live", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def start_floor() -> None:
+    if not FLOOR.exists():
+        raise SystemExit(f"no floor at {FLOOR}")
+    subprocess.run([str(FLOOR / "setup.sh")], cwd=FLOOR, check=True)  # seeds once (~10 min)
+    subprocess.run([str(FLOOR / "serve.sh"), "start"], cwd=FLOOR, check=True)
+    # The floor measures a warm database; so do we (ours is read before timing too).
+    subprocess.run(
+        [str(FLOOR / "pg.sh"), "psql", "-qtAX", "-c",
+         "SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n "
+         "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"],
+        cwd=FLOOR, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def prewarm_ours(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        connection.execute(
+            "SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--organizations", type=int, default=1000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-floor", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk (apt-get install wrk)")
+
+    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    var = Path(tempfile.mkdtemp(prefix="helpdesk-bench-http-"))
+    env = environment(database, var)
+    ready = prepare(args, env)
+    tickets_file = var / "tickets.txt"
+    tickets_file.write_text("\n".join(str(n) for n in ready["tickets"]))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_ours(env, port)
+    try:
+        if not args.skip_floor:
+            start_floor()
+        prewarm_ours(database)
+        headers = {
+            "customer": login(base, ready["customer"]),
+            "agent": login(base, ready["agent"], totp=True),
+            "customer-token": f"Authorization: Token {ready['customer_token']}",
+            "agent-token": f"Authorization: Token {ready['agent_token']}",
+            "anonymous": "",
+        }
+        sample_ticket = str(ready["tickets"][0])
+        for page in PAGES:
+            path = page.path.replace("{word}", "printer").replace("{ticket}", sample_ticket)
+            status, body = fetch(base, path, headers[page.who])
+            if status != 200 or not re.search(page.rows, body):
+                raise RuntimeError(f"{page.name}: {path} answered {status} without rows; not timed")
+        load_before = os.getloadavg()
+        samples: dict[str, dict[str, list[dict]]] = {
+            p.name: {"ours": [], "floor": []} for p in PAGES
+        }
+        for round_number in range(1, args.rounds + 1):
+            print(f"round {round_number} of {args.rounds}", flush=True)
+            for page in PAGES:
+                common = {"duration": args.duration, "connections": args.connections}
+                if page.floor and not args.skip_floor:
+                    samples[page.name]["floor"].append(
+                        wrk(FLOOR_URL, page.floor, header="", tickets=None, **common)
+                    )
+                samples[page.name]["ours"].append(
+                    wrk(base, page.path, header=headers[page.who], tickets=tickets_file, **common)
+                )
+        load_after = os.getloadavg()
+    except Exception:
+        log = var / "gunicorn.log"
+        if log.exists():
+            print(log.read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(var, ignore_errors=True)
+
+    def median(runs: list[dict], key: str) -> float:
+        return statistics.median(run[key] for run in runs)
+
+    lines = [
+        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {ready['seed']['tickets']:,} tickets; "
+        f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
+        f"PostgreSQL {ready['postgres']}; gunicorn 2 sync workers each; wrk -t2 -c{args.connections} "
+        f"-d{args.duration}s, {args.rounds} interleaved rounds (medians)",
+        f"# load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f}",
+        "",
+        "| page | floor p50 ms | ours p50 ms | ours p99 ms | ours req/s | errors | ours ÷ floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    worst = (0.0, "")
+    for page in PAGES:
+        ours, floor = samples[page.name]["ours"], samples[page.name]["floor"]
+        p50, p99, rps = median(ours, "p50"), median(ours, "p99"), median(ours, "rps")
+        errors = sum(run["errors"] for run in ours)
+        if floor:
+            floor_p50 = median(floor, "p50")
+            ratio = p50 / floor_p50
+            verdict = f"{ratio:.1f}×"
+            worst = max(worst, (ratio, page.name))
+            floor_text = f"{floor_p50:.2f}"
+        else:
+            floor_text = "–"
+            verdict = f"target {page.limit_ms:.0f} ms: {'met' if p50 <= (page.limit_ms or 0) else 'missed'}"
+        lines.append(
+            f"| {page.name} | {floor_text} | {p50:.2f} | {p99:.2f} | {rps:.0f} | {errors} | {verdict} |"
+        )
+    lines += ["", f"worst ratio to floor: {worst[0]:.1f}x on {worst[1]}"]
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    target = results / f"http-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    target.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines[:-1]))
+    print(f"written: {target}")
+    print(lines[-1])
+
+
+if __name__ == "__main__":
+    main()
