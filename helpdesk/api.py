@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from notifications.models import Notification
 from tickets.api import serializers as s
-from tickets.api.views import ERRORS
+from tickets.api.docs import ERRORS
 from tickets.counters import counts_by_status
 from tickets.models import Status
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from accounts.models import Organization, User
+from accounts.selectors import alias_normalized, member_by_email, organization_by_alias
 from inbound import parsing
 from inbound.models import AutoReply, InboundEmail, SupportAddress
 from inbound.services import email_process, quarantine_discard, quarantine_to_ticket
@@ -24,15 +24,13 @@ class ToTicketForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        alias = (data.get("organization") or "").strip().upper()
-        organization = Organization.objects.filter(alias=alias, is_active=True).first()
+        alias = alias_normalized(data.get("organization"))
+        organization = organization_by_alias(alias)
         if alias and organization is None:
             self.add_error("organization", f"No active organisation has the alias {alias}.")
             return data
-        email = (data.get("requester") or "").strip().lower()
-        requester = User.objects.filter(
-            email=email, organization=organization, is_active=True
-        ).first()
+        email = data.get("requester")
+        requester = member_by_email(email, organization=organization)
         if email and organization and requester is None:
             self.add_error("requester", "No active user of that organisation has this email.")
         data["organization_obj"], data["requester_obj"] = organization, requester

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.models import Organization, User
+from accounts.models import Organization
+from accounts.selectors import (
+    alias_normalized,
+    member_by_email,
+    organization_by_alias,
+    support_staff,
+)
 from tickets.forms import MultipleFileField, TicketCreateForm
 from tickets.models import Priority, Status
 
@@ -15,10 +21,6 @@ SUBMIT_AS_CHOICES = [
     (Status.WAITING, "Waiting for customer"),
     (Status.SOLVED, "Solved"),
 ]
-
-
-def support_staff():
-    return User.objects.filter(role__in=User.STAFF_ROLES, is_active=True).order_by("full_name")
 
 
 class AgentReplyForm(forms.Form):
@@ -124,8 +126,8 @@ class AgentTicketForm(TicketCreateForm):
     field_order = ["organization", "requester", "category", "subject", "description", "priority"]
 
     def clean_organization(self) -> Organization:
-        alias = self.cleaned_data["organization"].strip().upper()
-        organization = Organization.objects.filter(alias=alias, is_active=True).first()
+        alias = alias_normalized(self.cleaned_data["organization"])
+        organization = organization_by_alias(alias)
         if organization is None:
             raise ValidationError(f"No active organisation has the account alias {alias}.")
         return organization
@@ -135,9 +137,7 @@ class AgentTicketForm(TicketCreateForm):
         organization = data.get("organization")
         email = (data.get("requester") or "").lower()
         if organization and email:
-            requester = User.objects.filter(
-                email=email, organization=organization, is_active=True
-            ).first()
+            requester = member_by_email(email, organization=organization)
             if requester is None:
                 self.add_error(
                     "requester", f"{email} is not an active user of {organization.alias}."
@@ -145,37 +145,3 @@ class AgentTicketForm(TicketCreateForm):
             else:
                 data["requester"] = requester
         return data
-
-
-class QueueFilterForm(forms.Form):
-    SORTS = {
-        "-updated": ("-updated_at", "-id"),
-        "updated": ("updated_at", "id"),
-        "-created": ("-created_at", "-id"),
-        "created": ("created_at", "id"),
-        "-priority": ("-priority", "-updated_at", "-id"),
-        "priority": ("priority", "-updated_at", "-id"),
-    }
-
-    q = forms.CharField(required=False, max_length=200)
-    organization = forms.CharField(required=False, max_length=20)
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
-    priority = forms.TypedChoiceField(
-        required=False, choices=[("", "Any priority"), *Priority.choices], coerce=int
-    )
-    category = forms.SlugField(required=False)
-    assignee = forms.CharField(required=False, max_length=254)
-    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
-
-    def ordering(self) -> tuple[str, ...]:
-        return self.SORTS[self.value("sort") or "-updated"]
-
-    def value(self, name: str):
-        if not self.is_valid():
-            return ""
-        return self.cleaned_data.get(name) or ""
-
-    def is_filtering(self) -> bool:
-        return any(
-            self.value(name) for name in ("q", "organization", "status", "priority", "category")
-        ) or bool(self.value("assignee"))

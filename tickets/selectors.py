@@ -15,7 +15,7 @@ from django.db.models import (
     When,
 )
 
-from tickets.models import Status, Ticket, TicketRead
+from tickets.models import Category, Status, Ticket, TicketRead
 
 
 def with_unseen(tickets: QuerySet, user) -> QuerySet:
@@ -58,3 +58,10 @@ def unseen_replies(user) -> int:
         )
         .count()
     )
+
+
+def active_category(slug: str | None) -> Category | None:
+    """The active ticket type whose slug is ``slug``: what a new ticket or a change names."""
+    if not slug:
+        return None
+    return Category.objects.filter(slug=slug, is_active=True).first()

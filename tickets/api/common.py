@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms import Form
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -71,6 +72,11 @@ def service_errors(error: DjangoValidationError) -> exceptions.ValidationError:
         }
         return exceptions.ValidationError(fields)
     return exceptions.ValidationError({"detail": error.messages})
+
+
+def form_errors(form: Form) -> exceptions.ValidationError:
+    """A refused form's errors as the API's 400: ``{field: [rule]}``."""
+    return service_errors(DjangoValidationError(form.errors.as_data()))
 
 
 def exception_handler(exc, context):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import VerifyCallerForm
 from accounts.models import User
 from accounts.pins import pin_verify
+from accounts.selectors import support_staff
 from tickets import services
 from tickets.access import get_ticket_for
 from tickets.agent_forms import (
@@ -30,13 +31,11 @@ from tickets.agent_forms import (
     BulkForm,
     CategoryForm,
     PriorityForm,
-    QueueFilterForm,
     StatusForm,
-    support_staff,
 )
 from tickets.counters import counts_by_state
+from tickets.filters import QueueFilter
 from tickets.models import Category, Status, Ticket
-from tickets.search import search_tickets
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors, form_errors_as_messages, support_only
 from tickets.views.portal import LIST_DEFERRED, render_ticket_page
@@ -97,31 +96,20 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
         return redirect("agent:queue", view="unassigned")
     user = request.user
     title, condition = QUEUE_VIEWS[view]
-    filters = QueueFilterForm(request.GET)
-    tickets = Ticket.objects.visible_to(user).filter(condition(user))
-    if filters.value("organization"):
-        tickets = tickets.filter(organization__alias=filters.value("organization").upper())
-    if filters.value("status"):
-        tickets = tickets.filter(status=filters.value("status"))
-    if filters.value("priority"):
-        tickets = tickets.filter(priority=filters.value("priority"))
-    if filters.value("category"):
-        tickets = tickets.filter(category__slug=filters.value("category"))
-    assignee = filters.value("assignee")
-    if assignee == "none":
-        tickets = tickets.filter(assignee__isnull=True)
-    elif assignee:
-        tickets = tickets.filter(assignee__email=assignee.lower())
-    tickets = search_tickets(tickets, filters.value("q"), include_notes=True)
+    filters = QueueFilter(
+        request.GET,
+        queryset=Ticket.objects.visible_to(user).filter(condition(user)),
+        request=request,
+    )
     tickets = (
-        with_unseen(tickets, user)
+        with_unseen(filters.qs, user)
         .select_related("organization", "requester", "assignee", "category")
         .defer(*LIST_DEFERRED)
     )
-    tickets = tickets.order_by(*filters.ordering())
 
     counts = queue_counts(user)
-    known = None if filters.is_filtering() else counts[view]
+    filtering = filters.is_narrowing()
+    known = None if filtering else counts[view]
     paginator = KnownCountPaginator(tickets, settings.HELPDESK_PAGE_SIZE, known_count=known)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -133,9 +121,9 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
             "views": [(key, label, counts[key]) for key, (label, _) in QUEUE_VIEWS.items()],
             "page": page,
             "tickets": page.object_list,
-            "filters": filters,
-            "sort": filters.value("sort") or "-updated",
-            "filtering": filters.is_filtering(),
+            "filters": filters.form,
+            "sort": filters.sort_key(),
+            "filtering": filtering,
             "agents": support_staff(),
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,

@@ -15,9 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.selectors import support_staff
 from tickets import services, workflow
 from tickets.access import get_ticket_for
-from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm, support_staff
+from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
 from tickets.models import Attachment, Category, Message, Priority, Status, Ticket, TicketEvent

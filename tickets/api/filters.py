@@ -1,0 +1,152 @@
+"""The API's ticket-list parameters: ``tickets.filters.TicketFilter`` in the API's words.
+
+What each parameter does is ``TicketFilter``'s (the agent queue's too); here
+is only how the API names and reads them. The fields read a query string as
+DRF's serializer fields do and refuse with their wording, so a malformed
+parameter answers ``400 {parameter: [rule]}`` as it always has: an empty
+value is an absent one, spaces alone are refused, text is trimmed.
+``TicketListParameters`` documents them in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
+from rest_framework import serializers
+
+from tickets.api.serializers import PRIORITY_BY_NAME, PriorityField
+from tickets.filters import ORDERINGS, SortFilter, TicketFilter
+from tickets.models import Status
+
+
+class ApiText(forms.CharField):
+    """Text as DRF's ``CharField`` reads it: trimmed, and never spaces alone."""
+
+    default_error_messages = {"blank": "This field may not be blank."}
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        validators = list(kwargs.pop("validators", ()))
+        if max_length is not None:
+            message = f"Ensure this field has no more than {max_length} characters."
+            validators.insert(0, MaxLengthValidator(max_length, message=message))
+        super().__init__(validators=validators, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        if value not in self.empty_values and not str(value).strip():
+            raise ValidationError(self.error_messages["blank"], code="blank")
+        return super().clean(value)
+
+
+class ApiSlug(ApiText):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(
+            RegexValidator(
+                r"^[-a-zA-Z0-9_]+$",
+                message='Enter a valid "slug" consisting of letters, numbers, underscores or '
+                "hyphens.",
+            )
+        )
+
+
+class ApiStatuses(ApiText):
+    """Comma-separated statuses, as a list."""
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        statuses = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [part for part in statuses if part not in Status.values]
+        if unknown or not statuses:
+            raise ValidationError(
+                f"Unknown status {', '.join(unknown) or value!r}; use "
+                + ", ".join(Status.values)
+                + ".",
+                code="invalid",
+            )
+        return statuses
+
+
+class ApiNullBoolean(forms.Field):
+    """true or false in DRF's spellings (``yes``, ``0``, ...); empty or ``null`` is absent."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Must be a valid boolean."}
+
+    def to_python(self, value: Any) -> bool | None:
+        spelling = value.lower() if isinstance(value, str) else value
+        if spelling in serializers.BooleanField.TRUE_VALUES:
+            return True
+        if spelling in serializers.BooleanField.FALSE_VALUES:
+            return False
+        if spelling in serializers.BooleanField.NULL_VALUES:
+            return None
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class ApiTextFilter(django_filters.CharFilter):
+    field_class = ApiText
+
+
+class ApiSlugFilter(django_filters.CharFilter):
+    field_class = ApiSlug
+
+
+class ApiStatusesFilter(django_filters.Filter):
+    field_class = ApiStatuses
+
+
+class ApiNullBooleanFilter(django_filters.Filter):
+    field_class = ApiNullBoolean
+
+
+class ApiTicketFilter(TicketFilter):
+    """``GET /api/v1/tickets/``'s parameters, in the order their errors are listed."""
+
+    status = ApiStatusesFilter(field_name="status", lookup_expr="in")
+    category = ApiSlugFilter(field_name="category__slug")
+    priority = django_filters.TypedChoiceFilter(
+        choices=[(name, name) for name in PRIORITY_BY_NAME],
+        coerce=PRIORITY_BY_NAME.__getitem__,
+        error_messages={"invalid_choice": "Choose low, normal, high or urgent."},
+    )
+    archived = ApiNullBooleanFilter(method="filter_archived")
+    search = ApiTextFilter(method="filter_search", max_length=200)
+    organization = ApiTextFilter(method="filter_organization")
+    assignee = ApiTextFilter(method="filter_assignee")
+    ordering = SortFilter(
+        orderings=ORDERINGS,
+        error_messages={"invalid_choice": "Order by one of " + ", ".join(ORDERINGS) + "."},
+    )
+
+
+class TicketListParameters(serializers.Serializer):
+    """How the schema documents ``ApiTicketFilter``'s parameters (it reads none)."""
+
+    status = serializers.CharField(
+        required=False, help_text="Comma-separated: " + ", ".join(Status.values)
+    )
+    category = serializers.SlugField(required=False, help_text="A category slug.")
+    priority = PriorityField(required=False)
+    archived = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "true: the Archive (solved and closed tickets); false: the Tickets tab "
+            "(open, in progress, waiting for customer); absent: both."
+        ),
+    )
+    search = serializers.CharField(required=False, max_length=200)
+    organization = serializers.CharField(required=False, help_text="Staff only: account alias.")
+    assignee = serializers.CharField(
+        required=False, help_text="Staff only: an agent's email, or `none` for unassigned."
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS), required=False, default="-updated_at"
+    )

@@ -1,0 +1,80 @@
+"""What the API's views share: the ticket answer, pages, files, and names turned into rows."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import exceptions, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.selectors import staff_by_email
+from tickets.api import serializers as s
+from tickets.api.common import Pagination
+from tickets.models import Category, Ticket
+from tickets.selectors import active_category, with_unseen
+
+# Large columns no API answer shows.
+DEFERRED = ("search_document", "notes_document")
+
+
+class IsSupportStaff(permissions.BasePermission):
+    message = "Only support staff can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(
+            request.user and request.user.is_authenticated and request.user.is_support_staff
+        )
+
+
+def ticket_rows(tickets: QuerySet[Ticket], user: User) -> QuerySet[Ticket]:
+    """``tickets`` (from the tenant door) with what every ticket answer shows, in one query."""
+    return (
+        with_unseen(tickets, user)
+        .select_related("organization", "category", "requester", "assignee")
+        .defer(*DEFERRED)
+    )
+
+
+def ticket_answer(request: Request, number: int, *, code: int = status.HTTP_200_OK) -> Response:
+    """The ticket as it is now, after the door let ``request.user`` at it."""
+    tickets = ticket_rows(Ticket.objects.visible_to(request.user), request.user)
+    ticket = tickets.filter(pk=number).first()
+    if ticket is None:  # only if it vanished in between; the door was checked already
+        raise exceptions.NotFound("Not found.")
+    return Response(
+        s.TicketDetailSerializer(ticket, context={"request": request}).data, status=code
+    )
+
+
+def paginated_answer(view: APIView, request: Request, queryset, serializer_class) -> Response:
+    """One page of ``queryset``: ``{count, next, previous, results}``."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    serializer = serializer_class(page, many=True, context={"request": request})
+    return paginator.get_paginated_response(serializer.data)
+
+
+def uploaded_files(request: Request) -> list:
+    return request.FILES.getlist("files") if hasattr(request, "FILES") else []
+
+
+def staff_member(email: str | None, *, field: str) -> User | None:
+    """The active support staff named by ``email``; None for None; else a 400 on ``field``."""
+    if email is None:
+        return None
+    user = staff_by_email(email)
+    if user is None:
+        raise exceptions.ValidationError({field: ["No active support staff has that email."]})
+    return user
+
+
+def category_named(slug: str, *, field: str = "category") -> Category:
+    """The active ticket type ``slug`` names; else a 400 on ``field``."""
+    category = active_category(slug)
+    if category is None:
+        raise exceptions.ValidationError(
+            {field: [f"No active ticket type has the slug {slug!r}; see /api/v1/categories/."]}
+        )
+    return category
