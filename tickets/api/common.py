@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tickets.paging import BoundedPaginator
 from tickets.workflow import TransitionError
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,14 @@ class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def __init__(self, *, known_count: int | None = None, cap: int | None = None) -> None:
+        self.known_count = known_count
+        self.cap = cap
+
+    def django_paginator_class(self, object_list, per_page) -> BoundedPaginator:  # type: ignore[override]
+        # Exact unless capped (a search); a known count is not counted again.
+        return BoundedPaginator(object_list, per_page, known_count=self.known_count, cap=self.cap)
 
 
 class PerUserThrottle(UserRateThrottle):

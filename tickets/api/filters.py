@@ -10,7 +10,7 @@ value is an absent one, spaces alone are refused, text is trimmed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
@@ -18,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from rest_framework import serializers
 
+from accounts.selectors import organization_by_alias
 from tickets.api.serializers import PRIORITY_BY_NAME, PriorityField
+from tickets.counters import counts_by_status
 from tickets.filters import ORDERINGS, SortFilter, TicketFilter
-from tickets.models import Status
+from tickets.models import ARCHIVED_STATUSES, WORKED_STATUSES, Status
 
 
 class ApiText(forms.CharField):
@@ -123,6 +125,41 @@ class ApiTicketFilter(TicketFilter):
         orderings=ORDERINGS,
         error_messages={"invalid_choice": "Order by one of " + ", ".join(ORDERINGS) + "."},
     )
+
+    # The filters the kept counters (per organisation and status) can answer.
+    COUNTED: ClassVar[frozenset[str]] = frozenset({"status", "archived", "organization"})
+
+    def known_count(self) -> int | None:
+        """The list's size from the kept counters when they can tell it, else None.
+
+        A million tickets are never counted for the unfiltered list, nor for
+        one narrowed by status, archive or organisation only.
+        """
+        if not self.is_valid():
+            return None
+        used = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", []) and not isinstance(self.filters[name], SortFilter)
+        }
+        if set(used) - self.COUNTED:
+            return None
+        user = self.request.user
+        if not user.is_support_staff and user.organization_id is None:
+            return 0  # the door lets them see nothing
+        organization_id = None if user.is_support_staff else user.organization_id
+        if "organization" in used:
+            organization = organization_by_alias(used["organization"], include_inactive=True)
+            if organization is None:
+                return 0
+            organization_id = organization.pk
+        statuses = set(used.get("status") or Status.values)
+        if used.get("archived") is True:
+            statuses &= set(ARCHIVED_STATUSES)
+        elif used.get("archived") is False:
+            statuses &= set(WORKED_STATUSES)
+        counts = counts_by_status(organization_id)
+        return sum(counts[status] for status in statuses)
 
 
 class TicketListParameters(serializers.Serializer):

@@ -9,12 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +34,7 @@ from tickets.agent_forms import (
 from tickets.counters import counts_by_state
 from tickets.filters import QueueFilter
 from tickets.models import Category, Status, Ticket
+from tickets.paging import BoundedPaginator, count_cap
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors, form_errors_as_messages, support_only
 from tickets.views.portal import LIST_DEFERRED, render_ticket_page
@@ -52,20 +51,6 @@ QUEUE_VIEWS = {
     "solved": ("Solved (closing soon)", lambda user: Q(status=Status.SOLVED)),
     "closed": ("Closed", lambda user: Q(status=Status.CLOSED)),
 }
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its count (from the kept counters) instead of counting rows."""
-
-    def __init__(self, *args, known_count: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = known_count
-
-    @cached_property
-    def count(self) -> int:
-        if self._known_count is not None:
-            return self._known_count
-        return super().count
 
 
 def queue_counts(user: User) -> dict[str, int]:
@@ -110,7 +95,11 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
     counts = queue_counts(user)
     filtering = filters.is_narrowing()
     known = None if filtering else counts[view]
-    paginator = KnownCountPaginator(tickets, settings.HELPDESK_PAGE_SIZE, known_count=known)
+    # Filtered, the count stops at HELPDESK_LIST_COUNT_CAP ("1,000+"): a broad search across
+    # every organisation must not count all its matches to show 25.
+    paginator = BoundedPaginator(
+        tickets, settings.HELPDESK_PAGE_SIZE, known_count=known, cap=count_cap()
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

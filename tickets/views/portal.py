@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,8 +19,20 @@ from tickets import services, workflow
 from tickets.access import get_ticket_for
 from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
+from tickets.counters import counts_by_status
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
-from tickets.models import Attachment, Category, Message, Priority, Status, Ticket, TicketEvent
+from tickets.models import (
+    ARCHIVED_STATUSES,
+    WORKED_STATUSES,
+    Attachment,
+    Category,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from tickets.paging import BoundedPaginator, count_cap
 from tickets.search import search_tickets
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors
@@ -61,7 +72,16 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         .defer(*LIST_DEFERRED)
         .order_by(*filters.ordering())
     )
-    page = Paginator(tickets, settings.HELPDESK_PAGE_SIZE).get_page(request.GET.get("page"))
+    known = None
+    if not (query or category_slug):
+        # The whole tab's size is kept in the counters: no count of the rows.
+        user = request.user
+        counts = counts_by_status(None if user.is_support_staff else user.organization_id)
+        known = sum(counts[s] for s in (ARCHIVED_STATUSES if archived else WORKED_STATUSES))
+    paginator = BoundedPaginator(
+        tickets, settings.HELPDESK_PAGE_SIZE, known_count=known, cap=count_cap()
+    )
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     if archived:
         # A solved ticket shows when it closes by itself unless someone replies.

@@ -48,9 +48,21 @@ def ticket_answer(request: Request, number: int, *, code: int = status.HTTP_200_
     )
 
 
-def paginated_answer(view: APIView, request: Request, queryset, serializer_class) -> Response:
-    """One page of ``queryset``: ``{count, next, previous, results}``."""
-    paginator = Pagination()
+def paginated_answer(
+    view: APIView,
+    request: Request,
+    queryset,
+    serializer_class,
+    *,
+    known_count: int | None = None,
+    cap: int | None = None,
+) -> Response:
+    """One page of ``queryset``: ``{count, next, previous, results}``.
+
+    ``known_count``: the size when the kept counters know it (not counted
+    again); ``cap``: count no further than this (a search's matches).
+    """
+    paginator = Pagination(known_count=known_count, cap=cap)
     page = paginator.paginate_queryset(queryset, request, view=view)
     serializer = serializer_class(page, many=True, context={"request": request})
     return paginator.get_paginated_response(serializer.data)

@@ -24,6 +24,7 @@ from tickets.api.views.base import (
     uploaded_files,
 )
 from tickets.models import Channel, Priority, Ticket
+from tickets.paging import count_cap
 
 ACTIONS_HINT = (
     "status is not writable here. Use POST /api/v1/tickets/{number}/close/ or reopen/, "
@@ -37,7 +38,9 @@ class TicketListView(APIView):
         summary="List tickets",
         description=(
             "Tickets you may see, 25 a page (`page_size` up to 100), newest update first. "
-            "Customers see their organisation's tickets; support staff see every organisation's."
+            "Customers see their organisation's tickets; support staff see every organisation's. "
+            "With `search`, `count` stops at 1,000 and so do the pages: narrow the search "
+            "to reach further."
         ),
         parameters=[TicketListParameters, docs.PAGE, docs.page_size("Tickets")],
         responses={200: docs.paginated(s.TicketSerializer, "PaginatedTicketList"), **docs.ERRORS},
@@ -51,7 +54,15 @@ class TicketListView(APIView):
         if not filters.is_valid():
             raise form_errors(filters.form)
         tickets = ticket_rows(filters.qs, request.user)
-        return paginated_answer(self, request, tickets, s.TicketSerializer)
+        searching = bool(filters.form.cleaned_data.get("search"))
+        return paginated_answer(
+            self,
+            request,
+            tickets,
+            s.TicketSerializer,
+            known_count=filters.known_count(),
+            cap=count_cap() if searching else None,
+        )
 
     @extend_schema(
         operation_id="tickets_create",
