@@ -111,9 +111,14 @@ def test_the_right_pin_in_a_burst_of_wrong_ones_passes_only_within_the_limit(
 # Logins (django-axes)
 
 
-def login_job(password: str, path: str = "/accounts/login/", username: str = "bob@acme.example"):
+def login_job(
+    password: str,
+    path: str = "/accounts/login/",
+    username: str = "bob@acme.example",
+    address: str = "203.0.113.7",
+):
     def job():
-        client = Client(REMOTE_ADDR="203.0.113.7")
+        client = Client(REMOTE_ADDR=address)
         response = client.post(path, {"username": username, "password": password})
         return "_auth_user_id" in client.session, response.status_code
 
@@ -131,6 +136,22 @@ def test_twenty_wrong_passwords_at_once_are_compared_five_times(bob, counting_ha
     assert AccessAttempt.objects.get(username="bob@acme.example").failures_since_start == 20
     # locked: even the right password is refused now
     logged_in, status = login_job(PASSWORD)()
+    assert (logged_in, status) == (False, 429)
+
+
+def test_forty_guesses_from_forty_addresses_at_once_stop_at_the_account_ceiling(
+    bob, counting_hasher, settings
+):
+    # One guess from each address: no address reaches its own limit, and the
+    # account's ceiling (thirty) holds under the burst as it does in a row.
+    counting_hasher.outcomes = []
+    ceiling = settings.HELPDESK_LOGIN_ACCOUNT_MAX_FAILURES
+
+    results = run_together(*[login_job(f"wrong-{n}", address=f"198.51.100.{n}") for n in range(40)])
+
+    assert not any(logged_in for logged_in, _ in results)
+    assert counting_hasher.outcomes == [False] * ceiling
+    logged_in, status = login_job(PASSWORD, address="192.0.2.77")()
     assert (logged_in, status) == (False, 429)
 
 
