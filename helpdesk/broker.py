@@ -40,7 +40,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from queue import Empty
-from time import monotonic
+from time import monotonic_ns
 
 from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
@@ -126,7 +126,10 @@ class Channel(filesystem.Channel):
     # --- messages --------------------------------------------------------
 
     def _put(self, queue, payload, **kwargs):  # type: ignore[override]
-        name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
+        # Consumers take files in name order: nanoseconds, zero-padded, keep the
+        # order of publishing (kombu's milliseconds let two messages of the same
+        # millisecond swap, ordered by their random suffix).
+        name = f"{monotonic_ns():020d}_{uuid.uuid4()}.{queue}.msg"
         # A leading dot and a trailing suffix: `_get` never matches a half-written file.
         partial = os.path.join(self.data_folder_out, f".{name}.part")
         try:

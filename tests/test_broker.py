@@ -141,3 +141,14 @@ def test_an_exchange_table_left_empty_is_started_afresh(options, tmp_path):
         queue.close()
 
     assert drain(options, "tasks", until=1, timeout=1) == [{"n": 1}]
+
+
+def test_messages_of_one_publisher_arrive_in_the_order_sent(options):
+    # Many fall within one millisecond: the order must not depend on chance.
+    with Connection("filesystem://", transport_options=options) as connection:
+        queue = connection.SimpleQueue("ordered")
+        for n in range(200):
+            queue.put({"n": n})
+        queue.close()
+
+    assert drain(options, "ordered", until=200, timeout=1) == [{"n": n} for n in range(200)]
