@@ -129,6 +129,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+# A PostgreSQL streaming replica for the reads of read-only requests
+# (helpdesk/replicas.py): off unless DATABASE_REPLICA_URL names one. A client
+# that wrote reads the primary for DATABASE_REPLICA_PIN_SECONDS after, which
+# must exceed the replica's lag.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **dj_database_url.parse(
+            env_str("DATABASE_REPLICA_URL"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+    }
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    REPLICA_DATABASES = ["replica"]
+    DATABASE_ROUTERS = ["helpdesk.replicas.ReplicaRouter"]
+    MULTIDB_PINNING_COOKIE = "helpdesk_primary"
+    MULTIDB_PINNING_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
+    # Before anything reads: the session, the user, the view.
+    MIDDLEWARE.insert(1, "helpdesk.replicas.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -269,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
+# Readiness fails when the replica's replay is this far behind.
+HELPDESK_REPLICA_MAX_LAG_SECONDS = env_int("HELPDESK_REPLICA_MAX_LAG_SECONDS", 30)
 # A request never waits long on a broker that is down: the outbox keeps the
 # work and the sweeper queues it once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

@@ -1,4 +1,4 @@
-"""Health of the parts a request or a task needs: database, cache, broker, worker."""
+"""Health of the parts a request or a task needs: database (and replica), cache, broker, worker."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -59,6 +59,21 @@ def check_database() -> str:
     return "ok"
 
 
+def check_replica() -> str:
+    """The streaming replica answers, and how far its replay is behind."""
+    with connections["replica"].cursor() as cursor:
+        cursor.execute(
+            # Nothing left to replay is no lag, however long the primary was idle.
+            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = "
+            "pg_last_wal_replay_lsn() THEN 0 ELSE COALESCE(EXTRACT(EPOCH FROM "
+            "now() - pg_last_xact_replay_timestamp()), 0) END"
+        )
+        in_recovery, lag = cursor.fetchone()
+    if not in_recovery:
+        raise RuntimeError("DATABASE_REPLICA_URL names a server that is not a replica")
+    return "ok" if lag < settings.HELPDESK_REPLICA_MAX_LAG_SECONDS else f"lagging {lag:.0f} s"
+
+
 def check_cache() -> str:
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "1", 10)
@@ -91,6 +106,8 @@ CHECKS: dict[str, Callable[[], str]] = {
     "broker": check_broker,
     "worker": check_worker,
 }
+if "replica" in settings.DATABASES:
+    CHECKS["replica"] = check_replica
 
 
 def readiness(parts: list[str] | None = None) -> tuple[bool, dict[str, str]]:

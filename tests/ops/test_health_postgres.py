@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,71 +15,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.pgcluster import PostgresServer, needs_server_programs
 from tests.workers import wait_for
 
-
-def _postgres_bin() -> Path:
-    if os.environ.get("POSTGRES_BIN"):
-        return Path(os.environ["POSTGRES_BIN"])
-    installed = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    return installed[-1] if installed else Path("/nonexistent")
-
-
-POSTGRES_BIN = _postgres_bin()
-RUN_AS = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-pytestmark = pytest.mark.skipif(
-    not (POSTGRES_BIN / "initdb").exists() or (RUN_AS and shutil.which("runuser") is None),
-    reason="needs PostgreSQL's server programs (set POSTGRES_BIN)",
-)
-
-
-class PostgresServer:
-    """initdb into a folder of the test's own, served on a free port."""
-
-    def __init__(self, folder: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.folder = folder
-        folder.mkdir(mode=0o700)
-        if RUN_AS:
-            shutil.chown(folder.parent, "postgres", "postgres")
-            shutil.chown(folder, "postgres", "postgres")
-        self.data = folder / "data"
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
-
-    def _run(self, program: str, *args: str) -> None:
-        subprocess.run(  # noqa: S603
-            [*RUN_AS, str(POSTGRES_BIN / program), *args],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.folder / "log"),
-            "start",
-        )
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-
-    def postmaster_pid(self) -> int:
-        return int((self.data / "postmaster.pid").read_text().split()[0])
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+pytestmark = needs_server_programs
 
 
 def health(url: str) -> tuple[int, dict, float]:
