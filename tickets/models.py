@@ -186,6 +186,14 @@ class Ticket(models.Model):
             # for a customer. Without them a page sorted a million rows.
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_org_updated"),
+            # The API's other orderings: by creation (either way), most urgent first.
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="ticket_org_created"),
+            models.Index(fields=["-priority", "-updated_at", "-id"], name="ticket_priority"),
+            models.Index(
+                fields=["organization", "-priority", "-updated_at", "-id"],
+                name="ticket_org_priority",
+            ),
             # Every agent page counts their unsolved tickets with unseen customer
             # replies: answered from this index alone, without visiting the table.
             models.Index(

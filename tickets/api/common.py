@@ -25,8 +25,10 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tickets.keyset import BadCursor, Cursor, keyset_page
 from tickets.paging import BoundedPaginator
 from tickets.workflow import TransitionError
 
@@ -34,17 +36,70 @@ logger = logging.getLogger(__name__)
 
 
 class Pagination(PageNumberPagination):
+    """Numbered pages, or keyset pages for lists that ask for them (``keyset``).
+
+    A keyset list (the ticket list) starts at the first page without a
+    ``page`` and links ``next``/``previous`` by ``cursor``: every page costs
+    what the first does, and a search is not stopped at its counted 1,000.
+    An explicit ``page`` still gets a numbered page, as before.
+    """
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    cursor_query_param = "cursor"
 
-    def __init__(self, *, known_count: int | None = None, cap: int | None = None) -> None:
+    def __init__(
+        self, *, known_count: int | None = None, cap: int | None = None, keyset: bool = False
+    ) -> None:
         self.known_count = known_count
         self.cap = cap
+        self.keyset = keyset
+        self.cursors: tuple[Cursor | None, Cursor | None] | None = None
 
     def django_paginator_class(self, object_list, per_page) -> BoundedPaginator:  # type: ignore[override]
         # Exact unless capped (a search); a known count is not counted again.
         return BoundedPaginator(object_list, per_page, known_count=self.known_count, cap=self.cap)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = request.query_params
+        if not self.keyset or (self.page_query_param in params and "cursor" not in params):
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        ordering = tuple(str(field) for field in queryset.query.order_by)
+        self.ordering = ordering
+        cursor = None
+        if params.get(self.cursor_query_param):
+            try:
+                cursor = Cursor.decode(params[self.cursor_query_param], ordering)
+            except BadCursor as error:
+                raise exceptions.ValidationError({self.cursor_query_param: [str(error)]}) from error
+        rows, next_cursor, previous_cursor = keyset_page(
+            queryset, cursor, self.get_page_size(request)
+        )
+        self.cursors = (next_cursor, previous_cursor)
+        self.count = self.django_paginator_class(queryset, 1).count
+        return rows
+
+    def _cursor_link(self, cursor: Cursor | None) -> str | None:
+        if cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, cursor.encode(self.ordering))
+
+    def get_paginated_response(self, data):
+        if self.cursors is None:
+            return super().get_paginated_response(data)
+        next_cursor, previous_cursor = self.cursors
+        return Response(
+            {
+                "count": self.count,
+                "next": self._cursor_link(next_cursor),
+                "previous": self._cursor_link(previous_cursor),
+                "results": data,
+            }
+        )
 
 
 class PerUserThrottle(UserRateThrottle):

@@ -17,6 +17,9 @@ CONFLICT = OpenApiResponse(
 TOO_LARGE = OpenApiResponse(description="The upload is too large.")
 NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="Ticket number.")
 PAGE = OpenApiParameter("page", int, description="Page number, from 1.")
+CURSOR = OpenApiParameter(
+    "cursor", str, description="Where a page starts: take it from `next` or `previous`."
+)
 
 
 def json_or_multipart(serializer_class) -> dict:

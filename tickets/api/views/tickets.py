@@ -39,10 +39,12 @@ class TicketListView(APIView):
         description=(
             "Tickets you may see, 25 a page (`page_size` up to 100), newest update first. "
             "Customers see their organisation's tickets; support staff see every organisation's. "
-            "With `search`, `count` stops at 1,000 and so do the pages: narrow the search "
-            "to reach further."
+            "Follow `next` and `previous`: they carry a `cursor` (the position after the last "
+            "row), so every page is as fast as the first and nothing repeats or goes missing "
+            "when tickets change between pages. With `search`, `count` stops at 1,000 "
+            "(the pages go on). A numbered `page` is still answered, up to the count."
         ),
-        parameters=[TicketListParameters, docs.PAGE, docs.page_size("Tickets")],
+        parameters=[TicketListParameters, docs.CURSOR, docs.PAGE, docs.page_size("Tickets")],
         responses={200: docs.paginated(s.TicketSerializer, "PaginatedTicketList"), **docs.ERRORS},
     )
     def get(self, request: Request) -> Response:
@@ -62,6 +64,7 @@ class TicketListView(APIView):
             s.TicketSerializer,
             known_count=filters.known_count(),
             cap=count_cap() if searching else None,
+            keyset=True,
         )
 
     @extend_schema(
