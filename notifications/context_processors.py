@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from notifications.models import Notification
-from tickets.counters import counts_by_status
+from tickets.counters import organization_counts
 from tickets.models import Status
 from tickets.selectors import unseen_replies
 
@@ -21,5 +21,5 @@ def navigation(request) -> dict:
     return {
         "nav_unread": unread,
         # Seed 002: how many of the organisation's tickets wait for the customer.
-        "nav_waiting": lambda: counts_by_status(user.organization_id)[Status.WAITING],
+        "nav_waiting": lambda: organization_counts(request)[Status.WAITING],
     }

@@ -100,6 +100,17 @@ def counts_by_status(
     return result
 
 
+def organization_counts(request) -> dict[str, int]:
+    """``counts_by_status`` of the viewer's organisation (every one for staff),
+    read once per request: the list and the navigation both show it."""
+    counts = getattr(request, "_organization_counts", None)
+    if counts is None:
+        user = request.user
+        counts = counts_by_status(None if user.is_support_staff else user.organization_id)
+        request._organization_counts = counts
+    return counts
+
+
 def counts_by_state() -> dict[State, int]:
     """Counts of every organisation together, per (status, assigned): one small query."""
     result = {(status, assigned): 0 for status in Status.values for assigned in (False, True)}

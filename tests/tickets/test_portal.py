@@ -390,6 +390,17 @@ def test_user_markdown_is_sanitised(login, alice, make_ticket):
     assert "onerror" not in html
 
 
+def test_one_messages_link_definitions_do_not_carry_into_the_next(login, alice, make_ticket):
+    # The Markdown converter is reused between texts: nothing of one may leak.
+    ticket = make_ticket(alice, description="See [the log][log].\n\n[log]: https://evil.example/x")
+    services.ticket_reply(ticket=ticket, author=alice, body="Any news on [the log][log]?")
+
+    html = login(alice).get(ticket.get_absolute_url()).content.decode()
+
+    assert html.count('href="https://evil.example/x"') == 1
+    assert "Any news on [the log][log]?" in html
+
+
 def test_a_customer_replies(login, alice, bob, make_ticket):
     ticket = make_ticket(bob)
 

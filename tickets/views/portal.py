@@ -19,7 +19,7 @@ from tickets import services, workflow
 from tickets.access import get_ticket_for
 from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
-from tickets.counters import counts_by_status
+from tickets.counters import organization_counts
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
 from tickets.models import (
     ARCHIVED_STATUSES,
@@ -75,8 +75,7 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
     known = None
     if not (query or category_slug):
         # The whole tab's size is kept in the counters: no count of the rows.
-        user = request.user
-        counts = counts_by_status(None if user.is_support_staff else user.organization_id)
+        counts = organization_counts(request)
         known = sum(counts[s] for s in (ARCHIVED_STATUSES if archived else WORKED_STATUSES))
     paginator = BoundedPaginator(
         tickets, settings.HELPDESK_PAGE_SIZE, known_count=known, cap=count_cap()
