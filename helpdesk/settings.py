@@ -407,6 +407,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 # Password reset emails: per address (counted in the outbox) and per client address.
 # A filtered ticket list (a search, say) counts no further than this: "1000+".
 HELPDESK_LIST_COUNT_CAP = env_int("HELPDESK_LIST_COUNT_CAP", 1000)
+# A search the planner expects to match at least this many tickets shows the
+# planner's estimate ("about 12,000") instead of counting (PostgreSQL).
+HELPDESK_SEARCH_EXACT_BELOW = env_int("HELPDESK_SEARCH_EXACT_BELOW", 200)
 HELPDESK_PASSWORD_RESETS_PER_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR", 3)
 HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_CLIENT_HOUR", 20)
 # Every reset request takes at least this long, so its time does not tell whether

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import bring_to
@@ -125,3 +127,37 @@ class Explainer:
             cursor.execute("EXPLAIN " + sql, params)
             self.seen.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
         return execute(sql, params, many, context)
+
+
+@pytest.mark.postgres
+def test_a_search_matching_many_shows_the_planners_estimate_without_counting(
+    login, api, agent, alice, make_ticket
+):
+    template = make_ticket(alice, subject="Template")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO tickets_ticket (organization_id, subject, description, category_id,
+                priority, status, requester_id, internal_reference, channel, product, resource,
+                created_at, updated_at, search_document, notes_document)
+            SELECT organization_id, 'Bulk ' || g, '', category_id, 2,
+                   (ARRAY['open','closed','in_progress'])[1 + g %% 3], requester_id, '',
+                   'portal', '', '', now(), now() - make_interval(mins => g),
+                   CASE WHEN g %% 5 = 0 THEN 'Printer jams again ' || g
+                        ELSE 'Network outage ' || g END, ''
+            FROM tickets_ticket, generate_series(1, 30000) g WHERE id = %s
+            """,
+            [template.pk],
+        )
+        cursor.execute("ANALYZE tickets_ticket")
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = api(agent).get("/api/v1/tickets/", {"search": "printer"}).json()
+    page = login(agent).get(reverse("agent:queue", kwargs={"view": "active"}), {"q": "printer"})
+    narrow = api(agent).get("/api/v1/tickets/", {"search": "printer 15"}).json()
+
+    # 6,000 tickets match: the answer says about that many, without counting them.
+    assert 3000 < answer["count"] < 12000 and len(answer["results"]) == 25
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert re.search(r"about [\d,]+ tickets", page.content.decode())
+    assert narrow["count"] == 1  # a few matches are still counted exactly

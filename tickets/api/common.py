@@ -50,16 +50,28 @@ class Pagination(PageNumberPagination):
     cursor_query_param = "cursor"
 
     def __init__(
-        self, *, known_count: int | None = None, cap: int | None = None, keyset: bool = False
+        self,
+        *,
+        known_count: int | None = None,
+        cap: int | None = None,
+        keyset: bool = False,
+        estimate: bool = False,
     ) -> None:
         self.known_count = known_count
         self.cap = cap
         self.keyset = keyset
+        self.estimate = estimate
         self.cursors: tuple[Cursor | None, Cursor | None] | None = None
 
     def django_paginator_class(self, object_list, per_page) -> BoundedPaginator:  # type: ignore[override]
         # Exact unless capped (a search); a known count is not counted again.
-        return BoundedPaginator(object_list, per_page, known_count=self.known_count, cap=self.cap)
+        return BoundedPaginator(
+            object_list,
+            per_page,
+            known_count=self.known_count,
+            cap=self.cap,
+            estimate=self.estimate,
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         params = request.query_params

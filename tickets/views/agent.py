@@ -98,7 +98,11 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
     # Filtered, the count stops at HELPDESK_LIST_COUNT_CAP ("1,000+"): a broad search across
     # every organisation must not count all its matches to show 25.
     paginator = BoundedPaginator(
-        tickets, settings.HELPDESK_PAGE_SIZE, known_count=known, cap=count_cap()
+        tickets,
+        settings.HELPDESK_PAGE_SIZE,
+        known_count=known,
+        cap=count_cap(),
+        estimate=bool(filters.form.cleaned_data.get("q")) if filters.is_valid() else False,
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -78,7 +78,11 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         counts = organization_counts(request)
         known = sum(counts[s] for s in (ARCHIVED_STATUSES if archived else WORKED_STATUSES))
     paginator = BoundedPaginator(
-        tickets, settings.HELPDESK_PAGE_SIZE, known_count=known, cap=count_cap()
+        tickets,
+        settings.HELPDESK_PAGE_SIZE,
+        known_count=known,
+        cap=count_cap(),
+        estimate=bool(query),
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)

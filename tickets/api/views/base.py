@@ -57,15 +57,17 @@ def paginated_answer(
     known_count: int | None = None,
     cap: int | None = None,
     keyset: bool = False,
+    estimate: bool = False,
 ) -> Response:
     """One page of ``queryset``: ``{count, next, previous, results}``.
 
     ``known_count``: the size when the kept counters know it (not counted
     again); ``cap``: count no further than this (a search's matches);
     ``keyset``: link the pages by cursor (the queryset's ordering ends in a
-    unique field).
+    unique field); ``estimate``: a large result's count is the planner's
+    estimate (a search's).
     """
-    paginator = Pagination(known_count=known_count, cap=cap, keyset=keyset)
+    paginator = Pagination(known_count=known_count, cap=cap, keyset=keyset, estimate=estimate)
     page = paginator.paginate_queryset(queryset, request, view=view)
     serializer = serializer_class(page, many=True, context={"request": request})
     return paginator.get_paginated_response(serializer.data)

@@ -41,7 +41,8 @@ class TicketListView(APIView):
             "Customers see their organisation's tickets; support staff see every organisation's. "
             "Follow `next` and `previous`: they carry a `cursor` (the position after the last "
             "row), so every page is as fast as the first and nothing repeats or goes missing "
-            "when tickets change between pages. With `search`, `count` stops at 1,000 "
+            "when tickets change between pages. With `search`, `count` is exact for a few "
+            "matches, the database's estimate for many, and stops at 1,000 otherwise "
             "(the pages go on). A numbered `page` is still answered, up to the count."
         ),
         parameters=[TicketListParameters, docs.CURSOR, docs.PAGE, docs.page_size("Tickets")],
@@ -65,6 +66,7 @@ class TicketListView(APIView):
             known_count=filters.known_count(),
             cap=count_cap() if searching else None,
             keyset=True,
+            estimate=searching,
         )
 
     @extend_schema(
