@@ -115,6 +115,8 @@ def environment(database: str, var: Path) -> dict[str, str]:
         "HELPDESK_VAR_DIR": str(var),
         "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
         "HELPDESK_LOG_FORMAT": "json",
+        # As deployed (docker-compose.yml): a shared Redis cache, so sessions are read from it.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"),
     }
 
 

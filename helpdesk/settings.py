@@ -450,6 +450,14 @@ HELPDESK_IMAP_URLS = env_list("HELPDESK_IMAP_URLS", [])
 
 # Security: on by default, relaxed only for local DEBUG serving over plain HTTP.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# With a shared cache, a page reads its session from it, not from the database
+# (written to both; a cache outage falls back to the database). A cache of each
+# process's own would keep a session another process ended, so not then.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
