@@ -89,37 +89,107 @@
 
 (function () {
   "use strict";
-  // Queue keyboard shortcuts: j/k move, x selects, o or Enter opens, / searches.
-  var table = document.querySelector("table.queue");
+  // Queue keyboard model (issue 20): the rows are one roving tab stop. j/k or
+  // the arrow keys move real focus from row to row (announced as "row n of N"),
+  // x or Space selects, o or Enter opens, / searches.
+  var table = document.querySelector("table[data-queue]");
   if (!table) return;
   var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
-  var current = -1;
-  function focusRow(index) {
-    if (!rows.length) return;
-    current = Math.max(0, Math.min(rows.length - 1, index));
-    rows.forEach(function (row, i) { row.classList.toggle("cursor", i === current); });
-    rows[current].scrollIntoView({ block: "nearest" });
+  var live = document.querySelector("[data-queue-announce]");
+  var current = 0;
+  function textEntry(element) {
+    return element.closest("textarea, select, input:not([type=checkbox]):not([type=radio])");
   }
+  function describe(row) {
+    var subject = row.querySelector("td.title a");
+    var status = row.querySelector(".badge");
+    var box = row.querySelector('input[name="ticket"]');
+    return row.querySelector("td.num").textContent.trim() + " " +
+      (subject ? subject.textContent.trim() : "") +
+      (status ? ", " + status.textContent.trim() : "") +
+      (box && box.checked ? ", selected" : "");
+  }
+  function setCurrent(index) {
+    current = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach(function (row, i) {
+      row.tabIndex = i === current ? 0 : -1;
+    });
+  }
+  function moveTo(index) {
+    if (!rows.length) return;
+    setCurrent(index);
+    var row = rows[current];
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+    if (live) live.textContent = "Row " + (current + 1) + " of " + rows.length + ": " + describe(row);
+  }
+  setCurrent(0);
+  rows.forEach(function (row, i) {
+    row.setAttribute("aria-label", describe(row));
+    row.addEventListener("focusin", function () { setCurrent(i); });
+  });
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (target.closest("input, textarea, select")) {
+    if (textEntry(target)) {
       if (event.key === "Escape") target.blur();
       return;
     }
+    var onRow = target.matches && target.matches("tr[data-href]");
     if (event.key === "/") {
       var search = document.querySelector('input[name="q"]');
       if (search) { event.preventDefault(); search.focus(); }
-    } else if (event.key === "j") {
-      focusRow(current + 1);
-    } else if (event.key === "k") {
-      focusRow(current - 1);
-    } else if (event.key === "x" && current >= 0) {
-      var box = rows[current].querySelector('input[name="ticket"]');
-      if (box) box.checked = !box.checked;
-    } else if ((event.key === "o" || event.key === "Enter") && current >= 0) {
-      window.location.href = rows[current].dataset.href;
+    } else if (event.key === "j" || (onRow && event.key === "ArrowDown")) {
+      event.preventDefault();
+      moveTo(onRow || table.contains(target) ? current + 1 : current);
+    } else if (event.key === "k" || (onRow && event.key === "ArrowUp")) {
+      event.preventDefault();
+      moveTo(current - 1);
+    } else if (onRow && (event.key === "x" || event.key === " ")) {
+      event.preventDefault();
+      var box = target.querySelector('input[name="ticket"]');
+      if (box) {
+        box.checked = !box.checked;
+        target.setAttribute("aria-label", describe(target));
+        if (live) live.textContent = describe(target);
+      }
+    } else if (event.key === "x" && table.contains(target)) {
+      var row = target.closest("tr[data-href]");
+      var rowBox = row && row.querySelector('input[name="ticket"]');
+      if (rowBox && target !== rowBox) rowBox.checked = !rowBox.checked;
+    } else if (onRow && (event.key === "o" || event.key === "Enter")) {
+      event.preventDefault();
+      window.location.href = target.dataset.href;
     }
+  });
+})();
+
+(function () {
+  "use strict";
+  // Menus made of <details> (the queue's Columns, Verify a caller, a ticket's
+  // Status): Escape closes one and gives focus back to its button; a click
+  // elsewhere closes it. Without this script they still open and close.
+  var menus = Array.prototype.slice.call(document.querySelectorAll("details[data-menu]"));
+  if (!menus.length) return;
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (!menu.open) return;
+      menus.forEach(function (other) { if (other !== menu) other.open = false; });
+      var first = menu.querySelector(".menu-panel input:not([type=hidden]), .menu-panel button, .menu-panel select");
+      if (first) first.focus();
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        event.stopPropagation();
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
   });
 })();
 

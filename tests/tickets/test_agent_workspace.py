@@ -47,6 +47,7 @@ def desk(alice, bob, carol, agent, agent2, make_ticket):
         ("get", reverse("agent:open")),
         ("post", reverse("agent:open")),
         ("post", reverse("agent:bulk")),
+        ("post", reverse("agent:queue_columns")),
     ],
 )
 def test_customers_get_404_from_the_workspace(method, url, login, alice, desk):

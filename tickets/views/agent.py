@@ -13,12 +13,14 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import VerifyCallerForm
 from accounts.models import User
 from accounts.pins import pin_verify
+from accounts.preferences import QUEUE_COLUMNS, queue_columns_for, user_set_queue_columns
 from accounts.selectors import support_staff
 from tickets import services
 from tickets.access import get_ticket_for
@@ -117,8 +119,22 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,
             "bulk_actions": BulkForm.ACTIONS,
+            "columns": queue_columns_for(user),
+            "column_choices": QUEUE_COLUMNS.items(),
+            # One instant for every relative age on the page ("3 h ago").
+            "now": timezone.now(),
         },
     )
+
+
+@login_required
+@support_only
+@require_POST
+def queue_columns(request: HttpRequest) -> HttpResponse:
+    """Save which optional columns the agent's queue shows, then go back to the queue."""
+    user_set_queue_columns(user=request.user, columns=request.POST.getlist("columns"))
+    messages.success(request, "Columns saved.")
+    return redirect(_safe_next(request, request.POST.get("next")))
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
