@@ -31,6 +31,7 @@ from tickets.agent_forms import (
     BulkForm,
     CategoryForm,
     PriorityForm,
+    PropertiesForm,
     StatusForm,
 )
 from tickets.counters import counts_by_state
@@ -262,6 +263,26 @@ def category(request: HttpRequest, number: int) -> HttpResponse:
             ticket=ticket, actor=request.user, category=data["category"]
         ),
         "Ticket type saved.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def properties(request: HttpRequest, number: int) -> HttpResponse:
+    """The ticket page's one Save: assignee, priority and type as one act (one service call)."""
+    return _act(
+        request,
+        number,
+        PropertiesForm,
+        lambda ticket, data: services.ticket_update(
+            ticket=ticket,
+            actor=request.user,
+            assignee=data["assignee"],
+            priority=data["priority"],
+            category=data["category"],
+        ),
+        "Ticket properties saved.",
     )
 
 
