@@ -1,6 +1,56 @@
 // Progressive enhancement only: every flow also works without this file.
+
+// What every dialog and overlay shares (issue 20): Tab and Shift+Tab stay
+// inside it, the page behind does not scroll, and closing gives focus back to
+// the control that opened it.
+var helpdeskModal = (function () {
+  "use strict";
+  var FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), ' +
+    'select:not([disabled]), textarea:not([disabled]), iframe, [tabindex]:not([tabindex="-1"])';
+  function focusables(container) {
+    return Array.prototype.filter.call(container.querySelectorAll(FOCUSABLE), function (element) {
+      return !element.hidden && element.offsetParent !== null;
+    });
+  }
+  function trap(container, event) {
+    if (event.key !== "Tab") return;
+    var items = focusables(container);
+    if (!items.length) { event.preventDefault(); return; }
+    var first = items[0];
+    var last = items[items.length - 1];
+    var active = document.activeElement;
+    if (event.shiftKey && (active === first || !container.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !container.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+  function lockPage(locked) {
+    document.documentElement.classList.toggle("modal-open", locked);
+  }
+  return { trap: trap, lockPage: lockPage };
+})();
+
 (function () {
   "use strict";
+
+  // A form's error summary takes focus when the page comes back with errors;
+  // each of its links moves focus to the field it names.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.querySelectorAll("[data-error-link]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.dataset.errorLink);
+        if (!field) return;
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+      });
+    });
+  }
 
   // Forms whose submit button stays disabled until the named fields are filled.
   document.querySelectorAll("form[data-require-filled]").forEach(function (form) {
@@ -31,12 +81,23 @@
 
   // "Close ticket", and Close beside Send (seed 001), confirm in a modal dialog
   // instead of a confirmation page.
+  // The dialog keeps focus inside, stops the page behind from scrolling, and
+  // gives focus back to its opener when it closes (Cancel, Escape or submit).
   document.querySelectorAll("[data-dialog]").forEach(function (link) {
     var dialog = document.getElementById(link.dataset.dialog);
     if (!dialog || typeof dialog.showModal !== "function") return;
     link.addEventListener("click", function (event) {
       event.preventDefault();
+      dialog.opener = link.closest("details[data-menu]") ? link.closest("details[data-menu]").querySelector("summary") : link;
       dialog.showModal();
+      helpdeskModal.lockPage(true);
+    });
+    if (dialog.dataset.modalReady) return;
+    dialog.dataset.modalReady = "1";
+    dialog.addEventListener("keydown", function (event) { helpdeskModal.trap(dialog, event); });
+    dialog.addEventListener("close", function () {
+      helpdeskModal.lockPage(false);
+      if (dialog.opener) dialog.opener.focus();
     });
     dialog.querySelectorAll("[data-close-dialog]").forEach(function (button) {
       button.addEventListener("click", function () { dialog.close(); });
@@ -235,18 +296,24 @@
     viewer.querySelector("[data-viewer-prev]").hidden = items.length < 2;
     viewer.querySelector("[data-viewer-next]").hidden = items.length < 2;
   }
+  var opener = null;
   function open(i) {
     viewer.hidden = false;
+    helpdeskModal.lockPage(true);
     show(i);
     viewer.querySelector("[data-viewer-close]").focus();
   }
   function close() {
     viewer.hidden = true;
     body.textContent = "";
+    helpdeskModal.lockPage(false);
+    if (opener) opener.focus();
   }
+  viewer.addEventListener("keydown", function (event) { helpdeskModal.trap(viewer, event); });
   document.querySelectorAll("a[data-preview]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
+      opener = link;
       var position = items.findIndex(function (item) { return item.dataset.preview === link.dataset.preview; });
       open(position);
     });

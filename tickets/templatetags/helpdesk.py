@@ -201,3 +201,21 @@ def ago(value, now=None) -> str:
         exact,
         relative_text(value, now or timezone.now()),
     )
+
+
+@register.inclusion_tag("tickets/_error_summary.html")
+def error_summary(form, **ids):
+    """The box at the top of a form with errors: each error, linked to its field.
+
+    ``ids`` names the element of a field whose id is not Django's ``auto_id``
+    (``body="id_reopen_body"``). app.js moves focus to the box on load.
+    """
+    items = []
+    if form is not None and form.is_bound:
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            target = ids.get(name) or (form[name].auto_id if field is not None else "")
+            label = (field.label or name.capitalize()) if field is not None else ""
+            for message in errors:
+                items.append({"target": target, "label": label, "message": message})
+    return {"items": items}
