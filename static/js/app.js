@@ -104,6 +104,21 @@ var helpdeskModal = (function () {
     });
   });
 
+  // A form sent once (the login: its password check takes a second) shows
+  // that it is working and refuses a second submit meanwhile.
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending) { event.preventDefault(); return; }
+      form.dataset.sending = "1";
+      form.setAttribute("aria-busy", "true");
+      form.querySelectorAll("button[data-busy-text]").forEach(function (button) {
+        button.textContent = button.dataset.busyText;
+        button.setAttribute("aria-disabled", "true");
+        button.classList.add("busy");
+      });
+    });
+  });
+
   // Whole ticket rows are clickable; the subject stays a real link.
   document.querySelectorAll("tr[data-href]").forEach(function (row) {
     row.addEventListener("click", function (event) {

@@ -166,3 +166,27 @@ def test_the_preview_traps_focus_announces_its_place_and_returns_focus(
     expect(preview).to_be_focused()
     assert page.evaluate("getComputedStyle(document.documentElement).overflow") != "hidden"
     assert re.search(r"/tickets/\d+/", page.url)
+
+
+def test_the_login_button_shows_it_is_busy_and_a_second_submit_is_refused(page, alice):
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", alice.email)
+    page.fill("#id_password", PASSWORD)
+
+    state = page.evaluate(
+        """() => {
+            const form = document.querySelector("form[data-submit-once]");
+            const button = form.querySelector("button[type=submit]");
+            const refused = [];
+            form.addEventListener("submit", (event) => refused.push(event.defaultPrevented));
+            form.requestSubmit(button);
+            form.requestSubmit(button);  // a second click while the password is checked
+            return [button.textContent, form.getAttribute("aria-busy"), refused];
+        }"""
+    )
+
+    assert state == ["Logging in…", "true", [False, True]]
+    page.wait_for_url("**/tickets/")
+    assert len(posts) == 1

@@ -37,6 +37,7 @@ CUSTOMER_PAGES = {
     "ticket": lambda desk: desk["customer_ticket"].get_absolute_url(),
     "get-support": lambda desk: reverse("get_support"),
     "profile": lambda desk: reverse("profile"),
+    "password-change": lambda desk: reverse("password_change"),
     "organisation": lambda desk: reverse("organization"),
     "notifications": lambda desk: reverse("notifications:list"),
 }
