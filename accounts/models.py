@@ -144,6 +144,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="Whether ticket pages show the information panel unfolded.",
     )
+    # Issue 20: the agent queue's optional columns this user chose, in any
+    # order (the page keeps its own); empty means the default set.
+    queue_columns = models.JSONField(
+        "queue columns",
+        default=list,
+        blank=True,
+        help_text="The optional columns an agent shows in the queue; empty for the default set.",
+    )
 
     objects = UserManager()
 

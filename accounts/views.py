@@ -154,12 +154,17 @@ def organization(request):
         else:
             messages.success(request, f"{invited.email} is invited and will get an email.")
             return redirect("organization")
+    team = list(people.order_by("full_name"))
     return render(
         request,
         "accounts/organization.html",
         {
             "organization": request.user.organization,
-            "people": people.order_by("full_name"),
+            "people": team,
+            # The only active admin is not offered "Make member": it would be refused.
+            "active_admins": sum(
+                1 for person in team if person.role == User.Role.ADMIN and person.is_active
+            ),
             "form": form,
         },
         status=400 if form.errors else 200,

@@ -109,6 +109,7 @@ class AutoReply(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "auto replies"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

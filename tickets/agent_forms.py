@@ -67,6 +67,23 @@ class CategoryForm(forms.Form):
     category = TicketCreateForm.base_fields["category"]
 
 
+class PropertiesForm(forms.Form):
+    """The ticket page's one Save: assignee, priority and ticket type together."""
+
+    assignee = AssignForm.base_fields["assignee"]
+    priority = PriorityForm.base_fields["priority"]
+    category = CategoryForm.base_fields["category"]
+
+
+# What a status change without a reply is called on the ticket page, in the
+# order offered; which of them show comes from ``workflow.available_actions``.
+STATUS_ACTION_LABELS = {
+    "resume": "In progress",
+    "wait": "Waiting for customer",
+    "solve": "Solved",
+}
+
+
 class StatusForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("resume", "In progress"), ("wait", "Waiting for customer"), ("solve", "Solved")],

@@ -8,6 +8,7 @@ app_name = "agent"
 urlpatterns = [
     path("", RedirectView.as_view(url="queue/unassigned/", permanent=False), name="home"),
     path("queue/<slug:view>/", agent.queue, name="queue"),
+    path("queue-columns/", agent.queue_columns, name="queue_columns"),
     path("bulk/", agent.bulk, name="bulk"),
     path("tickets/new/", agent.open_for_customer, name="open"),
     path("verify-caller/", agent.verify_caller, name="verify_caller"),

@@ -19,18 +19,28 @@ from tickets.models import Category, Status, Ticket, TicketRead
 
 
 def with_unseen(tickets: QuerySet, user) -> QuerySet:
-    """Annotate ``unseen``: the other side wrote since ``user`` last opened the ticket.
+    """Annotate ``unseen``: new for ``user`` since ``user`` last looked (issue 20).
 
-    For a customer the other side is support (the row is bold, seed 002); for
-    support it is the customer. One subquery, so a list keeps its query count.
+    The other side wrote after this user's own last view of the ticket: for
+    a customer the other side is support (the row is bold, seed 002), for
+    support the customer. Another person's reads never count. A ticket the
+    user has never opened is new only when it is theirs to answer: the
+    customer's own request, or for an agent one assigned to them or to
+    nobody yet; a colleague's ticket never opened is not "new" to them.
+    One subquery, so a list keeps its query count.
     """
-    field = "customer_activity_at" if user.is_support_staff else "support_activity_at"
+    if user.is_support_staff:
+        field = "customer_activity_at"
+        theirs = Q(assignee=user) | Q(assignee__isnull=True)
+    else:
+        field = "support_activity_at"
+        theirs = Q(requester=user)
     seen = TicketRead.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
     return tickets.annotate(seen_at=Subquery(seen)).annotate(
         unseen=Case(
             When(
                 Q(**{f"{field}__isnull": False})
-                & (Q(seen_at__isnull=True) | Q(**{f"{field}__gt": F("seen_at")})),
+                & ((Q(seen_at__isnull=True) & theirs) | Q(**{f"{field}__gt": F("seen_at")})),
                 then=Value(True),
             ),
             default=Value(False),

@@ -23,5 +23,6 @@ urlpatterns = [
     path("<int:number>/assign/", agent.assign, name="assign"),
     path("<int:number>/priority/", agent.priority, name="priority"),
     path("<int:number>/category/", agent.category, name="category"),
+    path("<int:number>/properties/", agent.properties, name="properties"),
     path("<int:number>/status/", agent.change_status, name="status"),
 ]

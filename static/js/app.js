@@ -1,6 +1,56 @@
 // Progressive enhancement only: every flow also works without this file.
+
+// What every dialog and overlay shares (issue 20): Tab and Shift+Tab stay
+// inside it, the page behind does not scroll, and closing gives focus back to
+// the control that opened it.
+var helpdeskModal = (function () {
+  "use strict";
+  var FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), ' +
+    'select:not([disabled]), textarea:not([disabled]), iframe, [tabindex]:not([tabindex="-1"])';
+  function focusables(container) {
+    return Array.prototype.filter.call(container.querySelectorAll(FOCUSABLE), function (element) {
+      return !element.hidden && element.offsetParent !== null;
+    });
+  }
+  function trap(container, event) {
+    if (event.key !== "Tab") return;
+    var items = focusables(container);
+    if (!items.length) { event.preventDefault(); return; }
+    var first = items[0];
+    var last = items[items.length - 1];
+    var active = document.activeElement;
+    if (event.shiftKey && (active === first || !container.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !container.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+  function lockPage(locked) {
+    document.documentElement.classList.toggle("modal-open", locked);
+  }
+  return { trap: trap, lockPage: lockPage };
+})();
+
 (function () {
   "use strict";
+
+  // A form's error summary takes focus when the page comes back with errors;
+  // each of its links moves focus to the field it names.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.querySelectorAll("[data-error-link]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.dataset.errorLink);
+        if (!field) return;
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+      });
+    });
+  }
 
   // Forms whose submit button stays disabled until the named fields are filled.
   document.querySelectorAll("form[data-require-filled]").forEach(function (form) {
@@ -31,15 +81,41 @@
 
   // "Close ticket", and Close beside Send (seed 001), confirm in a modal dialog
   // instead of a confirmation page.
+  // The dialog keeps focus inside, stops the page behind from scrolling, and
+  // gives focus back to its opener when it closes (Cancel, Escape or submit).
   document.querySelectorAll("[data-dialog]").forEach(function (link) {
     var dialog = document.getElementById(link.dataset.dialog);
     if (!dialog || typeof dialog.showModal !== "function") return;
     link.addEventListener("click", function (event) {
       event.preventDefault();
+      dialog.opener = link.closest("details[data-menu]") ? link.closest("details[data-menu]").querySelector("summary") : link;
       dialog.showModal();
+      helpdeskModal.lockPage(true);
+    });
+    if (dialog.dataset.modalReady) return;
+    dialog.dataset.modalReady = "1";
+    dialog.addEventListener("keydown", function (event) { helpdeskModal.trap(dialog, event); });
+    dialog.addEventListener("close", function () {
+      helpdeskModal.lockPage(false);
+      if (dialog.opener) dialog.opener.focus();
     });
     dialog.querySelectorAll("[data-close-dialog]").forEach(function (button) {
       button.addEventListener("click", function () { dialog.close(); });
+    });
+  });
+
+  // A form sent once (the login: its password check takes a second) shows
+  // that it is working and refuses a second submit meanwhile.
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending) { event.preventDefault(); return; }
+      form.dataset.sending = "1";
+      form.setAttribute("aria-busy", "true");
+      form.querySelectorAll("button[data-busy-text]").forEach(function (button) {
+        button.textContent = button.dataset.busyText;
+        button.setAttribute("aria-disabled", "true");
+        button.classList.add("busy");
+      });
     });
   });
 
@@ -89,37 +165,107 @@
 
 (function () {
   "use strict";
-  // Queue keyboard shortcuts: j/k move, x selects, o or Enter opens, / searches.
-  var table = document.querySelector("table.queue");
+  // Queue keyboard model (issue 20): the rows are one roving tab stop. j/k or
+  // the arrow keys move real focus from row to row (announced as "row n of N"),
+  // x or Space selects, o or Enter opens, / searches.
+  var table = document.querySelector("table[data-queue]");
   if (!table) return;
   var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
-  var current = -1;
-  function focusRow(index) {
-    if (!rows.length) return;
-    current = Math.max(0, Math.min(rows.length - 1, index));
-    rows.forEach(function (row, i) { row.classList.toggle("cursor", i === current); });
-    rows[current].scrollIntoView({ block: "nearest" });
+  var live = document.querySelector("[data-queue-announce]");
+  var current = 0;
+  function textEntry(element) {
+    return element.closest("textarea, select, input:not([type=checkbox]):not([type=radio])");
   }
+  function describe(row) {
+    var subject = row.querySelector("td.title a");
+    var status = row.querySelector(".badge");
+    var box = row.querySelector('input[name="ticket"]');
+    return row.querySelector("td.num").textContent.trim() + " " +
+      (subject ? subject.textContent.trim() : "") +
+      (status ? ", " + status.textContent.trim() : "") +
+      (box && box.checked ? ", selected" : "");
+  }
+  function setCurrent(index) {
+    current = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach(function (row, i) {
+      row.tabIndex = i === current ? 0 : -1;
+    });
+  }
+  function moveTo(index) {
+    if (!rows.length) return;
+    setCurrent(index);
+    var row = rows[current];
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+    if (live) live.textContent = "Row " + (current + 1) + " of " + rows.length + ": " + describe(row);
+  }
+  setCurrent(0);
+  rows.forEach(function (row, i) {
+    row.setAttribute("aria-label", describe(row));
+    row.addEventListener("focusin", function () { setCurrent(i); });
+  });
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (target.closest("input, textarea, select")) {
+    if (textEntry(target)) {
       if (event.key === "Escape") target.blur();
       return;
     }
+    var onRow = target.matches && target.matches("tr[data-href]");
     if (event.key === "/") {
       var search = document.querySelector('input[name="q"]');
       if (search) { event.preventDefault(); search.focus(); }
-    } else if (event.key === "j") {
-      focusRow(current + 1);
-    } else if (event.key === "k") {
-      focusRow(current - 1);
-    } else if (event.key === "x" && current >= 0) {
-      var box = rows[current].querySelector('input[name="ticket"]');
-      if (box) box.checked = !box.checked;
-    } else if ((event.key === "o" || event.key === "Enter") && current >= 0) {
-      window.location.href = rows[current].dataset.href;
+    } else if (event.key === "j" || (onRow && event.key === "ArrowDown")) {
+      event.preventDefault();
+      moveTo(onRow || table.contains(target) ? current + 1 : current);
+    } else if (event.key === "k" || (onRow && event.key === "ArrowUp")) {
+      event.preventDefault();
+      moveTo(current - 1);
+    } else if (onRow && (event.key === "x" || event.key === " ")) {
+      event.preventDefault();
+      var box = target.querySelector('input[name="ticket"]');
+      if (box) {
+        box.checked = !box.checked;
+        target.setAttribute("aria-label", describe(target));
+        if (live) live.textContent = describe(target);
+      }
+    } else if (event.key === "x" && table.contains(target)) {
+      var row = target.closest("tr[data-href]");
+      var rowBox = row && row.querySelector('input[name="ticket"]');
+      if (rowBox && target !== rowBox) rowBox.checked = !rowBox.checked;
+    } else if (onRow && (event.key === "o" || event.key === "Enter")) {
+      event.preventDefault();
+      window.location.href = target.dataset.href;
     }
+  });
+})();
+
+(function () {
+  "use strict";
+  // Menus made of <details> (the queue's Columns, Verify a caller, a ticket's
+  // Status): Escape closes one and gives focus back to its button; a click
+  // elsewhere closes it. Without this script they still open and close.
+  var menus = Array.prototype.slice.call(document.querySelectorAll("details[data-menu]"));
+  if (!menus.length) return;
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (!menu.open) return;
+      menus.forEach(function (other) { if (other !== menu) other.open = false; });
+      var first = menu.querySelector(".menu-panel input:not([type=hidden]), .menu-panel button, .menu-panel select");
+      if (first) first.focus();
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        event.stopPropagation();
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
   });
 })();
 
@@ -165,18 +311,24 @@
     viewer.querySelector("[data-viewer-prev]").hidden = items.length < 2;
     viewer.querySelector("[data-viewer-next]").hidden = items.length < 2;
   }
+  var opener = null;
   function open(i) {
     viewer.hidden = false;
+    helpdeskModal.lockPage(true);
     show(i);
     viewer.querySelector("[data-viewer-close]").focus();
   }
   function close() {
     viewer.hidden = true;
     body.textContent = "";
+    helpdeskModal.lockPage(false);
+    if (opener) opener.focus();
   }
+  viewer.addEventListener("keydown", function (event) { helpdeskModal.trap(viewer, event); });
   document.querySelectorAll("a[data-preview]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
+      opener = link;
       var position = items.findIndex(function (item) { return item.dataset.preview === link.dataset.preview; });
       open(position);
     });

@@ -52,4 +52,4 @@ def test_an_agent_takes_a_ticket_and_replies_submitting_it_as_solved(
     log_in_to(alice.email, PASSWORD)
     page.goto(ticket.get_absolute_url())
     expect(page.get_by_text("The backup target was full")).to_be_visible()
-    expect(page.get_by_text("It will close automatically on")).to_be_visible()
+    expect(page.get_by_text("This ticket is solved and closes in 2 days")).to_be_visible()

@@ -37,6 +37,7 @@ CUSTOMER_PAGES = {
     "ticket": lambda desk: desk["customer_ticket"].get_absolute_url(),
     "get-support": lambda desk: reverse("get_support"),
     "profile": lambda desk: reverse("profile"),
+    "password-change": lambda desk: reverse("password_change"),
     "organisation": lambda desk: reverse("organization"),
     "notifications": lambda desk: reverse("notifications:list"),
 }
@@ -236,3 +237,49 @@ def test_a_form_with_errors_ties_them_to_its_fields(viewport, page, log_in, alic
     expect(pin).to_have_accessible_description(re.compile(r"6 to 8 digits.*PIN is required\."))
     violations = serious_violations(page)
     assert not violations, "\n".join(violations)
+
+
+def _open_columns(page, desk):
+    page.goto(reverse("agent:queue", args=["active"]))
+    page.get_by_text("Columns", exact=True).click()
+
+
+def _open_status_menu(page, desk):
+    page.goto(desk["agent_ticket"].get_absolute_url())
+    page.get_by_text("Change status", exact=True).click()
+
+
+def _open_caller_check(page, desk):
+    page.goto(reverse("agent:queue", args=["unassigned"]))
+    page.locator("summary", has_text="Verify a caller").click()
+
+
+def _agent_form_errors(page, desk):
+    page.goto(reverse("agent:open"))
+    page.evaluate("document.querySelectorAll('[data-submit]').forEach(b => b.disabled = false)")
+    page.get_by_role("button", name="Open ticket").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+
+
+STATES = {
+    "queue-columns-menu": _open_columns,
+    "queue-caller-menu": _open_caller_check,
+    "ticket-status-menu": _open_status_menu,
+    "open-form-errors": _agent_form_errors,
+}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1366"])
+@pytest.mark.parametrize("state", list(STATES))
+def test_the_agents_menus_and_error_summary_fit_and_pass_axe(
+    state, viewport, desk, page, log_in_to, agent
+):
+    page.set_viewport_size(viewport)
+    log_in_to(agent.email, PASSWORD, landing=LANDING["agent"])
+
+    STATES[state](page, desk)
+
+    width = page_width(page)
+    assert width["scroll"] <= width["inner"], f"{state} is {width['scroll']}px wide"
+    violations = serious_violations(page)
+    assert not violations, f"{state}: " + "\n".join(violations)

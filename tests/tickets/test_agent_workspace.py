@@ -47,6 +47,7 @@ def desk(alice, bob, carol, agent, agent2, make_ticket):
         ("get", reverse("agent:open")),
         ("post", reverse("agent:open")),
         ("post", reverse("agent:bulk")),
+        ("post", reverse("agent:queue_columns")),
     ],
 )
 def test_customers_get_404_from_the_workspace(method, url, login, alice, desk):
@@ -65,6 +66,7 @@ def test_customers_get_404_from_the_workspace(method, url, login, alice, desk):
         ("tickets:assign", {"assignee": ""}),
         ("tickets:priority", {"priority": 4}),
         ("tickets:category", {"category": "technical"}),
+        ("tickets:properties", {"assignee": "", "priority": 4, "category": "technical"}),
         ("tickets:status", {"action": "solve"}),
         ("tickets:respond", {"body": "I am support now", "submit_as": "solved"}),
     ],
@@ -385,6 +387,82 @@ def test_take_assign_priority_category_and_status_from_the_ticket_page(
     )
     kinds = list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
     assert kinds.count("assigned") == 2 and "priority" in kinds and "category" in kinds
+
+
+def test_one_save_changes_assignee_priority_and_type_as_one_act(
+    login, agent, agent2, billing, desk
+):
+    ticket = desk["open_globex"]
+
+    response = login(agent).post(
+        reverse("tickets:properties", args=[ticket.pk]),
+        {"assignee": agent2.pk, "priority": Priority.URGENT, "category": "billing"},
+        follow=True,
+    )
+
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.priority, ticket.category, ticket.status) == (
+        agent2,
+        Priority.URGENT,
+        billing,
+        Status.IN_PROGRESS,
+    )
+    assert "Ticket properties saved." in response.content.decode()
+    events = TicketEvent.objects.filter(ticket=ticket).exclude(kind="created")
+    assert sorted(events.values_list("kind", flat=True)) == [
+        "assigned",
+        "category",
+        "priority",
+        "status",
+    ]
+    assert len({event.created_at for event in events}) == 1  # one act, one instant
+
+
+def test_saving_unchanged_properties_writes_no_history(login, agent, desk):
+    ticket = desk["mine"]
+    before = TicketEvent.objects.filter(ticket=ticket).count()
+
+    login(agent).post(
+        reverse("tickets:properties", args=[ticket.pk]),
+        {"assignee": agent.pk, "priority": ticket.priority, "category": ticket.category.slug},
+    )
+
+    assert TicketEvent.objects.filter(ticket=ticket).count() == before
+
+
+def test_a_bad_property_is_refused_naming_it_and_nothing_changes(login, agent, desk):
+    ticket = desk["open_acme"]
+
+    response = login(agent).post(
+        reverse("tickets:properties", args=[ticket.pk]),
+        {"assignee": "", "priority": 9, "category": "technical"},
+        follow=True,
+    )
+
+    ticket.refresh_from_db()
+    assert "Choose low, normal, high or urgent." in response.content.decode()
+    assert ticket.priority != 9
+
+
+def test_the_status_menu_and_submit_as_offer_only_the_lifecycles_moves(login, agent, desk):
+    page = login(agent).get(desk["waiting"].get_absolute_url())
+
+    assert [action for action, _label in page.context["status_actions"]] == ["resume", "solve"]
+    assert [value for value, _label in page.context["submit_as_choices"]] == [
+        "",
+        "in_progress",
+        "solved",
+    ]
+    html = page.content.decode()
+    assert 'name="action" value="wait"' not in html
+    assert "Change status" in html
+
+
+def test_a_closed_ticket_offers_no_status_menu(login, agent, desk):
+    page = login(agent).get(desk["closed"].get_absolute_url())
+
+    assert page.context["status_actions"] == []
+    assert "Change status" not in page.content.decode()
 
 
 def test_a_refused_status_change_is_shown_as_a_message(login, agent, desk):

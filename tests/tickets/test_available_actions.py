@@ -121,7 +121,7 @@ def agent_page_offers(html: str, ticket: Ticket) -> set[str]:
         found.add("take")
     if f'action="{reverse("tickets:respond", args=[ticket.pk])}"' in html:
         found |= {"agent_reply", "note"}
-    if f'action="{reverse("tickets:assign", args=[ticket.pk])}"' in html:
+    if f'action="{reverse("tickets:properties", args=[ticket.pk])}"' in html:
         found.add("edit")
     if 'data-dialog="close-dialog"' in html:
         found.add("close")

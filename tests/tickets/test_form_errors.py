@@ -82,3 +82,42 @@ def test_an_empty_reply_is_marked_invalid_and_names_its_error(login, alice, make
     assert response.status_code == 400
     assert page["id_body"]["aria-invalid"] == "true"
     assert described_by(page, "id_body") == ["Message is required."]
+
+
+def test_a_form_with_errors_opens_with_a_summary_linking_each_error_to_its_field(login, alice):
+    response = login(alice).post(reverse("tickets:create"), {"subject": "", "description": ""})
+
+    html = response.content.decode()
+    summary = html[
+        html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))
+    ]
+    assert 'role="alert" tabindex="-1"' in html[html.index('<div class="error-summary"') :][:80]
+    assert "There are 4 problems" in summary  # type, subject, description, priority
+    assert 'href="#id_subject"' in summary
+    assert 'href="#id_description"' in summary
+    elements = _Elements()
+    elements.feed(html)
+    assert elements.by_id["id_subject"]["aria-invalid"] == "true"
+    assert elements.by_id["id_description"]["aria-invalid"] == "true"
+
+
+def test_a_reopen_without_a_message_links_the_summary_to_its_own_box(
+    login, alice, agent, make_ticket
+):
+    from tickets import services
+
+    ticket = make_ticket(alice, subject="Closed one")
+    services.ticket_close(ticket=ticket, actor=alice)
+
+    response = login(alice).post(reverse("tickets:reopen", args=[ticket.pk]), {"body": " "})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_reopen_body"' in html
+    elements = _Elements()
+    elements.feed(html)
+    assert elements.by_id["id_reopen_body"]["aria-invalid"] == "true"
+
+
+def test_a_form_without_errors_has_no_summary(login, alice):
+    assert "data-error-summary" not in login(alice).get(reverse("tickets:create")).content.decode()

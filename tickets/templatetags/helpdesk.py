@@ -181,3 +181,60 @@ def when(value, style: str = "long") -> str:
     local = timezone.localtime(value)
     text = local.strftime("%-d %b, %H:%M" if style == "short" else "%-d %b %Y, %H:%M")
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+
+
+def relative_text(value, now) -> str:
+    """``value`` from ``now`` in a few characters: "just now", "5 min ago", "3 h ago",
+    "2 days ago", "in 2 days"; past a month, the date."""
+    seconds = (value - now).total_seconds()
+    future = seconds > 0
+    span = abs(seconds)
+    if span < 60:
+        return "just now" if not future else "in a moment"
+    if span < 3600:
+        amount = f"{int(span // 60)} min"
+    elif span < 86400:
+        amount = f"{int(span // 3600)} h"
+    elif span < 31 * 86400:
+        days = int(span // 86400)
+        amount = f"{days} day{'s' if days != 1 else ''}"
+    else:
+        return timezone.localtime(value).strftime("%-d %b %Y")
+    return f"in {amount}" if future else f"{amount} ago"
+
+
+@register.simple_tag
+def ago(value, now=None) -> str:
+    """A relative ``<time>`` ("3 h ago", "in 2 days"), the exact time on hover.
+
+    Rendered on the server, so it needs no script and reads the same to a
+    screen reader; ``title`` and ``datetime`` carry the exact moment.
+    """
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    exact = local.strftime("%-d %b %Y, %H:%M")
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        exact,
+        relative_text(value, now or timezone.now()),
+    )
+
+
+@register.inclusion_tag("tickets/_error_summary.html")
+def error_summary(form, **ids):
+    """The box at the top of a form with errors: each error, linked to its field.
+
+    ``ids`` names the element of a field whose id is not Django's ``auto_id``
+    (``body="id_reopen_body"``). app.js moves focus to the box on load.
+    """
+    items = []
+    if form is not None and form.is_bound:
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            target = ids.get(name) or (form[name].auto_id if field is not None else "")
+            label = (field.label or name.capitalize()) if field is not None else ""
+            for message in errors:
+                items.append({"target": target, "label": label, "message": message})
+    return {"items": items}

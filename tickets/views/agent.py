@@ -13,12 +13,14 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import VerifyCallerForm
 from accounts.models import User
 from accounts.pins import pin_verify
+from accounts.preferences import QUEUE_COLUMNS, queue_columns_for, user_set_queue_columns
 from accounts.selectors import support_staff
 from tickets import services
 from tickets.access import get_ticket_for
@@ -29,6 +31,7 @@ from tickets.agent_forms import (
     BulkForm,
     CategoryForm,
     PriorityForm,
+    PropertiesForm,
     StatusForm,
 )
 from tickets.counters import counts_by_state
@@ -121,8 +124,22 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,
             "bulk_actions": BulkForm.ACTIONS,
+            "columns": queue_columns_for(user),
+            "column_choices": QUEUE_COLUMNS.items(),
+            # One instant for every relative age on the page ("3 h ago").
+            "now": timezone.now(),
         },
     )
+
+
+@login_required
+@support_only
+@require_POST
+def queue_columns(request: HttpRequest) -> HttpResponse:
+    """Save which optional columns the agent's queue shows, then go back to the queue."""
+    user_set_queue_columns(user=request.user, columns=request.POST.getlist("columns"))
+    messages.success(request, "Columns saved.")
+    return redirect(_safe_next(request, request.POST.get("next")))
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -250,6 +267,26 @@ def category(request: HttpRequest, number: int) -> HttpResponse:
             ticket=ticket, actor=request.user, category=data["category"]
         ),
         "Ticket type saved.",
+    )
+
+
+@login_required
+@support_only
+@require_POST
+def properties(request: HttpRequest, number: int) -> HttpResponse:
+    """The ticket page's one Save: assignee, priority and type as one act (one service call)."""
+    return _act(
+        request,
+        number,
+        PropertiesForm,
+        lambda ticket, data: services.ticket_update(
+            ticket=ticket,
+            actor=request.user,
+            assignee=data["assignee"],
+            priority=data["priority"],
+            category=data["category"],
+        ),
+        "Ticket properties saved.",
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.selectors import support_staff
 from tickets import services, workflow
 from tickets.access import get_ticket_for
-from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm
+from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
 from tickets.counters import organization_counts
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
@@ -194,7 +194,8 @@ def render_ticket_page(
     events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
     follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
     # The page offers what the lifecycle allows this user now, nothing it decides itself.
-    can = {action.value: True for action in workflow.available_actions(ticket, user)}
+    available = workflow.available_actions(ticket, user)
+    can = {action.value: True for action in available}
     context = {
         "ticket": ticket,
         "conversation": conversation,
@@ -216,9 +217,20 @@ def render_ticket_page(
     template = "tickets/detail.html"
     if user.is_support_staff:
         template = "agent/ticket.html"
+        # One place for status: the reply's "Submit as" and the Status menu
+        # both list only the moves the lifecycle offers now.
+        status_actions = [
+            (action, label) for action, label in STATUS_ACTION_LABELS.items() if action in can
+        ]
+        offered_targets = {SUBMIT_AS_TARGETS[action] for action, _label in status_actions}
         context.update(
             agent_reply_form=agent_reply_form or AgentReplyForm(),
-            submit_as_choices=SUBMIT_AS_CHOICES,
+            submit_as_choices=[
+                (value, label)
+                for value, label in SUBMIT_AS_CHOICES
+                if not value or value in offered_targets
+            ],
+            status_actions=status_actions,
             agents=support_staff(),
             categories=Category.objects.filter(is_active=True),
             priorities=Priority.choices,
@@ -230,6 +242,10 @@ def render_ticket_page(
             .order_by("-updated_at")[:10],
         )
     return render(request, template, context, status=status)
+
+
+# The status a reply "submitted as" leaves, by the status action that moves there.
+SUBMIT_AS_TARGETS = {"resume": Status.IN_PROGRESS, "wait": Status.WAITING, "solve": Status.SOLVED}
 
 
 @login_required

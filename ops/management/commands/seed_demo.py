@@ -281,6 +281,11 @@ class Command(BaseCommand):
             if final_status == Status.SOLVED:
                 age = timedelta(hours=10 + index % 40)
             self._backdate(ticket, now - age, step=timedelta(hours=rng.randint(1, 4)))
+            # A requester has read what came before their own last word, and
+            # anything older than a week: "new" is then what a real desk shows.
+            last_step = PLANS[final_status][-1] if PLANS[final_status] else ""
+            if last_step.startswith(("customer_reply", "close")) or age > timedelta(days=7):
+                services.ticket_mark_seen(ticket=Ticket.objects.get(pk=ticket.pk), user=requester)
         return len(statuses)
 
     def _act(self, ticket, step, *, agent, requester, rng) -> None:
