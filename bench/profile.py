@@ -53,7 +53,9 @@ def main() -> None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     else:
-        client.force_login(User.objects.filter(role="admin", organization_id=1).order_by("pk").first())
+        client.force_login(
+            User.objects.filter(role="admin", organization_id=1).order_by("pk").first()
+        )
 
     for _ in range(10):
         response = client.get(args.path)
