@@ -41,6 +41,7 @@ from tickets.paging import BoundedPaginator, count_cap
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors, form_errors_as_messages, support_only
 from tickets.views.portal import LIST_DEFERRED, render_ticket_page
+from tickets.views.queue_rows import options, queue_rows
 from tickets.workflow import Action, TransitionError
 
 UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
@@ -108,6 +109,9 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
         estimate=bool(filters.form.cleaned_data.get("q")) if filters.is_valid() else False,
     )
     page = paginator.get_page(request.GET.get("page"))
+    columns = queue_columns_for(user)
+    now = timezone.now()  # one instant for every relative age on the page ("3 h ago")
+    agents = list(support_staff().values_list("pk", "email", "full_name"))
     return render(
         request,
         "agent/queue.html",
@@ -117,17 +121,20 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
             "views": [(key, label, counts[key]) for key, (label, _) in QUEUE_VIEWS.items()],
             "page": page,
             "tickets": page.object_list,
+            "rows": queue_rows(page.object_list, columns, now),
             "filters": filters.form,
             "sort": filters.sort_key(),
             "filtering": filtering,
-            "agents": support_staff(),
+            "assignee_filter_options": options(
+                ((email, name) for _, email, name in agents),
+                filters.form["assignee"].value() if "assignee" in filters.form.fields else None,
+            ),
+            "assign_options": options((pk, name) for pk, _, name in agents),
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,
             "bulk_actions": BulkForm.ACTIONS,
-            "columns": queue_columns_for(user),
+            "columns": columns,
             "column_choices": QUEUE_COLUMNS.items(),
-            # One instant for every relative age on the page ("3 h ago").
-            "now": timezone.now(),
         },
     )
 
