@@ -2,7 +2,7 @@
 
 A service that changes several things at once (a reply submitted as Solved,
 taking a ticket, a PATCH of priority and type) records one ``TicketEvent``
-per change, all with the same actor at the same instant in one transaction.
+per change, all sharing one act id (``TicketEvent.act``) in one transaction.
 Customers get one notification per act, not one per event (seed 001: "email
 notifications for any updates to the ticket"; DESIGN.md: "one message per
 act"): the act's reply, or else its first event, carries the notification;
@@ -137,16 +137,12 @@ class Act:
 
 
 def act_of(event: TicketEvent) -> Act:
-    """The act ``event`` belongs to: the same ticket, actor and instant (one query)."""
+    """The act ``event`` belongs to: the events sharing its act id (one query)."""
     return Act(
         tuple(
-            TicketEvent.objects.filter(
-                ticket_id=event.ticket_id,
-                actor_id=event.actor_id,
-                created_at=event.created_at,
-                is_internal=False,
-                kind__in=VISIBLE,
-            ).order_by("pk")
+            TicketEvent.objects.of_act(event)
+            .filter(is_internal=False, kind__in=VISIBLE)
+            .order_by("pk")
         )
     )
 

@@ -259,6 +259,19 @@ class EventQuerySet(models.QuerySet):
             return self.all()
         return self.filter(organization_id=user.organization_id, is_internal=False)
 
+    def of_act(self, event: TicketEvent) -> EventQuerySet:
+        """The events of ``event``'s act, itself included: those sharing its act
+        id. Rows older than act ids (``act`` empty) fall back to what stood for
+        an act then: the same ticket, actor and instant."""
+        if event.act is not None:
+            return self.filter(ticket_id=event.ticket_id, act=event.act)
+        return self.filter(
+            ticket_id=event.ticket_id,
+            act__isnull=True,
+            actor_id=event.actor_id,
+            created_at=event.created_at,
+        )
+
 
 class TicketEvent(models.Model):
     """One change of a ticket: the timeline, and the outbox notifications read."""
@@ -295,6 +308,10 @@ class TicketEvent(models.Model):
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     is_internal = models.BooleanField(default=False)
+    # Every event one service call writes shares this id (``tickets.events``);
+    # empty on rows written before it existed. No index: it is only ever read
+    # together with the ticket, whose index finds the rows.
+    act = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     # The outbox mark: set when notifications have turned this event into
     # notification rows (or found nobody to tell). Empty means "not yet".

@@ -34,7 +34,7 @@ from tickets.models import (
 )
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.search import search_tickets
-from tickets.selectors import with_unseen
+from tickets.selectors import history, with_unseen
 from tickets.views.common import add_service_errors
 from tickets.workflow import TransitionError
 
@@ -188,7 +188,9 @@ def render_ticket_page(
         by_message.setdefault(attachment.message_id, []).append(attachment)
     for message in conversation:
         message.files = by_message.get(message.pk, [])
-    events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
+    events = history(
+        TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
+    )
     follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
     # The page offers what the lifecycle allows this user now, nothing it decides itself.
     can = {action.value: True for action in workflow.available_actions(ticket, user)}
