@@ -14,7 +14,8 @@ from django.core import mail
 
 from inbound import authenticity
 from inbound.models import AutoReply, InboundEmail, SupportAddress
-from inbound.services import STRANGER_SUBJECT, email_ingest
+from inbound.replies import STRANGER_SUBJECT
+from inbound.services import email_ingest
 from outbox.threads import reply_address
 from tests.inbound import corpus
 from tickets import services
