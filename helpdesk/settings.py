@@ -33,7 +33,7 @@ if not SECRET_KEY:
             " set DEBUG=1; in production use a long random value, for example the output of"
             " python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-for-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

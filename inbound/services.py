@@ -88,7 +88,7 @@ def email_process(*, inbound_id: int) -> str | None:
     try:
         with transaction.atomic():
             _route(inbound)
-    except Exception as error:  # noqa: BLE001 - any failure stays visible and retryable
+    except Exception as error:  # any failure stays visible and retryable
         logger.exception("Could not handle received email %s", inbound_id)
         InboundEmail.objects.filter(pk=inbound_id).update(
             state=State.FAILED,

@@ -8,12 +8,12 @@ from notifications.services import notification_email_retry
 class NotificationAdmin(admin.ModelAdmin):
     """Support admins see every notification's email state; failed ones can be retried."""
 
-    list_display = ["created_at", "recipient", "ticket", "kind", "email_state", "email_attempts"]
-    list_filter = ["email_state", "kind"]
-    search_fields = ["recipient__email", "=ticket__id"]
-    list_select_related = ["recipient", "ticket"]
-    readonly_fields = [field.name for field in Notification._meta.fields]
-    actions = ["retry_email"]
+    list_display = ("created_at", "recipient", "ticket", "kind", "email_state", "email_attempts")
+    list_filter = ("email_state", "kind")
+    search_fields = ("recipient__email", "=ticket__id")
+    list_select_related = ("recipient", "ticket")
+    readonly_fields = tuple(field.name for field in Notification._meta.fields)
+    actions = ("retry_email",)
 
     def has_add_permission(self, request):
         return False

@@ -8,11 +8,11 @@ from outbox.services import outbound_retry
 class OutboundEmailAdmin(admin.ModelAdmin):
     """Support admins see every outgoing email's state; failed ones can be retried."""
 
-    list_display = ["created_at", "purpose", "to", "state", "attempts", "sent_at"]
-    list_filter = ["state", "purpose"]
-    search_fields = ["to", "subject"]
-    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
-    actions = ["retry"]
+    list_display = ("created_at", "purpose", "to", "state", "attempts", "sent_at")
+    list_filter = ("state", "purpose")
+    search_fields = ("to", "subject")
+    readonly_fields = tuple(field.name for field in OutboundEmail._meta.fields)
+    actions = ("retry",)
 
     def has_add_permission(self, request):
         return False

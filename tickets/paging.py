@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -21,6 +22,8 @@ def count_cap() -> int:
 
 class BoundedPaginator(Paginator):
     """Told its count (``known_count``), or counting at most ``cap`` rows and one more."""
+
+    object_list: QuerySet  # always a queryset here: it is counted and sliced in SQL
 
     def __init__(self, *args, known_count: int | None = None, cap: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -61,7 +61,7 @@ class PerUserThrottle(UserRateThrottle):
         # caller's reply to a 500.
         try:
             return super().allow_request(request, view)
-        except Exception:  # noqa: BLE001 - any cache backend's connection error
+        except Exception:  # any cache backend's connection error
             logger.warning("API throttling is off: the cache cannot be reached.", exc_info=True)
             return True
 

@@ -157,7 +157,7 @@ def ticket_update(
     internal_reference: str | None = None,
     priority: int | None = None,
     category: Category | None = None,
-    assignee: User | None | Literal[Keep.ASSIGNEE] = Keep.ASSIGNEE,
+    assignee: User | Literal[Keep.ASSIGNEE] | None = Keep.ASSIGNEE,
 ) -> Ticket:
     """Change several properties of a ticket as one act, all or none.
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import VerifyCallerForm
 from accounts.models import User
 from accounts.pins import pin_verify
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
 from tickets import services
 from tickets.access import get_ticket_for
@@ -76,7 +77,7 @@ def queue_counts(user: User) -> dict[str, int]:
 @login_required
 @support_only
 @require_GET
-def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpResponse:
     if view not in QUEUE_VIEWS:
         return redirect("agent:queue", view="unassigned")
     user = request.user
@@ -121,7 +122,7 @@ def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+def _safe_next(request: AuthenticatedHttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -132,7 +133,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 @login_required
 @support_only
 @require_POST
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
     back = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():
@@ -166,7 +167,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
 # --- Actions on one ticket ------------------------------------------------------
 
 
-def _act(request: HttpRequest, number: int, form_class, act, done: str) -> HttpResponse:
+def _act(
+    request: AuthenticatedHttpRequest, number: int, form_class, act, done: str
+) -> HttpResponse:
     """Fetch through the door, validate, call one service, and report back on the page."""
     ticket = get_ticket_for(request.user, number)
     form = form_class(request.POST)
@@ -192,7 +195,7 @@ class _NoInput(forms.Form):
 @login_required
 @support_only
 @require_POST
-def take(request: HttpRequest, number: int) -> HttpResponse:
+def take(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -207,7 +210,7 @@ def take(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def assign(request: HttpRequest, number: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -222,7 +225,7 @@ def assign(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def priority(request: HttpRequest, number: int) -> HttpResponse:
+def priority(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -237,7 +240,7 @@ def priority(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def category(request: HttpRequest, number: int) -> HttpResponse:
+def category(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -252,7 +255,7 @@ def category(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def change_status(request: HttpRequest, number: int) -> HttpResponse:
+def change_status(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -267,7 +270,7 @@ def change_status(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def agent_reply(request: HttpRequest, number: int) -> HttpResponse:
+def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -295,7 +298,7 @@ def agent_reply(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_http_methods(["GET", "POST"])
-def open_for_customer(request: HttpRequest) -> HttpResponse:
+def open_for_customer(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AgentTicketForm(request.POST, request.FILES)
         if form.is_valid():
@@ -334,7 +337,7 @@ def open_for_customer(request: HttpRequest) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def verify_caller(request: HttpRequest) -> HttpResponse:
+def verify_caller(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Seed 000: the caller gives their account alias, email and PIN."""
     form = VerifyCallerForm(request.POST)
     back = _safe_next(request, request.POST.get("next"))

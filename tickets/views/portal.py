@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
 from tickets import services, workflow
 from tickets.access import get_ticket_for
@@ -41,13 +43,13 @@ from tickets.workflow import TransitionError
 
 @login_required
 @require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ticket_list(request, archived=False)
 
 
 @login_required
 @require_GET
-def ticket_archive(request: HttpRequest) -> HttpResponse:
+def ticket_archive(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ticket_list(request, archived=True)
 
 
@@ -55,11 +57,11 @@ def ticket_archive(request: HttpRequest) -> HttpResponse:
 LIST_DEFERRED = ("description", "search_document", "notes_document")
 
 
-def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
+def _ticket_list(request: AuthenticatedHttpRequest, *, archived: bool) -> HttpResponse:
     """One page of the tickets still being worked, or of the Archive (solved and
     closed), in a fixed number of queries."""
     visible = Ticket.objects.visible_to(request.user)
-    tickets = visible.archived() if archived else visible.active()
+    tickets: QuerySet[Ticket] = visible.archived() if archived else visible.active()
     filters = TicketFilterForm(request.GET)
     category_slug = filters.value("category")
     query = filters.value("q")
@@ -121,7 +123,7 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ticket_create(request: HttpRequest) -> HttpResponse:
+def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_support_staff:
         messages.info(request, "Support opens tickets for customers from the agent workspace.")
         return redirect("tickets:list")
@@ -155,7 +157,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     response = render_ticket_page(request, ticket)
     services.ticket_mark_seen(ticket=ticket, user=request.user)
@@ -163,7 +165,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def render_ticket_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     ticket: Ticket,
     *,
     reply_form: MessageForm | None = None,
@@ -233,7 +235,7 @@ def render_ticket_page(
 
 @login_required
 @require_GET
-def message_link(request: HttpRequest, number: int, message_id: int) -> HttpResponse:
+def message_link(request: AuthenticatedHttpRequest, number: int, message_id: int) -> HttpResponse:
     """The link in emails: log in first, then land on the message itself."""
     ticket = get_ticket_for(request.user, number)
     message = Message.objects.visible_to(request.user).filter(ticket=ticket, pk=message_id).first()
@@ -249,7 +251,7 @@ CLOSE_CONFIRMED = "yes"
 
 @login_required
 @require_POST
-def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
     close = request.POST.get("close", "")
@@ -290,7 +292,7 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     return render_ticket_page(request, ticket, reply_form=form, status=400)
 
 
-def _report_reply(request: HttpRequest, ticket: Ticket, reply: services.Reply) -> None:
+def _report_reply(request: AuthenticatedHttpRequest, ticket: Ticket, reply: services.Reply) -> None:
     if reply.closed:
         messages.success(
             request,
@@ -310,7 +312,7 @@ def _report_reply(request: HttpRequest, ticket: Ticket, reply: services.Reply) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """GET asks for confirmation (the page without JavaScript); POST closes."""
     ticket = get_ticket_for(request.user, number)
     if request.method == "GET":
@@ -326,7 +328,7 @@ def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reopen(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
@@ -350,7 +352,7 @@ def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_reference(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reference(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = ReferenceForm(request.POST)
     if form.is_valid():
