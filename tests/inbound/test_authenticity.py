@@ -89,7 +89,8 @@ def test_agent_mail_with_aligned_dkim_from_our_mta_posts_where_enabled(
 
     assert inbound.state == State.REPLY
     message = messages_on(bobs_ticket)[-1]
-    assert message.author == agent and not message.is_internal
+    assert message.author == agent
+    assert not message.is_internal
 
 
 @pytest.mark.parametrize(

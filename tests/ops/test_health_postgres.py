@@ -51,7 +51,7 @@ class PostgresServer:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
 
     def _run(self, program: str, *args: str) -> None:
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [*RUN_AS, str(POSTGRES_BIN / program), *args],
             check=True,
             capture_output=True,
@@ -88,7 +88,7 @@ def health(url: str) -> tuple[int, dict, float]:
     environment = {**os.environ, "DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT": "2"}
     environment["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     started = time.monotonic()
-    run = subprocess.run(  # noqa: S603
+    run = subprocess.run(
         [sys.executable, "manage.py", "health", "--part", "database"],
         cwd=settings.BASE_DIR,
         env=environment,
