@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from notifications.models import Kind
-from tickets.models import Priority, Status, TicketEvent
+from tickets.models import Status, TicketEvent, priority_label, status_label
 
 Event = TicketEvent.Kind
 
@@ -113,12 +113,14 @@ class Act:
         rows: list[tuple[str, str, str]] = []
         for event in self.events:
             if event.kind == Event.STATUS:
-                before = _status(event.from_value)
+                before = status_label(event.from_value)
                 if rows and rows[-1][0] == "Status":
                     before = rows.pop()[1]
-                rows.append(("Status", before, _status(event.to_value)))
+                rows.append(("Status", before, status_label(event.to_value)))
             elif event.kind == Event.PRIORITY:
-                rows.append(("Priority", _priority(event.from_value), _priority(event.to_value)))
+                rows.append(
+                    ("Priority", priority_label(event.from_value), priority_label(event.to_value))
+                )
             elif event.kind == Event.CATEGORY:
                 rows.append(("Ticket type", event.from_value, event.to_value))
             elif event.kind == Event.ASSIGNED:
@@ -145,17 +147,3 @@ def act_of(event: TicketEvent) -> Act:
             .order_by("pk")
         )
     )
-
-
-def _status(value: str) -> str:
-    try:
-        return Status(value).label
-    except ValueError:
-        return value
-
-
-def _priority(value: str) -> str:
-    try:
-        return Priority(int(value)).label
-    except ValueError:
-        return value

@@ -27,6 +27,8 @@ from tickets.models.tickets import (
     TicketCounter,
     TicketQuerySet,
     TicketRead,
+    priority_label,
+    status_label,
 )
 
 __all__ = [
@@ -50,4 +52,6 @@ __all__ = [
     "TicketQuerySet",
     "TicketRead",
     "attachment_key",
+    "priority_label",
+    "status_label",
 ]

@@ -50,6 +50,23 @@ class Priority(models.IntegerChoices):
     URGENT = 4, "Urgent"
 
 
+def status_label(value: str) -> str:
+    """What people read for a stored status value (an event's from/to); the
+    value itself if it is no longer a status."""
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+def priority_label(value: str) -> str:
+    """What people read for a stored priority value; the value itself if unknown."""
+    try:
+        return Priority(int(value)).label
+    except ValueError:
+        return value
+
+
 class Channel(models.TextChoices):
     PORTAL = "portal", "Portal"
     EMAIL = "email", "Email"

@@ -38,7 +38,8 @@ from tickets.models import Category, Status, Ticket
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors, form_errors_as_messages, support_only
-from tickets.views.portal import LIST_DEFERRED, render_ticket_page
+from tickets.views.portal import LIST_DEFERRED
+from tickets.views.ticket_page import message_posted
 from tickets.workflow import Action, TransitionError
 
 UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
@@ -273,26 +274,27 @@ def change_status(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
 def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = AgentReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            reply = services.ticket_reply(
-                ticket=ticket,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
-                internal=form.cleaned_data["internal"],
-                submit_as=form.cleaned_data["submit_as"] or None,
-            )
-        except TransitionError as error:
-            messages.error(request, str(error))
-            return redirect(ticket)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            what = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
-            messages.success(request, what)
-            return redirect(reply.message or reply.ticket)
-    return render_ticket_page(request, ticket, agent_reply_form=form, status=400)
+
+    def done(reply: services.Reply) -> HttpResponse:
+        what = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+        messages.success(request, what)
+        return redirect(reply.message or reply.ticket)
+
+    return message_posted(
+        request,
+        ticket,
+        form,
+        form_name="agent_reply_form",
+        post=lambda: services.ticket_reply(
+            ticket=ticket,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+            internal=form.cleaned_data["internal"],
+            submit_as=form.cleaned_data["submit_as"] or None,
+        ),
+        done=done,
+    )
 
 
 @login_required

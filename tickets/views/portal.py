@@ -16,28 +16,23 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
-from accounts.selectors import support_staff
 from tickets import services, workflow
 from tickets.access import get_ticket_for
-from tickets.agent_forms import SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
 from tickets.counters import counts_by_status
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
 from tickets.models import (
     ARCHIVED_STATUSES,
     WORKED_STATUSES,
-    Attachment,
     Category,
     Message,
-    Priority,
-    Status,
     Ticket,
-    TicketEvent,
 )
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.search import search_tickets
-from tickets.selectors import history, with_unseen
+from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors
+from tickets.views.ticket_page import message_posted, render_ticket_page
 from tickets.workflow import TransitionError
 
 
@@ -164,75 +159,6 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
     return response
 
 
-def render_ticket_page(
-    request: AuthenticatedHttpRequest,
-    ticket: Ticket,
-    *,
-    reply_form: MessageForm | None = None,
-    reopen_form: MessageForm | None = None,
-    reference_form: ReferenceForm | None = None,
-    agent_reply_form=None,
-    confirm_close: bool = False,
-    status: int = 200,
-) -> HttpResponse:
-    """A ticket's page: the customer's view, or support's with notes and controls.
-
-    ``confirm_close`` asks, on the page itself, to confirm seed 001's Close
-    beside Send (what the dialog asks when the page's script runs).
-    """
-    user = request.user
-    conversation = list(
-        Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
-    )
-    files = list(Attachment.objects.visible_to(user).filter(ticket=ticket))
-    by_message: dict[int | None, list[Attachment]] = {}
-    for attachment in files:
-        by_message.setdefault(attachment.message_id, []).append(attachment)
-    for message in conversation:
-        message.files = by_message.get(message.pk, [])
-    events = history(
-        TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
-    )
-    follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
-    # The page offers what the lifecycle allows this user now, nothing it decides itself.
-    can = {action.value: True for action in workflow.available_actions(ticket, user)}
-    context = {
-        "ticket": ticket,
-        "conversation": conversation,
-        "events": events,
-        "follow_ups": follow_ups,
-        "reply_form": reply_form or MessageForm(),
-        "reopen_form": reopen_form or MessageForm(),
-        "reference_form": reference_form
-        or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
-        "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
-        "can": can,
-        "confirm_close": confirm_close,
-        "auto_close_at": workflow.auto_close_deadline(ticket),
-        "request_files": by_message.get(None, []),
-        "files": files,
-        "attachment_limits": limits_text(),
-        "Status": Status,
-    }
-    template = "tickets/detail.html"
-    if user.is_support_staff:
-        template = "agent/ticket.html"
-        context.update(
-            agent_reply_form=agent_reply_form or AgentReplyForm(),
-            submit_as_choices=SUBMIT_AS_CHOICES,
-            agents=support_staff(),
-            categories=Category.objects.filter(is_active=True),
-            priorities=Priority.choices,
-            other_active=Ticket.objects.visible_to(user)
-            .filter(organization_id=ticket.organization_id)
-            .active()
-            .exclude(pk=ticket.pk)
-            .only("id", "subject", "status")
-            .order_by("-updated_at")[:10],
-        )
-    return render(request, template, context, status=status)
-
-
 @login_required
 @require_GET
 def message_link(request: AuthenticatedHttpRequest, number: int, message_id: int) -> HttpResponse:
@@ -255,41 +181,47 @@ def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
     close = request.POST.get("close", "")
-    if form.is_valid():
-        if close and close != CLOSE_CONFIRMED and not ticket.is_closed:
-            return render_ticket_page(request, ticket, reply_form=form, confirm_close=True)
-        try:
-            reply = services.ticket_reply(
-                ticket=ticket,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
-                # Seed 001: Send on a ticket that closed meanwhile reopens it
-                # (or opens a follow-up), decided under the ticket's lock.
-                reopen_closed=True,
-                close=bool(close),
+    if form.is_valid() and close and close != CLOSE_CONFIRMED and not ticket.is_closed:
+        return render_ticket_page(request, ticket, reply_form=form, confirm_close=True)
+
+    def refused(error: TransitionError) -> HttpResponse:
+        current = get_ticket_for(request.user, number)
+        if close and current.is_closed:
+            # Closed meanwhile: keep the text, in the box that answers a closed ticket.
+            messages.error(
+                request,
+                f"Ticket #{current.number} was closed meanwhile; your message was not "
+                "sent. Send it below to answer the closed ticket.",
             )
-        except TransitionError as error:
-            ticket = get_ticket_for(request.user, number)
-            if close and ticket.is_closed:
-                # Closed meanwhile: keep the text, in the box that answers a closed ticket.
-                messages.error(
-                    request,
-                    f"Ticket #{ticket.number} was closed meanwhile; your message was not "
-                    "sent. Send it below to answer the closed ticket.",
-                )
-                body = form.cleaned_data["body"]
-                return render_ticket_page(
-                    request, ticket, reopen_form=MessageForm(initial={"body": body}), status=409
-                )
-            messages.error(request, str(error))
-            return redirect(ticket)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _report_reply(request, ticket, reply)
-            return redirect(reply.message or reply.ticket)
-    return render_ticket_page(request, ticket, reply_form=form, status=400)
+            body = form.cleaned_data["body"]
+            return render_ticket_page(
+                request, current, reopen_form=MessageForm(initial={"body": body}), status=409
+            )
+        messages.error(request, str(error))
+        return redirect(current)
+
+    def done(reply: services.Reply) -> HttpResponse:
+        _report_reply(request, ticket, reply)
+        return redirect(reply.message or reply.ticket)
+
+    return message_posted(
+        request,
+        ticket,
+        form,
+        form_name="reply_form",
+        post=lambda: services.ticket_reply(
+            ticket=ticket,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+            # Seed 001: Send on a ticket that closed meanwhile reopens it
+            # (or opens a follow-up), decided under the ticket's lock.
+            reopen_closed=True,
+            close=bool(close),
+        ),
+        done=done,
+        refused=refused,
+    )
 
 
 def _report_reply(request: AuthenticatedHttpRequest, ticket: Ticket, reply: services.Reply) -> None:
@@ -331,23 +263,24 @@ def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
 def ticket_reopen(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            reply = services.ticket_reopen(
-                ticket=ticket,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
-            )
-        except TransitionError as error:
-            messages.error(request, str(error))
-            return redirect(ticket)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _report_reply(request, ticket, reply)
-            return redirect(reply.ticket)
-    return render_ticket_page(request, ticket, reopen_form=form, status=400)
+
+    def done(reply: services.Reply) -> HttpResponse:
+        _report_reply(request, ticket, reply)
+        return redirect(reply.ticket)
+
+    return message_posted(
+        request,
+        ticket,
+        form,
+        form_name="reopen_form",
+        post=lambda: services.ticket_reopen(
+            ticket=ticket,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+        ),
+        done=done,
+    )
 
 
 @login_required
