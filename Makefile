@@ -23,6 +23,7 @@ run: install
 	$(PY) -m helpdesk.serve
 
 # The whole suite on the embedded defaults (set DATABASE_URL / CELERY_BROKER_URL for others).
+# The test database is kept between runs (--reuse-db); PYTEST_ARGS=--create-db rebuilds it.
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

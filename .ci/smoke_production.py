@@ -125,7 +125,7 @@ def main() -> None:
             stdout=logs[name].open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         for name, command in processes.items()
     }
     base = f"http://127.0.0.1:{port}"

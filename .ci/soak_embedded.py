@@ -111,15 +111,7 @@ def main() -> None:
     failures: list[str] = []
     made = replies = 0
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz/live", timeout=5)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("make run's web server did not start") from None
-                time.sleep(1)
+        _wait_until_live(base)
         categories = api(base, keys["customer"], "GET", "categories/")
         slug = (categories["results"] if isinstance(categories, dict) else categories)[0]["slug"]
         numbers: list[int] = []
@@ -149,14 +141,44 @@ def main() -> None:
         while time.monotonic() < drain_deadline and unfinished(var):
             time.sleep(5)
     finally:
-        if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGTERM)
-            try:
-                serve.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
+        _stop(serve)
 
     output = log.read_text(errors="replace")
+    failures += _verdict(var, output)
+    print(f"soak: {seconds} s, {made} tickets, {replies} replies")
+    if made == 0:
+        failures.append("no ticket was created")
+    if failures:
+        print(output[-5000:])
+        shutil.rmtree(var, ignore_errors=True)
+        raise SystemExit("soak failed: " + "; ".join(failures))
+    shutil.rmtree(var, ignore_errors=True)
+
+
+def _wait_until_live(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz/live", timeout=5)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit("make run's web server did not start") from None
+            time.sleep(1)
+
+
+def _stop(serve: subprocess.Popen) -> None:
+    if serve.poll() is None:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+
+
+def _verdict(var: Path, output: str) -> list[str]:
+    """What went wrong, read from make run's log and the outbox after the drain."""
+    failures: list[str] = []
     if "starting it again" in output or "keeps stopping" in output:
         failures.append("a process of make run died and was restarted")
     if "Unrecoverable error" in output or "CRITICAL" in output:
@@ -168,21 +190,14 @@ def main() -> None:
     doubled = sorted(mid for mid, count in sent.items() if count > 1)
     lost = sorted(expected - set(sent))
     print(
-        f"soak: {seconds} s, {made} tickets, {replies} replies, {len(expected)} emails due,"
-        f" {sum(sent.values())} in var/mail, {len(lost)} lost, {len(doubled)} doubled,"
-        f" load average {os.getloadavg()}"
+        f"soak: {len(expected)} emails due, {sum(sent.values())} in var/mail,"
+        f" {len(lost)} lost, {len(doubled)} doubled, load average {os.getloadavg()}"
     )
     if lost:
         failures.append(f"lost: {lost[:5]}")
     if doubled:
         failures.append(f"doubled: {doubled[:5]}")
-    if made == 0:
-        failures.append("no ticket was created")
-    if failures:
-        print(output[-5000:])
-        shutil.rmtree(var, ignore_errors=True)
-        raise SystemExit("soak failed: " + "; ".join(failures))
-    shutil.rmtree(var, ignore_errors=True)
+    return failures
 
 
 def _database(var: Path) -> sqlite3.Connection:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -10,15 +12,15 @@ from inbound.models import SupportAddress
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "alias", "support_tier", "service_plan", "reply_policy", "is_active"]
-    list_filter = ["support_tier", "service_plan", "reply_policy", "is_active"]
-    search_fields = ["name", "alias"]
+    list_display = ("name", "alias", "support_tier", "service_plan", "reply_policy", "is_active")
+    list_filter = ("support_tier", "service_plan", "reply_policy", "is_active")
+    search_fields = ("name", "alias")
 
 
 class UserCreateForm(UserCreationForm):
     class Meta:
         model = User
-        fields = ["email", "full_name", "organization", "role"]
+        fields = ("email", "full_name", "organization", "role")
 
 
 class UserEditForm(UserChangeForm):
@@ -31,29 +33,29 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
-    ordering = ["email"]
-    list_display = ["email", "full_name", "organization", "role", "is_active"]
-    list_filter = ["role", "is_active", "organization"]
-    list_select_related = ["organization"]
-    search_fields = ["email", "full_name", "organization__alias"]
-    fieldsets = [
+    ordering = ("email",)
+    list_display = ("email", "full_name", "organization", "role", "is_active")
+    list_filter = ("role", "is_active", "organization")
+    list_select_related = ("organization",)
+    search_fields = ("email", "full_name", "organization__alias")
+    fieldsets = (
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "organization", "role", "is_active"]}),
         ("Support PIN", {"fields": ["support_pin_set_at", "pin_locked"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
-    ]
-    add_fieldsets = [
+    )
+    add_fieldsets = (
         (
             None,
             {
                 "classes": ["wide"],
                 "fields": ["email", "full_name", "organization", "role", "password1", "password2"],
             },
-        )
-    ]
-    filter_horizontal: list[str] = []
-    readonly_fields = ["support_pin_set_at", "pin_locked"]
-    actions = ["reset_pin", "clear_pin_lockout"]
+        ),
+    )
+    filter_horizontal = ()
+    readonly_fields = ("support_pin_set_at", "pin_locked")
+    actions = ("reset_pin", "clear_pin_lockout")
 
     @admin.display(description="PIN verification locked", boolean=True)
     def pin_locked(self, user):
@@ -76,11 +78,11 @@ class UserAdmin(BaseUserAdmin):
 class PinCheckAdmin(admin.ModelAdmin):
     """Every try at verifying a caller: who checked, whom, when, and the result."""
 
-    list_display = ["created_at", "agent", "alias", "email", "user", "verified", "locked_out"]
-    list_filter = ["verified", "locked_out"]
-    search_fields = ["email", "alias", "agent__email"]
-    list_select_related = ["agent", "user"]
-    readonly_fields = [field.name for field in PinCheck._meta.fields]
+    list_display = ("created_at", "agent", "alias", "email", "user", "verified", "locked_out")
+    list_filter = ("verified", "locked_out")
+    search_fields = ("email", "alias", "agent__email")
+    list_select_related = ("agent", "user")
+    readonly_fields = tuple(field.name for field in PinCheck._meta.fields)
 
     def has_add_permission(self, request):
         return False
@@ -93,11 +95,11 @@ class PinCheckAdmin(admin.ModelAdmin):
 class PinChangeAdmin(admin.ModelAdmin):
     """Every PIN set, changed or reset, and by whom."""
 
-    list_display = ["created_at", "user", "kind", "actor"]
-    list_filter = ["kind"]
-    search_fields = ["user__email"]
-    list_select_related = ["user", "actor"]
-    readonly_fields = [field.name for field in PinChange._meta.fields]
+    list_display = ("created_at", "user", "kind", "actor")
+    list_filter = ("kind",)
+    search_fields = ("user__email",)
+    list_select_related = ("user", "actor")
+    readonly_fields = tuple(field.name for field in PinChange._meta.fields)
 
     def has_add_permission(self, request):
         return False
@@ -109,7 +111,7 @@ class PinChangeAdmin(admin.ModelAdmin):
 class SupportContactForm(forms.ModelForm):
     class Meta:
         model = SupportContact
-        fields = [
+        fields = (
             "kind",
             "topic",
             "label",
@@ -118,11 +120,12 @@ class SupportContactForm(forms.ModelForm):
             "service_plan",
             "notes",
             "order",
-        ]
+        )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         """A support email is shown only while the email channel routes it: say so now."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, topic = data.get("kind"), data.get("topic")
         email = (data.get("value") or "").strip().lower()
         routed = SupportAddress.objects.filter(email=email, is_active=True).exists
@@ -146,20 +149,20 @@ class SupportContactAdmin(admin.ModelAdmin):
     Sales and Billing ones are also shortcuts on the ticket list."""
 
     form = SupportContactForm
-    list_display = ["kind", "topic", "label", "value", "minimum_tier", "service_plan", "order"]
-    list_editable = ["order"]
-    list_filter = ["kind", "topic", "minimum_tier", "service_plan"]
+    list_display = ("kind", "topic", "label", "value", "minimum_tier", "service_plan", "order")
+    list_editable = ("order",)
+    list_filter = ("kind", "topic", "minimum_tier", "service_plan")
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Personal API tokens: support admins see and revoke them (delete); keys are never shown."""
 
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
-    search_fields = ["name", "user__email", "prefix"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
-    exclude = ["key_hash"]
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
+    search_fields = ("name", "user__email", "prefix")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    exclude = ("key_hash",)
 
     def has_add_permission(self, request) -> bool:
         return False  # a key is shown once, to its owner: on the profile page or by command

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -45,8 +47,9 @@ class PinForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.message_dict["pin"]) from None
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("pin") and data.get("pin_again", "").strip() != data["pin"]:
             self.add_error("pin_again", "The two PINs differ.")
         return data

@@ -56,6 +56,7 @@ def member_invite(*, admin: User, email: str, full_name: str) -> User:
     )
     link = invitation_link(user)
     organization = admin.organization
+    assert organization is not None  # _require_admin_of: a customer admin has one
     email_enqueue(
         purpose=Purpose.INVITATION,
         to=email,

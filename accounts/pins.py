@@ -9,6 +9,7 @@ user within 15 minutes lock verification for that user for 15 minutes.
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,7 +36,7 @@ def pin_rules_check(pin: str) -> str:
         raise ValidationError({"pin": f"A PIN has 6 to 8 digits (this one has {len(pin)})."})
     if len(set(pin)) == 1:
         raise ValidationError({"pin": "A PIN cannot be one digit repeated."})
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {-1}):
         raise ValidationError({"pin": "A PIN cannot be a run of digits like 123456."})
     return pin

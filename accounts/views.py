@@ -100,7 +100,7 @@ def api_token_create(request):
     token_form = ApiTokenForm(request.POST)
     if token_form.is_valid():
         try:
-            token, key = tokens.token_create(
+            _token, key = tokens.token_create(
                 user=request.user, name=token_form.cleaned_data["name"]
             )
         except ValidationError as error:

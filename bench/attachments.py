@@ -168,7 +168,8 @@ def main() -> None:
                 break
             received += len(data)
         download_seconds = time.perf_counter() - started
-        assert response.status == 200 and received == size, (response.status, received)
+        assert response.status == 200, response.status
+        assert received == size, (received, size)
         peak = kib(worker, "VmHWM")
         megabytes = size / (1024 * 1024)
         result = {

@@ -279,7 +279,7 @@ def prewarm_ours(database: str) -> None:
         )
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--organizations", type=int, default=1000)
@@ -290,6 +290,11 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk (apt-get install wrk)")
+    return args
+
+
+def main() -> None:
+    args = _arguments()
 
     database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
     var = Path(tempfile.mkdtemp(prefix="helpdesk-bench-http-"))

@@ -10,10 +10,10 @@ pagination are in ``tickets.api.common``.
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
 from notifications.models import Notification
 from tickets.api import serializers as s
 from tickets.api.docs import ERRORS
@@ -27,7 +27,7 @@ class MeView(APIView):
         summary="Who you are",
         responses={200: s.MeSerializer, 401: ERRORS[401]},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         waiting = counts_by_status(None if user.is_support_staff else user.organization_id)[
             Status.WAITING

@@ -48,7 +48,7 @@ def _client_key(request: HttpRequest) -> str | None:
 def _client_pinned(client_key: str) -> bool:
     try:
         return cache.get(client_key) is not None
-    except Exception:  # the cache is down: the primary is always right
+    except Exception:  # noqa: BLE001 - the cache is down: the primary is always right
         return True
 
 

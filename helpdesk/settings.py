@@ -2,6 +2,10 @@
 
 With no variable set, the embedded defaults apply: SQLite, Celery's filesystem
 transport, the file email backend and local media, all under ``var/``.
+
+Long sections that stand on their own (the API, attachments, security headers,
+Celery's routes and schedule) live in ``helpdesk/settings_parts/``; each of
+their settings is assigned here by name, so this file still lists them all.
 """
 
 import os
@@ -9,11 +13,10 @@ from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 
-import dj_database_url
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from helpdesk.env import env_bool, env_int, env_list, env_str
+from helpdesk.settings_parts import api, attachments, databases, headers, schedule
 from ops.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,7 +32,7 @@ if not SECRET_KEY:
             " set DEBUG=1; in production use a long random value, for example the output of"
             " python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-for-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -104,49 +107,15 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ unless DATABASE_URL names another.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"),
-        # A connection is kept for a minute and reused by the process's next
-        # requests (opening one per request made the queue 1.56x slower), and
-        # checked before each reuse, so one the database dropped is replaced.
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server and the worker share the file.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database host that stops answering (not refusing) must fail a request or
-    # a readiness probe within seconds, not after the system's TCP timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
-    )
-# A PostgreSQL streaming replica for the reads of read-only requests
-# (helpdesk/replicas.py): off unless DATABASE_REPLICA_URL names one. A client
-# that wrote reads the primary for DATABASE_REPLICA_PIN_SECONDS after, which
-# must exceed the replica's lag.
-if env_str("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = {
-        **DATABASES["default"],
-        **dj_database_url.parse(
-            env_str("DATABASE_REPLICA_URL"),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        ),
-    }
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+# Database: SQLite under var/ unless DATABASE_URL names another; a streaming
+# replica for read-only requests when DATABASE_REPLICA_URL names one
+# (settings_parts/databases.py, helpdesk/replicas.py).
+DATABASES = databases.databases(VAR_DIR)
+if "replica" in DATABASES:
     REPLICA_DATABASES = ["replica"]
     DATABASE_ROUTERS = ["helpdesk.replicas.ReplicaRouter"]
     MULTIDB_PINNING_COOKIE = "helpdesk_primary"
-    MULTIDB_PINNING_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
+    MULTIDB_PINNING_SECONDS = databases.replica_pin_seconds()
     # Before anything reads: the session, the user, the view.
     MIDDLEWARE.insert(1, "helpdesk.replicas.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,48 +226,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {
-    "tickets.autoclose": {"queue": "maintenance"},
-    "notifications.sweep": {"queue": "maintenance"},
-    "notifications.send_email": {"queue": "email"},
-    "outbox.send": {"queue": "email"},
-    "outbox.sweep": {"queue": "maintenance"},
-    "inbound.poll_mailbox": {"queue": "maintenance"},
-}
-CELERY_BEAT_SCHEDULE = {
-    "close-solved-tickets": {
-        "task": "tickets.autoclose",
-        "schedule": env_int("HELPDESK_AUTO_CLOSE_EVERY_SECONDS", 300),
-    },
-    "sweep-notification-outbox": {
-        "task": "notifications.sweep",
-        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
-    },
-    "poll-support-mailbox": {
-        "task": "inbound.poll_mailbox",
-        "schedule": env_int("HELPDESK_IMAP_POLL_SECONDS", 60),
-    },
-    "sweep-email-outbox": {
-        "task": "outbox.sweep",
-        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
-    },
-    "worker-heartbeat": {
-        "task": "ops.heartbeat",
-        "schedule": env_int("HELPDESK_HEARTBEAT_EVERY_SECONDS", 30),
-    },
-}
+# Where tasks go, what beat runs, and how long publishing waits on a broker
+# that is down (settings_parts/schedule.py).
+CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE
+CELERY_TASK_PUBLISH_RETRY_POLICY = schedule.CELERY_TASK_PUBLISH_RETRY_POLICY
+CELERY_TASK_ROUTES = schedule.CELERY_TASK_ROUTES
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
 # Readiness fails when the replica's replay is this far behind.
 HELPDESK_REPLICA_MAX_LAG_SECONDS = env_int("HELPDESK_REPLICA_MAX_LAG_SECONDS", 30)
-# A request never waits long on a broker that is down: the outbox keeps the
-# work and the sweeper queues it once the broker is back.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # The cache: per process unless CACHE_URL names Redis (then shared by every
@@ -317,87 +253,28 @@ CACHES = {
     )
 }
 
-# The REST API (issue 7): session (with CSRF) or personal tokens, per-user throttling.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.tokens.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["tickets.api.common.PerUserThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "tickets.api.common.Pagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
-    "EXCEPTION_HANDLER": "tickets.api.common.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-HELPDESK_API_RATE = env_str("HELPDESK_API_RATE", "600/minute")
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Helpdesk API",
-    "DESCRIPTION": (
-        "Tickets, messages and attachments of a multi-tenant support desk. "
-        "Authenticate with `Authorization: Token <key>` (create a key on your profile "
-        "page or with `manage.py create_api_token`) or with the browser session and its "
-        "CSRF token. Everything of another organisation answers 404."
-    ),
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
-    "COMPONENT_SPLIT_REQUEST": True,
-    # The ticket's status appears in both ticket shapes (list and detail): one name.
-    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status.values"},
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+# The REST API (issue 7): session (with CSRF) or personal tokens, per-user
+# throttling, the OpenAPI schema (settings_parts/api.py).
+REST_FRAMEWORK = api.REST_FRAMEWORK
+SPECTACULAR_SETTINGS = api.SPECTACULAR_SETTINGS
+HELPDESK_API_RATE = api.HELPDESK_API_RATE
 
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))
 HELPDESK_PAGE_SIZE = env_int("HELPDESK_PAGE_SIZE", 25)
-HELPDESK_ATTACHMENT_TYPES = env_list(
-    "HELPDESK_ATTACHMENT_TYPES",
-    [
-        "jpg",
-        "jpeg",
-        "png",
-        "gif",
-        "bmp",
-        "pdf",
-        "doc",
-        "docx",
-        "txt",
-        "csv",
-        "xls",
-        "xlsx",
-        "zip",
-        "rar",
-        "tar",
-    ],
-)
-HELPDESK_ATTACHMENT_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
-HELPDESK_ATTACHMENT_IMAGE_MAX_BYTES = env_int("HELPDESK_ATTACHMENT_IMAGE_MAX_MB", 10) * 1024 * 1024
-HELPDESK_ATTACHMENT_MAX_FILES = env_int("HELPDESK_ATTACHMENT_MAX_FILES", 10)
-# Deeper inspection (tickets/attachments/inspect_*.py): images up to this many pixels
-# (decoding 40 megapixels takes about 160 MB); archives are listed, never extracted.
-HELPDESK_ATTACHMENT_MAX_PIXELS = env_int("HELPDESK_ATTACHMENT_MAX_MEGAPIXELS", 40) * 1_000_000
-HELPDESK_ATTACHMENT_ARCHIVE_MAX_ENTRIES = env_int("HELPDESK_ATTACHMENT_ARCHIVE_MAX_ENTRIES", 10_000)
+# Attachments: types, sizes, inspection and quotas (settings_parts/attachments.py).
+HELPDESK_ATTACHMENT_TYPES = attachments.HELPDESK_ATTACHMENT_TYPES
+HELPDESK_ATTACHMENT_MAX_BYTES = attachments.HELPDESK_ATTACHMENT_MAX_BYTES
+HELPDESK_ATTACHMENT_IMAGE_MAX_BYTES = attachments.HELPDESK_ATTACHMENT_IMAGE_MAX_BYTES
+HELPDESK_ATTACHMENT_MAX_FILES = attachments.HELPDESK_ATTACHMENT_MAX_FILES
+HELPDESK_ATTACHMENT_MAX_PIXELS = attachments.HELPDESK_ATTACHMENT_MAX_PIXELS
+HELPDESK_ATTACHMENT_ARCHIVE_MAX_ENTRIES = attachments.HELPDESK_ATTACHMENT_ARCHIVE_MAX_ENTRIES
 HELPDESK_ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES = (
-    env_int("HELPDESK_ATTACHMENT_ARCHIVE_MAX_UNPACKED_MB", 500) * 1024 * 1024
+    attachments.HELPDESK_ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES
 )
-HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO = env_int("HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO", 100)
-# Stored attachment bytes per uploader and per organisation; 0 means no limit.
-HELPDESK_ATTACHMENT_QUOTA_USER_BYTES = (
-    env_int("HELPDESK_ATTACHMENT_QUOTA_USER_MB", 1024) * 1024 * 1024
-)
-HELPDESK_ATTACHMENT_QUOTA_ORG_BYTES = (
-    env_int("HELPDESK_ATTACHMENT_QUOTA_ORG_MB", 10 * 1024) * 1024 * 1024
-)
+HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO = attachments.HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO
+HELPDESK_ATTACHMENT_QUOTA_USER_BYTES = attachments.HELPDESK_ATTACHMENT_QUOTA_USER_BYTES
+HELPDESK_ATTACHMENT_QUOTA_ORG_BYTES = attachments.HELPDESK_ATTACHMENT_QUOTA_ORG_BYTES
 # Stored files are readable by the app's user and group only (local disk storage).
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
@@ -474,35 +351,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts
-# and images of our own only, so no inline script, style attribute or handler
-# runs (templates/ keep none; static/js/app.js does the rest). The ticket page
-# frames attachment previews (same origin); attachment responses carry their own
-# sandboxing policy (tickets/attachments/views.py), which the middleware keeps.
-# data: images are for Swagger UI's icons (/api/docs/).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "frame-src": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-        "base-uri": [NONE],
-        "object-src": [NONE],
-    }
-}
-# Permissions-Policy (django-permissions-policy): no page needs these powers.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    "camera": [],
-    "geolocation": [],
-    "microphone": [],
-    "payment": [],
-    "usb": [],
-}
+# Content-Security-Policy and Permissions-Policy on every response
+# (settings_parts/headers.py).
+CONTENT_SECURITY_POLICY = headers.CONTENT_SECURITY_POLICY
+PERMISSIONS_POLICY = headers.PERMISSIONS_POLICY
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -1,3 +1,5 @@
+from typing import Any, ClassVar
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -13,17 +15,18 @@ from inbound.services import email_process, quarantine_discard, quarantine_to_ti
 
 @admin.register(SupportAddress)
 class SupportAddressAdmin(admin.ModelAdmin):
-    list_display = ["email", "priority", "category", "is_active", "notes"]
-    list_filter = ["priority", "is_active"]
-    search_fields = ["email"]
+    list_display = ("email", "priority", "category", "is_active", "notes")
+    list_filter = ("priority", "is_active")
+    search_fields = ("email",)
 
 
 class ToTicketForm(forms.Form):
     organization = forms.CharField(label="Organisation alias", max_length=40)
     requester = forms.EmailField(label="Requester's email")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         alias = alias_normalized(data.get("organization"))
         organization = organization_by_alias(alias)
         if alias and organization is None:
@@ -42,15 +45,17 @@ class InboundEmailAdmin(admin.ModelAdmin):
     """Every received message: where it went, why, and the quarantine's decisions."""
 
     class Media:
-        css = {"all": ["css/admin.css"]}  # no inline style: the page keeps its CSP
+        css: ClassVar[dict[str, list[str]]] = {
+            "all": ["css/admin.css"]
+        }  # no inline style: the page keeps its CSP
 
-    list_display = ["received_at", "sender", "subject", "state", "reason", "ticket_link"]
-    list_filter = ["state", "source"]
-    search_fields = ["sender", "subject", "message_id", "recipient"]
+    list_display = ("received_at", "sender", "subject", "state", "reason", "ticket_link")
+    list_filter = ("state", "source")
+    search_fields = ("sender", "subject", "message_id", "recipient")
     date_hierarchy = "received_at"
-    list_select_related = ["ticket"]
-    exclude = ["raw", "dedupe_key", "claimed_at", "posted_message", "ticket"]
-    readonly_fields = [
+    list_select_related = ("ticket",)
+    exclude = ("raw", "dedupe_key", "claimed_at", "posted_message", "ticket")
+    readonly_fields = (
         "received_at",
         "source",
         "sender",
@@ -66,8 +71,8 @@ class InboundEmailAdmin(admin.ModelAdmin):
         "text",
         "error",
         "actions_for_quarantine",
-    ]
-    actions = ["retry", "discard"]
+    )
+    actions = ("retry", "discard")
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -160,10 +165,10 @@ class InboundEmailAdmin(admin.ModelAdmin):
 class AutoReplyAdmin(admin.ModelAdmin):
     """What we answered, and to whom; its delivery is in Outgoing email › Outgoing emails."""
 
-    list_display = ["created_at", "kind", "address", "subject"]
-    list_filter = ["kind"]
-    search_fields = ["address", "subject"]
-    readonly_fields = [f.name for f in AutoReply._meta.fields]
+    list_display = ("created_at", "kind", "address", "subject")
+    list_filter = ("kind",)
+    search_fields = ("address", "subject")
+    readonly_fields = tuple(f.name for f in AutoReply._meta.fields)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -109,7 +109,7 @@ def _capabilities(connection: imaplib.IMAP4) -> set[str]:
     return set(data[0].decode().upper().split()) if status == "OK" and data and data[0] else set()
 
 
-def _mark_done(connection: imaplib.IMAP4, box: Mailbox, uid: bytes, capabilities: set[str]) -> None:
+def _mark_done(connection: imaplib.IMAP4, box: Mailbox, uid: str, capabilities: set[str]) -> None:
     if not box.done_folder:
         connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
         return
@@ -138,8 +138,8 @@ def mailbox_poll(*, limit: int = 200, box: Mailbox | None = None) -> int:
         if status != "OK":
             raise imaplib.IMAP4.error(f"Cannot open the folder {box.folder!r}.")
         criteria = "UNDELETED" if box.done_folder else "UNSEEN"
-        status, data = connection.uid("SEARCH", None, criteria)
-        uids = (data[0] or b"").split()[:limit] if status == "OK" else []
+        status, data = connection.uid("SEARCH", criteria)  # no CHARSET argument
+        uids = [uid.decode() for uid in (data[0] or b"").split()[:limit]] if status == "OK" else []
         for uid in uids:
             status, parts = connection.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next(

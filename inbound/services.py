@@ -8,17 +8,16 @@
    routing back and leaves the row *failed* with the error, for support admins
    to see and retry.
 
-Replies thread by the reply address of our notifications, then by
-``In-Reply-To``/``References`` to our Message-IDs, then by ``[#n]`` in the
-subject; whatever threads, only a user of the ticket's organisation (or
-support staff) may add to it.
+Where a message goes is ``inbound.routing``'s answer (threading, the support
+address, whether its From is believed); whatever threads, only a user of the
+ticket's organisation (or support staff) may add to it. What we answer a
+sender by ourselves is ``inbound.replies``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import traceback
 from datetime import timedelta
 
@@ -27,25 +26,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from accounts.pins import pin_verify_sender
-from inbound import authenticity, parsing
-from inbound.models import AutoReply, InboundEmail, SupportAddress
+from inbound import parsing
+from inbound.models import InboundEmail, SupportAddress
 from inbound.parsing import Parsed
-from outbox.models import Purpose
-from outbox.services import email_enqueue
-from outbox.threads import base_address, own_addresses, referenced_tickets, ticket_from_address
+from inbound.replies import refused_files_reply, stranger_reply
+from inbound.routing import support_address, threaded_ticket, unauthenticated
+from outbox.threads import base_address, own_addresses
 from tickets import services
 from tickets.attachments.validation import check_files
 from tickets.models import Category, Channel, Priority, Ticket
 
 logger = logging.getLogger(__name__)
 State = InboundEmail.State
-SUBJECT_TAG = r"\[#(\d{1,12})\]"
-STRANGER_SUBJECT = "Your email to support"
 
 
 def email_ingest(
@@ -92,7 +88,7 @@ def email_process(*, inbound_id: int) -> str | None:
     try:
         with transaction.atomic():
             _route(inbound)
-    except Exception as error:  # noqa: BLE001 - any failure stays visible and retryable
+    except Exception as error:  # any failure stays visible and retryable
         logger.exception("Could not handle received email %s", inbound_id)
         InboundEmail.objects.filter(pk=inbound_id).update(
             state=State.FAILED,
@@ -120,7 +116,7 @@ def _route(inbound: InboundEmail) -> None:
     inbound.sender = parsed.sender[:254]
     inbound.subject = parsed.subject[:300]
     recipients = ([inbound.recipient] if inbound.recipient else []) + parsed.recipients
-    address = _support_address(recipients)
+    address = support_address(recipients)
     if address is not None and not inbound.recipient:
         inbound.recipient = address.email
 
@@ -143,14 +139,14 @@ def _route(inbound: InboundEmail) -> None:
     )
     if sender is not None and sender.organization is not None and not sender.organization.is_active:
         sender = None
-    refusal = _unauthenticated(bytes(inbound.raw), parsed, sender)
+    refusal = unauthenticated(bytes(inbound.raw), parsed, sender)
     if refusal:
         return _done(inbound, State.QUARANTINED, refusal)
-    ticket = _threaded_ticket(parsed, recipients)
+    ticket = threaded_ticket(parsed, recipients)
     if ticket is not None:
         return _reply(inbound, parsed, ticket, sender)
     if sender is None:
-        _stranger_reply(inbound, parsed)
+        stranger_reply(inbound, parsed)
         return _done(inbound, State.QUARANTINED, "Unknown sender: no active user has this address.")
     if sender.is_support_staff:
         return _done(
@@ -159,67 +155,6 @@ def _route(inbound: InboundEmail) -> None:
             "Support staff wrote without naming a ticket; open tickets in the workspace.",
         )
     return _new_ticket(inbound, parsed, sender, address)
-
-
-def _support_domains() -> set[str]:
-    emails = own_addresses() | set(SupportAddress.objects.values_list("email", flat=True))
-    return {address.rpartition("@")[2] for address in emails if "@" in address}
-
-
-def _unauthenticated(raw: bytes, parsed: Parsed, sender: User | None) -> str:
-    """Why this message may not post as its From, or '' if it may.
-
-    A From whose domain fails DMARC never posts. Mail claiming to be support
-    (a staff user, or any address of our own domains) posts only with DKIM
-    aligned to its From and only where the deployment enables replies by
-    email from support; otherwise anyone could write as an agent.
-    """
-    verdict = authenticity.judge(raw, parsed.sender)
-    if verdict.dmarc_failed:
-        return f"Forged sender: {verdict.summary()}."
-    if settings.HELPDESK_EMAIL_REQUIRE_AUTH and not verdict.authenticated:
-        return f"Unauthenticated sender ({verdict.summary()}); this desk requires DMARC or DKIM."
-    domain = parsed.sender.rpartition("@")[2]
-    claims_support = (sender is not None and sender.is_support_staff) or (
-        domain in _support_domains()
-    )
-    if claims_support:
-        if not settings.HELPDESK_EMAIL_AGENT_REPLIES:
-            return "Mail from a support address; replies by email from support are turned off."
-        if not verdict.dkim_aligned:
-            return (
-                f"Mail from a support address without DKIM aligned to {domain} "
-                f"({verdict.summary()})."
-            )
-    return ""
-
-
-def _support_address(recipients: list[str]) -> SupportAddress | None:
-    bases = [base_address(address) for address in recipients if address]
-    if not bases:
-        return None
-    found = {a.email: a for a in SupportAddress.objects.filter(email__in=bases, is_active=True)}
-    for base in bases:
-        if base in found:
-            return found[base]
-    return None
-
-
-def _threaded_ticket(parsed: Parsed, recipients: list[str]) -> Ticket | None:
-
-    for address in recipients:
-        ticket_id = ticket_from_address(address)
-        if ticket_id is not None:
-            return Ticket.objects.select_related("organization").filter(pk=ticket_id).first()
-    # A ticket's root Message-ID, or one of a kind an app registered (a notification's).
-    for ticket_id in referenced_tickets(parsed.references):
-        ticket = Ticket.objects.select_related("organization").filter(pk=ticket_id).first()
-        if ticket is not None:
-            return ticket
-    tag = re.search(SUBJECT_TAG, parsed.subject)
-    if tag:
-        return Ticket.objects.select_related("organization").filter(pk=int(tag.group(1))).first()
-    return None
 
 
 def _split_files(parsed: Parsed) -> tuple[list[SimpleUploadedFile], list[str]]:
@@ -267,7 +202,7 @@ def _reply(inbound: InboundEmail, parsed: Parsed, ticket: Ticket, sender: User |
         files=files,
     )
     if refused:
-        _refused_files_reply(inbound, parsed, refused, reply.ticket)
+        refused_files_reply(inbound, parsed, refused, reply.ticket)
     where = (
         f"Opened follow-up #{reply.ticket.pk} of closed #{ticket.pk}."
         if reply.followed_up
@@ -323,61 +258,12 @@ def _new_ticket(
     )
     services.ticket_record_sender_check(ticket=ticket, verified=verified)
     if refused:
-        _refused_files_reply(inbound, parsed, refused, ticket)
+        refused_files_reply(inbound, parsed, refused, ticket)
     _done(
         inbound,
         State.TICKET,
         f"Opened #{ticket.pk}" + (" (sender verified by PIN)." if verified else "."),
         ticket=ticket,
-    )
-
-
-def _auto_reply(inbound: InboundEmail, parsed: Parsed, kind: str, subject: str, body: str) -> None:
-    headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
-    if parsed.message_id:
-        headers.update({"In-Reply-To": parsed.message_id, "References": parsed.message_id})
-    try:
-        with transaction.atomic():
-            AutoReply.objects.create(
-                kind=kind,
-                address=parsed.sender,
-                day=timezone.localdate(),
-                inbound=inbound,
-                subject=subject[:300],
-                body=body,
-                in_reply_to=parsed.message_id,
-            )
-            email_enqueue(
-                purpose=Purpose.AUTO_REPLY,
-                to=parsed.sender,
-                subject=subject,
-                body=body,
-                headers=headers,
-            )
-    except IntegrityError:
-        return  # already answered this address today
-
-
-def _stranger_reply(inbound: InboundEmail, parsed: Parsed) -> None:
-    if not parsed.sender or "@" not in parsed.sender:
-        return
-    # A fixed subject and no word of the message: a forged From must not make
-    # us carry an attacker's text to someone else.
-    body = render_to_string("inbound/stranger_reply.txt", {"site_url": settings.SITE_URL})
-    _auto_reply(inbound, parsed, AutoReply.Kind.STRANGER, STRANGER_SUBJECT, body)
-
-
-def _refused_files_reply(inbound: InboundEmail, parsed: Parsed, refused: list[str], ticket) -> None:
-    body = render_to_string(
-        "inbound/refused_files.txt",
-        {"refused": refused, "ticket": ticket, "site_url": settings.SITE_URL},
-    )
-    _auto_reply(
-        inbound,
-        parsed,
-        AutoReply.Kind.REFUSED_FILES,
-        f"[#{ticket.pk}] Files we could not accept",
-        body,
     )
 
 
@@ -392,7 +278,7 @@ def quarantine_to_ticket(
     if requester.organization_id != organization.pk or not requester.is_customer:
         raise ValidationError({"requester": "Choose a user of that organisation."})
     parsed = parsing.parse(bytes(inbound.raw))
-    address = _support_address([inbound.recipient, *parsed.recipients])
+    address = support_address([inbound.recipient, *parsed.recipients])
     files, _ = _split_files(parsed)
     ticket = services.ticket_open(
         actor=requester,

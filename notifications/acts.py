@@ -2,7 +2,7 @@
 
 A service that changes several things at once (a reply submitted as Solved,
 taking a ticket, a PATCH of priority and type) records one ``TicketEvent``
-per change, all with the same actor at the same instant in one transaction.
+per change, all sharing one act id (``TicketEvent.act``) in one transaction.
 Customers get one notification per act, not one per event (seed 001: "email
 notifications for any updates to the ticket"; DESIGN.md: "one message per
 act"): the act's reply, or else its first event, carries the notification;
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from notifications.models import Kind
-from tickets.models import Priority, Status, TicketEvent
+from tickets.models import Status, TicketEvent, priority_label, status_label
 
 Event = TicketEvent.Kind
 
@@ -113,12 +113,14 @@ class Act:
         rows: list[tuple[str, str, str]] = []
         for event in self.events:
             if event.kind == Event.STATUS:
-                before = _status(event.from_value)
+                before = status_label(event.from_value)
                 if rows and rows[-1][0] == "Status":
                     before = rows.pop()[1]
-                rows.append(("Status", before, _status(event.to_value)))
+                rows.append(("Status", before, status_label(event.to_value)))
             elif event.kind == Event.PRIORITY:
-                rows.append(("Priority", _priority(event.from_value), _priority(event.to_value)))
+                rows.append(
+                    ("Priority", priority_label(event.from_value), priority_label(event.to_value))
+                )
             elif event.kind == Event.CATEGORY:
                 rows.append(("Ticket type", event.from_value, event.to_value))
             elif event.kind == Event.ASSIGNED:
@@ -137,29 +139,11 @@ class Act:
 
 
 def act_of(event: TicketEvent) -> Act:
-    """The act ``event`` belongs to: the same ticket, actor and instant (one query)."""
+    """The act ``event`` belongs to: the events sharing its act id (one query)."""
     return Act(
         tuple(
-            TicketEvent.objects.filter(
-                ticket_id=event.ticket_id,
-                actor_id=event.actor_id,
-                created_at=event.created_at,
-                is_internal=False,
-                kind__in=VISIBLE,
-            ).order_by("pk")
+            TicketEvent.objects.of_act(event)
+            .filter(is_internal=False, kind__in=VISIBLE)
+            .order_by("pk")
         )
     )
-
-
-def _status(value: str) -> str:
-    try:
-        return Status(value).label
-    except ValueError:
-        return value
-
-
-def _priority(value: str) -> str:
-    try:
-        return Priority(int(value)).label
-    except ValueError:
-        return value

@@ -1,26 +1,22 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from notifications.models import Notification
 from notifications.services import notification_email_retry
+from outbox.admin import OutboxAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OutboxAdmin):
     """Support admins see every notification's email state; failed ones can be retried."""
 
-    list_display = ["created_at", "recipient", "ticket", "kind", "email_state", "email_attempts"]
-    list_filter = ["email_state", "kind"]
-    search_fields = ["recipient__email", "=ticket__id"]
-    list_select_related = ["recipient", "ticket"]
-    readonly_fields = [field.name for field in Notification._meta.fields]
-    actions = ["retry_email"]
-
-    def has_add_permission(self, request):
-        return False
+    list_display = ("created_at", "recipient", "ticket", "kind", "email_state", "email_attempts")
+    list_filter = ("email_state", "kind")
+    search_fields = ("recipient__email", "=ticket__id")
+    list_select_related = ("recipient", "ticket")
+    actions = ("retry_email",)
 
     @admin.action(description="Send the email again (failed ones)")
     def retry_email(self, request, queryset):
-        count = notification_email_retry(notification_ids=queryset.values_list("pk", flat=True))
-        self.message_user(
-            request, f"{count} email(s) will be sent by the next sweep.", messages.SUCCESS
+        self.send_again(
+            request, queryset, lambda ids: notification_email_retry(notification_ids=ids)
         )

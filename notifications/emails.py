@@ -60,16 +60,15 @@ def _quoted(notification: Notification) -> Message | str | None:
     if event.kind == TicketEvent.Kind.CREATED:
         return notification.ticket.description
     if notification.kind == Kind.REOPENED:
-        return (
-            Message.objects.filter(
-                ticket_id=event.ticket_id,
-                author_id=event.actor_id,
-                created_at=event.created_at,
-                is_internal=False,
-            )
-            .select_related("author")
+        # The reopening's act also posted the customer's message: quote it.
+        reply = (
+            TicketEvent.objects.of_act(event)
+            .filter(kind=TicketEvent.Kind.REPLIED, is_internal=False, message__isnull=False)
+            .select_related("message__author")
+            .order_by("pk")
             .first()
         )
+        return reply.message if reply else None
     return None
 
 

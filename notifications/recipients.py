@@ -82,14 +82,8 @@ def _customers_of_act(event: TicketEvent) -> Recipients:
 
 
 def _happened_with(event: TicketEvent, **match) -> bool:
-    """Another event of the same act: same ticket, same actor, same instant."""
-    return (
-        TicketEvent.objects.filter(
-            ticket_id=event.ticket_id, actor_id=event.actor_id, created_at=event.created_at, **match
-        )
-        .exclude(pk=event.pk)
-        .exists()
-    )
+    """Another event of the same act (``TicketEvent.act``) matching ``match``."""
+    return TicketEvent.objects.of_act(event).filter(**match).exclude(pk=event.pk).exists()
 
 
 def _customers(event: TicketEvent, kind: Kind, kinds: tuple[Kind, ...] = ()) -> Recipients:

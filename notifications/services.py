@@ -19,7 +19,6 @@ Every step is a claim, so a duplicated task or a second worker does nothing.
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -27,7 +26,7 @@ from functools import partial
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.emails import build_email
@@ -40,7 +39,7 @@ from notifications.models import (
     Notification,
 )
 from notifications.recipients import recipients_for
-from outbox.delivery import is_permanent, out_of_attempts, retry_delay, send_and_mark
+from outbox.delivery import claim, send_claimed
 from tickets.models import Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -112,16 +111,8 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
     worker, off, or not due yet).
     """
     now = now or timezone.now()
-    lease = timedelta(seconds=settings.HELPDESK_EMAIL_LEASE_SECONDS)
-    claimable = Q(email_state=EmailState.PENDING) & (
-        Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now)
-    ) | Q(email_state=EmailState.SENDING, email_claimed_at__lt=now - lease)
-    claimed = Notification.objects.filter(claimable, pk=notification_id).update(
-        email_state=EmailState.SENDING,
-        email_claimed_at=now,
-        email_attempts=F("email_attempts") + 1,
-    )
-    if not claimed:
+    ours = claim(Notification.objects.all(), notification_id, now=now, prefix="email_")
+    if ours is None:
         return "skipped"
     notification = Notification.objects.select_related(
         "recipient",
@@ -132,33 +123,19 @@ def notification_send_email(*, notification_id: int, now: datetime | None = None
         "event__actor",
         "event__message",
     ).get(pk=notification_id)
-    ours = Notification.objects.filter(
-        pk=notification_id, email_state=EmailState.SENDING, email_claimed_at=now
-    )
     reason = undeliverable_reason(notification)
     if reason:
         ours.update(email_state=EmailState.SKIPPED, email_error=reason)
         logger.info("Email of notification %s skipped: %s", notification_id, reason)
         return "ineligible"
-    try:
-        send_and_mark(
-            build_email(notification),
-            lambda: ours.update(
-                email_state=EmailState.SENT, email_sent_at=timezone.now(), email_error=""
-            ),
-        )
-    except (smtplib.SMTPException, OSError) as error:
-        if is_permanent(error) or out_of_attempts(notification.email_attempts):
-            ours.update(email_state=EmailState.FAILED, email_error=str(error)[:2000])
-            logger.error("Email of notification %s failed for good: %s", notification_id, error)
-            return "failed"
-        ours.update(
-            email_state=EmailState.PENDING,
-            email_next_attempt_at=now + retry_delay(notification.email_attempts),
-            email_error=str(error)[:2000],
-        )
-        return "retry"
-    return "sent"
+    return send_claimed(
+        build_email(notification),
+        ours,
+        attempts=notification.email_attempts,
+        now=now,
+        what=f"Email of notification {notification_id}",
+        prefix="email_",
+    )
 
 
 def undeliverable_reason(notification: Notification) -> str:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from notifications import services
+from outbox.delivery import send_or_come_back
 
 
 @shared_task(name="notifications.process_event", acks_late=True)
@@ -14,12 +15,12 @@ def process_event_task(event_id: int) -> int:
 @shared_task(name="notifications.send_email", bind=True, acks_late=True)
 def send_email_task(self, notification_id: int) -> str:
     """Send one notification's email; on a refusal, come back after the backoff."""
-    outcome = services.notification_send_email(notification_id=notification_id)
-    if outcome == "retry":
-        delay = services.retry_delay_for(notification_id)
-        if delay is not None:
-            self.apply_async(args=[notification_id], countdown=delay)
-    return outcome
+    return send_or_come_back(
+        self,
+        notification_id,
+        lambda pk: services.notification_send_email(notification_id=pk),
+        services.retry_delay_for,
+    )
 
 
 @shared_task(name="notifications.sweep")

@@ -137,7 +137,7 @@ class DeskCollector(Collector):
         )
         try:
             depths = queue_depths()
-        except Exception as error:  # any broker failure: say so, report the rest
+        except Exception as error:  # noqa: BLE001 - any broker failure: say so, report the rest
             logger.warning("Metrics could not read the queue lengths: %s", error)
             up.add_metric([], 0)
         else:

@@ -118,7 +118,7 @@ def readiness(parts: list[str] | None = None) -> tuple[bool, dict[str, str]]:
             continue
         try:
             results[name] = check()
-        except Exception as error:  # any failure of a dependency means "not ready"
+        except Exception as error:  # noqa: BLE001 - any failure of a dependency means "not ready"
             logger.warning("Readiness check %s failed: %s", name, error)
             results[name] = f"failing: {error}"[:300]
     return all(outcome == "ok" for outcome in results.values()), results

@@ -10,7 +10,6 @@ Every step is a claim, so a second worker or a duplicated task does nothing.
 from __future__ import annotations
 
 import logging
-import smtplib
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,10 +18,10 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from outbox.delivery import is_permanent, out_of_attempts, retry_delay, send_and_mark
+from outbox.delivery import claim, send_claimed
 from outbox.models import OutboundEmail, Purpose, State
 from outbox.threads import message_domain
 
@@ -88,19 +87,12 @@ def outbound_send(*, email_id: int, now: datetime | None = None) -> str:
     """Send one outbox email at most once: ``sent``, ``retry``, ``failed``,
     ``ineligible`` (the recipient may no longer get it) or ``skipped`` (not ours now)."""
     now = now or timezone.now()
-    lease = timedelta(seconds=settings.HELPDESK_EMAIL_LEASE_SECONDS)
-    claimable = Q(state=State.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    ) | Q(state=State.SENDING, claimed_at__lt=now - lease)
-    claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
-        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    ours = claim(OutboundEmail.objects.all(), email_id, now=now)
+    if ours is None:
         return "skipped"
     email = OutboundEmail.objects.select_related("recipient", "recipient__organization").get(
         pk=email_id
     )
-    ours = OutboundEmail.objects.filter(pk=email_id, state=State.SENDING, claimed_at=now)
     reason = _undeliverable_reason(email)
     if reason:
         ours.update(state=State.SKIPPED, error=reason)
@@ -114,22 +106,9 @@ def outbound_send(*, email_id: int, now: datetime | None = None) -> str:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
-    try:
-        send_and_mark(
-            message, lambda: ours.update(state=State.SENT, sent_at=timezone.now(), error="")
-        )
-    except (smtplib.SMTPException, OSError) as error:
-        if is_permanent(error) or out_of_attempts(email.attempts):
-            ours.update(state=State.FAILED, error=str(error)[:2000])
-            logger.error("Outgoing email %s failed for good: %s", email_id, error)
-            return "failed"
-        ours.update(
-            state=State.PENDING,
-            next_attempt_at=now + retry_delay(email.attempts),
-            error=str(error)[:2000],
-        )
-        return "retry"
-    return "sent"
+    return send_claimed(
+        message, ours, attempts=email.attempts, now=now, what=f"Outgoing email {email_id}"
+    )
 
 
 def outbound_retry_delay(email_id: int) -> float | None:

@@ -3,17 +3,18 @@
 from celery import shared_task
 
 from outbox import services
+from outbox.delivery import send_or_come_back
 
 
 @shared_task(name="outbox.send", bind=True, acks_late=True)
 def send_task(self, email_id: int) -> str:
     """Send one outbox email; on a temporary refusal, come back after the backoff."""
-    outcome = services.outbound_send(email_id=email_id)
-    if outcome == "retry":
-        delay = services.outbound_retry_delay(email_id)
-        if delay is not None:
-            self.apply_async(args=[email_id], countdown=delay)
-    return outcome
+    return send_or_come_back(
+        self,
+        email_id,
+        lambda pk: services.outbound_send(email_id=pk),
+        services.outbound_retry_delay,
+    )
 
 
 @shared_task(name="outbox.sweep")

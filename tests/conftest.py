@@ -12,20 +12,18 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 
 from accounts.models import Organization, User
+from tests.helpers import PASSWORD, S3_BUCKET, chromium_path
 from tickets import services
 from tickets.models import Category, Ticket
-
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counts live in the cache; no test inherits another's."""
     cache.clear()
-    yield
+    return
 
 
 @pytest.fixture
@@ -111,28 +109,6 @@ def login(client):
     return as_user
 
 
-def can_log_in(
-    client, email: str, password: str = PASSWORD, data_extra_token: str = "", **extra
-) -> bool:
-    """Log in through the real login page (django-axes sees the request) and say if it worked.
-
-    ``data_extra_token`` is the CSRF token, for clients that enforce CSRF checks.
-    """
-    data = {"username": email, "password": password}
-    if data_extra_token:
-        data["csrfmiddlewaretoken"] = data_extra_token
-    client.post(reverse("login"), data, **extra)
-    return "_auth_user_id" in client.session
-
-
-def chromium_path() -> str | None:
-    return (
-        os.environ.get("CHROMIUM_PATH")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's Chromium. Outside CI they skip, saying why;
     in CI a missing browser is a failure, not a skip."""
@@ -189,25 +165,6 @@ def api():
     return as_user
 
 
-def bring_to(ticket: Ticket, status: str, *, agent, customer) -> Ticket:
-    """Walk a fresh Open ticket to ``status`` the way people would."""
-    from tickets.models import Status
-    from tickets.workflow import Action
-
-    if status == Status.OPEN:
-        return ticket
-    services.ticket_take(ticket=ticket, agent=agent)
-    if status == Status.WAITING:
-        services.ticket_change_status(ticket=ticket, actor=agent, action=Action.WAIT)
-    elif status == Status.SOLVED:
-        services.ticket_change_status(ticket=ticket, actor=agent, action=Action.SOLVE)
-    elif status == Status.CLOSED:
-        services.ticket_close(ticket=ticket, actor=customer)
-    ticket.refresh_from_db()
-    assert ticket.status == status
-    return ticket
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     """Remove the run's var/ folder (database, broker, mail, media) from /tmp."""
@@ -221,8 +178,6 @@ def pytest_sessionfinish(session):
 
 
 # S3: moto's real S3 server on loopback, and a bucket the default storage uses.
-
-S3_BUCKET = "helpdesk-test-files"
 
 
 @pytest.fixture(scope="module")

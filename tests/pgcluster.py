@@ -65,7 +65,7 @@ class PostgresServer:
             )
 
     def _run(self, program: str, *args: str) -> None:
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [*RUN_AS, str(POSTGRES_BIN / program), *args],
             check=True,
             capture_output=True,

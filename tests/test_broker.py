@@ -75,13 +75,13 @@ def test_messages_published_while_consumers_read_all_arrive_once(options):
                 for n in range(per_publisher):
                     queue.put({"n": index * per_publisher + n})
                 queue.close()
-        except BaseException as error:  # reported below, with the thread's failure
+        except BaseException as error:  # noqa: BLE001 - reported below, with the thread's failure
             errors.append(error)
 
     def consume(index: int) -> None:
         try:
             results[index] = drain(options, "burst", until=total, timeout=3)
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - reported below, with the thread's failure
             errors.append(error)
 
     threads = [threading.Thread(target=consume, args=(i,)) for i in range(consumers)]
@@ -113,7 +113,7 @@ def test_queues_declared_at_once_on_a_fresh_folder_are_all_bound(options):
                 Queue(f"q{index}", exchange, routing_key=f"q{index}")(
                     connection.default_channel
                 ).declare()
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - reported below, with the thread's failure
             errors.append(error)
 
     threads = [threading.Thread(target=declare, args=(i,)) for i in range(count)]

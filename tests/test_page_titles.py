@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.attachments.files import upload
 from tests.pages import pages_without_arguments
 from tickets import services
-from tickets.views.agent import QUEUE_VIEWS
+from tickets.views.queue import QUEUE_VIEWS
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 SUBJECT = 'Disk <b>full</b> & "quotes"'

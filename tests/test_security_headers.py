@@ -8,7 +8,7 @@ from tests.attachments.files import REAL, upload
 from tests.pages import pages_without_arguments
 from tickets import services
 from tickets.models import Attachment
-from tickets.views.agent import QUEUE_VIEWS
+from tickets.views.queue import QUEUE_VIEWS
 
 PAGE_POLICY = {
     "default-src": "'self'",

@@ -58,7 +58,7 @@ def test_make_run_starts_the_request_counts_afresh(tmp_path):
         "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    run = subprocess.Popen(  # noqa: S603
+    run = subprocess.Popen(
         [sys.executable, "-m", "helpdesk.serve"],
         cwd=settings.BASE_DIR,
         env=environment,

@@ -115,7 +115,8 @@ def test_the_installed_package_holds_every_app_of_ours():
     found = set(find_packages(str(ROOT), **config["tool"]["setuptools"]["packages"]["find"]))
     ours = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
 
-    assert ours and ours <= found
+    assert ours
+    assert ours <= found
     assert not {name for name in found if name.split(".")[0] in ("tests", "bench")}
 
 

@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import ClassVar
+
 from django.contrib import admin
 
 from tickets.models import Category, Message, Ticket, TicketEvent
@@ -5,9 +8,9 @@ from tickets.models import Category, Message, Ticket, TicketEvent
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_active", "order"]
-    list_editable = ["is_active", "order"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_display = ("name", "slug", "is_active", "order")
+    list_editable = ("is_active", "order")
+    prepopulated_fields: ClassVar[dict[str, Sequence[str]]] = {"slug": ["name"]}
 
 
 class MessageInline(admin.TabularInline):
@@ -39,10 +42,10 @@ class TicketAdmin(admin.ModelAdmin):
     document and moves ``updated_at``; a form here would do none of that.
     """
 
-    list_display = ["id", "subject", "organization", "status", "priority", "updated_at"]
-    list_filter = ["status", "priority", "category", "organization"]
-    search_fields = ["=id", "subject", "requester__email", "organization__alias"]
-    list_select_related = ["organization"]
+    list_display = ("id", "subject", "organization", "status", "priority", "updated_at")
+    list_filter = ("status", "priority", "category", "organization")
+    search_fields = ("=id", "subject", "requester__email", "organization__alias")
+    list_select_related = ("organization",)
     fields = readonly_fields = (
         "subject",
         "description",
@@ -60,7 +63,7 @@ class TicketAdmin(admin.ModelAdmin):
         "solved_at",
         "closed_at",
     )
-    inlines = [MessageInline, EventInline]
+    inlines = (MessageInline, EventInline)
 
     def has_add_permission(self, request):
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -30,7 +32,9 @@ class AgentReplyForm(forms.Form):
         error_messages={"required": "Message is required."},
     )
     internal = forms.BooleanField(required=False, label="Internal note (never shown to customers)")
-    files = MultipleFileField(label="Attach files")
+    # The form metaclass moves fields off the class, so this never shadows
+    # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
+    files = MultipleFileField(label="Attach files")  # type: ignore[assignment]
     submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label="Submit as")
 
     def clean_body(self) -> str:
@@ -39,8 +43,9 @@ class AgentReplyForm(forms.Form):
             raise ValidationError("Message is required.")
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("internal") and data.get("submit_as"):
             self.add_error("submit_as", "An internal note does not change the status.")
         return data
@@ -92,14 +97,14 @@ class StatusForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [
+    ACTIONS = (
         ("take", "Take"),
         ("assign", "Assign to…"),
         ("priority", "Set priority…"),
         ("wait", "Mark waiting for customer"),
         ("solve", "Mark solved"),
         ("close", "Close"),
-    ]
+    )
     ticket = forms.TypedMultipleChoiceField(
         coerce=int, error_messages={"required": "Select at least one ticket."}
     )
@@ -118,8 +123,9 @@ class BulkForm(forms.Form):
         # Any number: the service fetches them through the tenant door.
         self.fields["ticket"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == "assign" and not data.get("assignee"):
             self.add_error("assignee", "Choose the agent to assign the tickets to.")
         if data.get("action") == "priority" and not data.get("priority"):
@@ -140,7 +146,7 @@ class AgentTicketForm(TicketCreateForm):
         error_messages={"required": "Requester is required.", "invalid": "Enter an email address."},
     )
 
-    field_order = ["organization", "requester", "category", "subject", "description", "priority"]
+    field_order = ("organization", "requester", "category", "subject", "description", "priority")
 
     def clean_organization(self) -> Organization:
         alias = alias_normalized(self.cleaned_data["organization"])
@@ -149,8 +155,9 @@ class AgentTicketForm(TicketCreateForm):
             raise ValidationError(f"No active organisation has the account alias {alias}.")
         return organization
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         organization = data.get("organization")
         email = (data.get("requester") or "").lower()
         if organization and email:

@@ -5,16 +5,24 @@ and a task carrying its id is queued once that transaction commits. The task
 is named, not imported: tickets never import notifications. If the broker
 is down the event simply waits, unprocessed (``notified_at`` empty), until
 the notifications sweeper finds it.
+
+Every event written by one service call shares an act id (``TicketEvent.act``):
+a reply submitted as Solved is one act of a REPLIED and a STATUS event, and
+notifications, email quoting and the history group by it. A service opens
+the act with ``@one_act`` (or ``with act():``); a service it calls joins the
+act already open. An event recorded outside any act is an act of its own.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from functools import partial
+from functools import partial, wraps
+from typing import ParamSpec, TypeVar
 
 from celery import current_app
 from django.db import transaction
@@ -26,6 +34,39 @@ logger = logging.getLogger(__name__)
 PROCESS_EVENT_TASK = "notifications.process_event"
 
 _history_only: ContextVar[bool] = ContextVar("ticket_events_history_only", default=False)
+_current_act: ContextVar[uuid.UUID | None] = ContextVar("ticket_events_act", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def act() -> Iterator[uuid.UUID]:
+    """Record every event inside the block as one act; yields its id.
+
+    Inside an act already open (a service calling another) it joins that act.
+    """
+    current = _current_act.get()
+    if current is not None:
+        yield current
+        return
+    new = uuid.uuid4()
+    token = _current_act.set(new)
+    try:
+        yield new
+    finally:
+        _current_act.reset(token)
+
+
+def one_act(service: Callable[P, R]) -> Callable[P, R]:
+    """A service whose call is one act: every event it records shares an act id."""
+
+    @wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with act():
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 @contextmanager
@@ -48,6 +89,7 @@ def record_event(ticket: Ticket, *, actor, kind: str, now: datetime, **fields) -
         organization_id=ticket.organization_id,
         actor=actor,
         kind=kind,
+        act=_current_act.get() or uuid.uuid4(),
         created_at=now,
         notified_at=now if quiet else None,
         **fields,

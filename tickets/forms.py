@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 
 from tickets.models import REFERENCE_MAX_LENGTH, SUBJECT_MAX_LENGTH, Category, Priority
@@ -72,7 +74,9 @@ class TicketCreateForm(forms.Form):
             "Optional: your own ticket or order number, shown to your colleagues and support."
         ),
     )
-    files = MultipleFileField(label="Attach files")
+    # The form metaclass moves fields off the class, so this never shadows
+    # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
+    files = MultipleFileField(label="Attach files")  # type: ignore[assignment]
     product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     resource = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
@@ -95,7 +99,9 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=_required("Message"),
     )
-    files = MultipleFileField(label="Attach files")
+    # The form metaclass moves fields off the class, so this never shadows
+    # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
+    files = MultipleFileField(label="Attach files")  # type: ignore[assignment]
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].strip()
@@ -114,7 +120,7 @@ class ReferenceForm(forms.Form):
 
 
 class TicketFilterForm(forms.Form):
-    SORTS = {
+    SORTS: ClassVar[dict[str, tuple[str, str]]] = {
         "-updated": ("-updated_at", "-id"),
         "updated": ("updated_at", "id"),
         "-created": ("-created_at", "-id"),

@@ -45,6 +45,8 @@ class BoundedPaginator(Paginator):
     """Told its count (``known_count``), or counting at most ``cap`` rows and one
     more; with ``estimate``, a large result's count is the planner's estimate."""
 
+    object_list: QuerySet  # always a queryset here: it is counted and sliced in SQL
+
     def __init__(
         self,
         *args,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -15,7 +17,7 @@ from django.db.models import (
     When,
 )
 
-from tickets.models import Category, Status, Ticket, TicketRead
+from tickets.models import Category, Status, Ticket, TicketEvent, TicketRead
 
 
 def with_unseen(tickets: QuerySet, user) -> QuerySet:
@@ -75,3 +77,16 @@ def active_category(slug: str | None) -> Category | None:
     if not slug:
         return None
     return Category.objects.filter(slug=slug, is_active=True).first()
+
+
+def history(events: Iterable[TicketEvent]) -> list[list[TicketEvent]]:
+    """A ticket's timeline as acts: the events one service call wrote (one act
+    id), in order, make one entry. Rows older than act ids stand alone, as
+    the history always showed them."""
+    acts: list[list[TicketEvent]] = []
+    for event in events:
+        if acts and event.act is not None and acts[-1][0].act == event.act:
+            acts[-1].append(event)
+        else:
+            acts.append([event])
+    return acts

@@ -229,18 +229,11 @@ def apply(
     ticket.status = target
     ticket.updated_at = now
     fields = ["status", "updated_at"]
-    if target == Status.SOLVED:
-        ticket.solved_at = now
-        fields.append("solved_at")
-    elif previous == Status.SOLVED:
-        ticket.solved_at = None
-        fields.append("solved_at")
-    if target == Status.CLOSED:
-        ticket.closed_at = now
-        fields.append("closed_at")
-    elif previous == Status.CLOSED:
-        ticket.closed_at = None
-        fields.append("closed_at")
+    # Entering Solved or Closed stamps its time; leaving it clears the stamp.
+    for status, stamp in ((Status.SOLVED, "solved_at"), (Status.CLOSED, "closed_at")):
+        if status in (target, previous):
+            setattr(ticket, stamp, now if target == status else None)
+            fields.append(stamp)
     ticket.save(update_fields=fields)
     assigned = ticket.assignee_id is not None
     counter_shift(

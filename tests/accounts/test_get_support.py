@@ -70,7 +70,8 @@ def test_a_standard_customer_sees_email_only(login, carol, contacts):
     html = login(carol).get(GET_SUPPORT).content.decode()
 
     assert "help@support.example" in html
-    assert "+1 425 321 0338" not in html and "chat.support.example" not in html
+    assert "+1 425 321 0338" not in html
+    assert "chat.support.example" not in html
     assert "Chat and phone support come with the Professional and Enterprise tiers." in html
 
 
@@ -109,7 +110,8 @@ def test_a_managed_services_customer_also_sees_the_managed_services_contacts(
         0
     ]
     assert mailto_addresses(managed) == ["incident@support.example", "request@support.example"]
-    assert "888.638.6771" in managed and 'href="tel:+6563058099"' in managed
+    assert "888.638.6771" in managed
+    assert 'href="tel:+6563058099"' in managed
     assert "help@support.example" in html  # the ordinary ways in stay
 
 
@@ -118,7 +120,8 @@ def test_a_cloud_customer_does_not_see_the_managed_services_contacts(
 ):
     html = login(alice).get(GET_SUPPORT).content.decode()
 
-    assert "incident@support.example" not in html and "888.638.6771" not in html
+    assert "incident@support.example" not in html
+    assert "888.638.6771" not in html
     assert 'id="managed-services"' not in html
 
 

@@ -9,6 +9,7 @@ count what was really evaluated.
 from __future__ import annotations
 
 import threading
+from typing import ClassVar
 
 import pytest
 from axes.models import AccessAttempt
@@ -18,7 +19,7 @@ from django.test import Client
 from accounts.models import PinCheck
 from accounts.pins import pin_set
 from tests.concurrency import run_together
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ class CountingHasher(PBKDF2PasswordHasher):
 
     iterations = 60_000
     lock = threading.Lock()
-    outcomes: list[bool] = []
+    outcomes: ClassVar[list[bool]] = []
 
     def verify(self, password, encoded):
         matched = super().verify(password, encoded)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from tests.conftest import PASSWORD, can_log_in
+from tests.helpers import PASSWORD, can_log_in
 
 
 def test_a_customer_logs_in_with_email_and_lands_on_the_tickets(client, alice):
@@ -127,4 +127,5 @@ def test_the_admin_login_is_ours_and_a_customer_is_not_bounced(client, alice, su
     response = client.post(
         "/admin/login/?next=/admin/", {"username": support_admin.email, "password": PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD, can_log_in
+from tests.helpers import PASSWORD, can_log_in
 
 
 def fail_logins(client, email, times, address="10.0.0.1"):

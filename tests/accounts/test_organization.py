@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from tests.conftest import can_log_in
+from tests.helpers import can_log_in
 
 PAGE = reverse("organization")
 
@@ -19,9 +19,11 @@ def member_url(user):
 def test_the_admin_sees_the_organisations_users_alias_and_tier(login, alice, bob, carol):
     html = login(alice).get(PAGE).content.decode()
 
-    assert "bob@acme.example" in html and "alice@acme.example" in html
+    assert "bob@acme.example" in html
+    assert "alice@acme.example" in html
     assert "carol@globex.example" not in html
-    assert "<code>ACME</code>" in html and "Enterprise support tier" in html
+    assert "<code>ACME</code>" in html
+    assert "Enterprise support tier" in html
 
 
 def test_members_and_staff_do_not_get_the_page(login, bob, agent):

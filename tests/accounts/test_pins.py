@@ -14,14 +14,14 @@ from django.utils import timezone
 from accounts.models import PinChange, PinCheck, User
 from accounts.pins import pin_lockout_clear, pin_reset, pin_set, pin_verify
 from outbox.models import OutboundEmail
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tickets.models import TicketEvent
 
 GOOD_PIN = "730195"
 
 
 @pytest.mark.parametrize(
-    "pin, rule",
+    ("pin", "rule"),
     [
         ("12a456", "A PIN has digits only."),
         ("٣٣٤٥٦٧", "A PIN has digits only."),  # Arabic-Indic digits are digits, but not ours
@@ -58,7 +58,7 @@ def test_a_pin_is_stored_hashed_and_never_in_clear(alice, agent, make_ticket, ca
             "tickets_ticketevent",
             "tickets_message",
         ]:
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"SELECT * FROM {table}")  # fixed table names
             assert GOOD_PIN not in repr(cursor.fetchall()), table
     assert GOOD_PIN not in caplog.text
     assert all(GOOD_PIN not in message.body for message in mail.outbox)
@@ -78,7 +78,8 @@ def test_the_profile_page_sets_a_pin_and_says_when_it_changed(login, alice):
     assert "Your PIN was last changed on" in html
     assert GOOD_PIN not in html
     alice.refresh_from_db()
-    assert alice.support_pin and alice.support_pin_set_at is not None
+    assert alice.support_pin
+    assert alice.support_pin_set_at is not None
 
 
 def test_setting_a_pin_asks_for_the_password_and_a_wrong_one_changes_nothing(login, alice):
@@ -157,7 +158,7 @@ class CountingHasher(MD5PasswordHasher):
 
 
 @pytest.mark.parametrize(
-    "alias, email, pin",
+    ("alias", "email", "pin"),
     [
         ("GLOBEX", "alice@acme.example", GOOD_PIN),  # wrong alias
         ("ACME", "nobody@acme.example", GOOD_PIN),  # wrong email

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
@@ -37,7 +37,8 @@ def test_a_page_reads_its_session_from_the_cache_not_the_database(shared_cache, 
     with CaptureQueriesContext(connection) as queries:
         page = browser.get(reverse("tickets:list"))
 
-    assert page.status_code == 200 and alice.full_name in page.content.decode()
+    assert page.status_code == 200
+    assert alice.full_name in page.content.decode()
     assert not any("django_session" in q["sql"] for q in queries.captured_queries)
 
 
@@ -52,4 +53,5 @@ def test_logging_out_ends_the_session_for_every_process(shared_cache, alice):
     first.post(reverse("logout"))
 
     again = second.get(reverse("tickets:list"))
-    assert again.status_code == 302 and reverse("login") in again["Location"]
+    assert again.status_code == 302
+    assert reverse("login") in again["Location"]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from inbound.models import AutoReply
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_the_only_admin_is_not_offered_make_member(login, alice, bob):

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.helpers import Explainer, bulk_tickets
 from tickets import services
 from tickets.models import Priority, Ticket
 
@@ -49,7 +50,8 @@ def test_following_next_gives_every_ticket_once_in_the_lists_order(api, alice, e
     seen, pages = walk(client, f"/api/v1/tickets/?page_size=3&ordering={ordering}")
 
     assert seen == [row["number"] for row in whole]
-    assert len(seen) == 11 and pages == 4
+    assert len(seen) == 11
+    assert pages == 4
 
 
 def test_previous_goes_back_to_the_same_rows(api, alice, eleven):
@@ -62,8 +64,10 @@ def test_previous_goes_back_to_the_same_rows(api, alice, eleven):
     assert [r["number"] for r in back["results"]] == [r["number"] for r in second["results"]]
     again = client.get(back["previous"]).json()
     assert [r["number"] for r in again["results"]] == [r["number"] for r in first["results"]]
-    assert first["previous"] is None and third["next"] is None
-    assert "cursor=" in first["next"] and "page=" not in first["next"]
+    assert first["previous"] is None
+    assert third["next"] is None
+    assert "cursor=" in first["next"]
+    assert "page=" not in first["next"]
 
 
 def test_a_ticket_updated_between_pages_neither_repeats_nor_hides_another(
@@ -91,7 +95,8 @@ def test_a_search_pages_on_past_its_counted_cap(api, alice, make_ticket, setting
     seen, _ = walk(client, "/api/v1/tickets/?search=toner&page_size=2")
 
     assert first["count"] == 3  # counted no further than the cap...
-    assert set(seen) == matching and len(seen) == 7  # ...but every match is reached
+    assert set(seen) == matching
+    assert len(seen) == 7
 
 
 def test_a_forged_cursor_is_refused_naming_the_parameter(api, alice, eleven):
@@ -130,7 +135,8 @@ def test_a_cursor_page_costs_a_fixed_number_of_queries(
     url = client.get("/api/v1/tickets/?page_size=5").json()["next"]
     with django_assert_max_num_queries(8):
         large = client.get(url)
-    assert len(small.json()["results"]) == 2 and len(large.json()["results"]) == 5
+    assert len(small.json()["results"]) == 2
+    assert len(large.json()["results"]) == 5
 
 
 @pytest.mark.postgres
@@ -138,8 +144,6 @@ def test_a_cursor_page_costs_a_fixed_number_of_queries(
 def test_a_deep_cursor_page_walks_an_index_at_a_hundred_thousand_tickets(
     api, agent, alice, make_ticket, ordering
 ):
-    from tests.tickets.test_list_counts import Explainer, bulk_tickets
-
     bulk_tickets(make_ticket(alice, subject="Template"), 100_000)
     client = api(agent)
     page = client.get(f"/api/v1/tickets/?ordering={ordering}").json()
@@ -152,5 +156,6 @@ def test_a_deep_cursor_page_walks_an_index_at_a_hundred_thousand_tickets(
 
     assert len(deep["results"]) == 25
     listing = [plan for sql, plan in explainer.seen if "ORDER BY" in sql]
-    assert listing and all("Seq Scan on tickets_ticket" not in plan for plan in listing)
+    assert listing
+    assert all("Seq Scan on tickets_ticket" not in plan for plan in listing)
     assert all("Sort" not in plan for plan in listing), listing

@@ -28,7 +28,8 @@ def test_a_customer_lists_only_their_organisations_tickets(api, alice, bob, caro
     body = response.json()
     assert body["count"] == 2
     assert set(numbers(response)) == {mine.pk, colleague.pk}
-    assert body["next"] is None and body["previous"] is None
+    assert body["next"] is None
+    assert body["previous"] is None
 
 
 def test_a_ticket_has_every_documented_field(api, alice, agent, make_ticket):
@@ -139,7 +140,8 @@ def test_ordering_and_pagination(api, alice, make_ticket):
     page = client.get("/api/v1/tickets/?page_size=3&page=2").json()
     assert page["count"] == 7
     assert len(page["results"]) == 3
-    assert "page=3" in page["next"] and "page_size=3" in page["next"]
+    assert "page=3" in page["next"]
+    assert "page_size=3" in page["next"]
     assert client.get("/api/v1/tickets/?page=9").status_code == 404
 
 
@@ -568,7 +570,8 @@ def test_customers_get_403_from_support_actions(action, api, alice, make_ticket)
 
     assert response.status_code == 403
     ticket.refresh_from_db()
-    assert ticket.status == Status.OPEN and ticket.assignee is None
+    assert ticket.status == Status.OPEN
+    assert ticket.assignee is None
 
 
 # Categories and me

@@ -16,7 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from tests.conftest import can_log_in
+from tests.helpers import can_log_in
 
 
 def token_client(key: str) -> APIClient:

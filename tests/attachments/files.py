@@ -39,13 +39,8 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FREE, END, FAT_SECTOR, NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
 
-def ole2(streams: dict[str, bytes]) -> bytes:
-    """A Compound File (what .doc and .xls are), version 3, built sector by sector.
-
-    ``streams`` maps paths ("WordDocument", "Macros/VBA/dir") to contents;
-    storages are made for the folders. Streams are padded to 4 KB, so all
-    live in regular sectors and no mini stream is needed.
-    """
+def _ole2_entries(streams: dict[str, bytes]) -> list[dict]:
+    """The directory entries: the root, a storage per folder, a stream per path."""
     entries: list[dict] = [{"name": "Root Entry", "type": 5, "children": [], "data": b""}]
     folders = {"": 0}
     for path, data in streams.items():
@@ -59,7 +54,17 @@ def ole2(streams: dict[str, bytes]) -> bytes:
             parent = here
         entries[folders[parent]]["children"].append(len(entries))
         entries.append({"name": path.split("/")[-1], "type": 2, "children": [], "data": data})
+    return entries
 
+
+def ole2(streams: dict[str, bytes]) -> bytes:
+    """A Compound File (what .doc and .xls are), version 3, built sector by sector.
+
+    ``streams`` maps paths ("WordDocument", "Macros/VBA/dir") to contents;
+    storages are made for the folders. Streams are padded to 4 KB, so all
+    live in regular sectors and no mini stream is needed.
+    """
+    entries = _ole2_entries(streams)
     sector = 512
     directory_sectors = -(-len(entries) * 128 // sector)
     chains: list[int] = []  # the sector count of each stream, in entry order

@@ -59,7 +59,7 @@ def test_a_non_ascii_file_name_is_encoded_for_every_browser(login, bob, files):
 
 
 @pytest.mark.parametrize(
-    "name, content_type",
+    ("name", "content_type"),
     [
         ("screenshot.png", "image/png"),
         ("Überweisung März.pdf", "application/pdf"),
@@ -77,7 +77,7 @@ def test_images_pdf_and_text_preview_inline_in_a_sandbox(name, content_type, log
 
 
 @pytest.mark.parametrize(
-    "encoding, content",
+    ("encoding", "content"),
     [
         ("cp1252", "Fehler: Datei “Übersicht.xlsx” fehlt – 5 €\r\n".encode("cp1252")),
         ("utf-16", "PS C:\\> Get-Service Spooler: Läuft\r\n".encode("utf-16")),
@@ -123,7 +123,8 @@ def test_a_customer_gets_404_for_an_internal_file_and_does_not_see_it_listed(log
     assert client.get(preview_url(internal)).status_code == 404
     page = client.get(internal.ticket.get_absolute_url()).content.decode()
     assert "export.csv" not in page
-    assert "notes.txt" in page and "screenshot.png" in page
+    assert "notes.txt" in page
+    assert "screenshot.png" in page
 
 
 def test_support_downloads_internal_files(login, agent, files):

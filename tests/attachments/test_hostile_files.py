@@ -19,8 +19,8 @@ from django.urls import reverse
 from tests.attachments import corpus
 from tests.attachments.corpus import HOSTILE, LEGITIMATE, built
 from tests.attachments.files import CONTENT_TYPES
-from tests.attachments.test_uploads import stored_objects
 from tests.concurrency import run_together
+from tests.helpers import stored_objects
 from tickets import services
 from tickets.attachments import inspect_pdf
 from tickets.attachments.validation import check_files
@@ -63,7 +63,8 @@ def refusal(name: str, content: bytes) -> str:
 
 def test_the_corpora_are_large_enough_and_named_once():
     names = [hostile.name for hostile in HOSTILE]
-    assert len(names) >= 40 and len(LEGITIMATE) >= 40
+    assert len(names) >= 40
+    assert len(LEGITIMATE) >= 40
     assert len(set(names)) == len(names)
 
 
@@ -120,7 +121,8 @@ def test_one_hostile_file_among_real_ones_refuses_the_whole_message(login, alice
 
     assert response.status_code == 400
     assert "“bomb-1gib.zip” would unpack to 1024 MB" in html.unescape(response.content.decode())
-    assert Message.objects.count() == 0 and Attachment.objects.count() == 0
+    assert Message.objects.count() == 0
+    assert Attachment.objects.count() == 0
     assert stored_objects() == set()
 
 
@@ -128,7 +130,7 @@ def test_one_hostile_file_among_real_ones_refuses_the_whole_message(login, alice
 
 
 @pytest.mark.parametrize(
-    "name, message",
+    ("name", "message"),
     [
         (
             "gifar.gif",
@@ -159,7 +161,8 @@ def test_a_hostile_file_sent_to_the_api_is_refused_and_nothing_kept(
 
     assert response.status_code == 400
     assert response.json() == {"files": [message]}
-    assert Message.objects.count() == 0 and Attachment.objects.count() == 0
+    assert Message.objects.count() == 0
+    assert Attachment.objects.count() == 0
     assert stored_objects() == set()
 
 
@@ -285,7 +288,8 @@ def test_an_upload_past_the_organisations_quota_is_refused_and_nothing_kept(
         "“more.txt” (400 KB) would take your organisation past its 1 MB of attachments; "
         "700 KB are used."
     ]
-    assert Attachment.objects.count() == 1 and Message.objects.count() == 0
+    assert Attachment.objects.count() == 1
+    assert Message.objects.count() == 0
     assert stored_objects() == before
 
 
@@ -331,7 +335,8 @@ def test_an_upload_past_the_users_quota_is_refused_through_the_page(
         "“c.txt”, “d.csv” (201 KB) would take you past your 2 MB of attachments; 2 MB are used."
         in html.unescape(response.content.decode())
     )
-    assert Ticket.objects.count() == 1 and Attachment.objects.count() == 2
+    assert Ticket.objects.count() == 1
+    assert Attachment.objects.count() == 2
     assert len(stored_objects()) == 2
 
 
@@ -373,7 +378,8 @@ def test_twenty_simultaneous_uploads_never_pass_the_organisations_quota(
     assert len(refused) == 14
     assert all("would take your organisation past its 1 MB" in r.messages[0] for r in refused)
     stored = [a.size for a in Attachment.objects.all()]
-    assert len(stored) == 6 and sum(stored) <= 1 * MB
+    assert len(stored) == 6
+    assert sum(stored) <= 1 * MB
     assert len(stored_objects()) == 6
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.attachments.files import REAL, upload
-from tests.conftest import S3_BUCKET as BUCKET
+from tests.helpers import S3_BUCKET as BUCKET
 from tickets import services
 from tickets.models import Attachment, Message
 

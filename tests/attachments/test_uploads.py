@@ -1,27 +1,16 @@
 """Attachments: what is accepted, what is refused, and that a refusal stores nothing."""
 
 import hashlib
-import os
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.urls import reverse
 
 from tests.attachments.files import CONTENT_TYPES, REAL, upload
+from tests.helpers import stored_objects
 from tickets import services
 from tickets.models import Attachment, Message, Ticket
-
-
-def stored_objects() -> set[str]:
-    """Every file in storage, whatever its key."""
-    root = settings.MEDIA_ROOT
-    return {
-        os.path.relpath(os.path.join(folder, name), root)
-        for folder, _dirs, names in os.walk(root)
-        for name in names
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +83,7 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize("name, content, message", REFUSALS)
+@pytest.mark.parametrize(("name", "content", "message"), REFUSALS)
 def test_a_refused_file_stores_nothing_of_the_message(name, content, message, alice, make_ticket):
     ticket = make_ticket(alice)
     before = stored_objects()
@@ -125,7 +114,8 @@ def test_an_oversize_file_is_refused_naming_the_limit(alice, make_ticket, settin
     assert refused.value.message_dict["files"] == [
         "“big.pdf” is 21 MB; .pdf files can be at most 20 MB."
     ]
-    assert stored_objects() == before and Message.objects.count() == 0
+    assert stored_objects() == before
+    assert Message.objects.count() == 0
 
 
 def test_jpg_and_png_have_their_own_lower_limit(alice, make_ticket):
@@ -152,7 +142,8 @@ def test_an_eleventh_file_is_refused(alice, make_ticket):
     assert refused.value.message_dict["files"] == [
         "At most 10 files can be attached to one message; you chose 11."
     ]
-    assert stored_objects() == set() and Message.objects.count() == 0
+    assert stored_objects() == set()
+    assert Message.objects.count() == 0
 
 
 def test_a_refused_file_opens_no_ticket(alice, category):
@@ -201,7 +192,7 @@ def test_files_written_before_a_failure_are_removed(
 ):
     ticket = make_ticket(alice)
 
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left on device"):
         services.ticket_reply(
             ticket=ticket,
             author=alice,
@@ -211,7 +202,8 @@ def test_files_written_before_a_failure_are_removed(
 
     assert OneFileStorage.saves == 2  # the first file was written...
     assert stored_objects() == set()  # ...and removed again
-    assert Message.objects.count() == 0 and Attachment.objects.count() == 0
+    assert Message.objects.count() == 0
+    assert Attachment.objects.count() == 0
 
 
 # --- Through the pages ------------------------------------------------------------------------
@@ -224,7 +216,8 @@ def test_the_forms_show_the_limits_before_anyone_uploads(login, alice, make_tick
     for url in [reverse("tickets:create"), ticket.get_absolute_url()]:
         html = client.get(url).content.decode()
         assert "Up to 10 files, 20 MB each (10 MB for jpg and png)." in html
-        assert 'type="file" name="files"' in html and "multiple" in html
+        assert 'type="file" name="files"' in html
+        assert "multiple" in html
 
 
 def test_a_customer_replies_with_files_through_the_page(login, alice, make_ticket):

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tickets.models import Message, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.attachments.files import REAL
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tickets.models import Attachment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from inbound.services import email_ingest
-from tests.browser.conftest import watch_for_csp_violations
-from tests.conftest import PASSWORD
+from tests.browser.helpers import watch_for_csp_violations
+from tests.helpers import PASSWORD
 from tests.pages import pages_without_arguments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_the_watch_reports_an_inline_style_the_policy_refuses(browser, live_serv
 
 
 @pytest.mark.parametrize(
-    "persona, landing",
+    ("persona", "landing"),
     [("alice", "**/tickets/"), ("support_admin", "**/agent/queue/unassigned/")],
 )
 def test_every_page_without_arguments_loads_without_a_violation(

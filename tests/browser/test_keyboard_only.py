@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.attachments.files import REAL
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tickets import services
 from tickets.models import Message, Status
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.preferences import QUEUE_COLUMNS
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tickets import services
 from tickets.models import Priority, Status
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from accounts.models import SupportContact, User
 from accounts.tokens import token_create
 from inbound.models import SupportAddress
-from tests.conftest import PASSWORD, bring_to
+from tests.helpers import PASSWORD, bring_to
 from tickets import services
 from tickets.models import Status
 
@@ -127,7 +127,7 @@ def page_width(page) -> dict:
 @pytest.mark.parametrize(
     "viewport", [SMALL_PHONE, PHONE, DESKTOP], ids=lambda viewport: str(viewport["width"])
 )
-@pytest.mark.parametrize("persona, name", PAGES, ids=[f"{p}-{n}" for p, n in PAGES])
+@pytest.mark.parametrize(("persona", "name"), PAGES, ids=[f"{p}-{n}" for p, n in PAGES])
 def test_the_page_fits_the_screen_and_axe_finds_nothing_serious(
     persona, name, viewport, request, desk, page, log_in_to
 ):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.attachments.files import REAL
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.notifications.helpers import deliver
 from tickets import services
 from tickets.models import Attachment, Message, Status, Ticket

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.attachments.files import upload
-from tests.browser.conftest import watch_for_csp_violations
-from tests.conftest import PASSWORD
+from tests.browser.helpers import watch_for_csp_violations
+from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

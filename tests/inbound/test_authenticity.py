@@ -14,7 +14,8 @@ from django.core import mail
 
 from inbound import authenticity
 from inbound.models import AutoReply, InboundEmail, SupportAddress
-from inbound.services import STRANGER_SUBJECT, email_ingest
+from inbound.replies import STRANGER_SUBJECT
+from inbound.services import email_ingest
 from outbox.threads import reply_address
 from tests.inbound import corpus
 from tickets import services
@@ -88,7 +89,8 @@ def test_agent_mail_with_aligned_dkim_from_our_mta_posts_where_enabled(
 
     assert inbound.state == State.REPLY
     message = messages_on(bobs_ticket)[-1]
-    assert message.author == agent and not message.is_internal
+    assert message.author == agent
+    assert not message.is_internal
 
 
 @pytest.mark.parametrize(

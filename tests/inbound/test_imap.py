@@ -10,7 +10,7 @@ from inbound.imap import mailbox_poll, mailboxes_poll
 from inbound.models import InboundEmail, SupportAddress
 from inbound.services import email_ingest
 from tests.inbound import corpus
-from tests.inbound.conftest import deliver, uids
+from tests.inbound.mailbox import deliver, uids
 from tickets.models import Priority, Ticket
 
 pytestmark = pytest.mark.imap

@@ -50,7 +50,8 @@ def test_a_plain_message_from_a_customer_opens_a_ticket(bob):
     assert inbound.state == State.TICKET
     assert inbound.ticket == ticket
     assert (ticket.subject, ticket.description) == ("Printer on fire", "It is on fire.")
-    assert ticket.requester == bob and ticket.organization == bob.organization
+    assert ticket.requester == bob
+    assert ticket.organization == bob.organization
     assert ticket.channel == Channel.EMAIL
     assert ticket.priority == Priority.NORMAL
     assert ticket.status == Status.OPEN
@@ -72,7 +73,8 @@ def test_html_only_mail_becomes_safe_text(bob):
 
     description = Ticket.objects.get().description
     assert "Invoice 4711 is wrong." in description
-    assert "<" not in description and "alert(" not in description
+    assert "<" not in description
+    assert "alert(" not in description
 
 
 def test_accepted_files_are_kept_and_refused_ones_are_listed_back(bob, deliver_outbox):

@@ -64,7 +64,8 @@ def test_the_seeds_template_verbatim_verifies_the_sender_and_masks_the_pin(bob):
     assert inbound.reason == f"Opened #{ticket.pk} (sender verified by PIN)."
     assert "    User PIN: ••••••\n" in ticket.description + "\n"
     assert "    Control Portal Username: bob@acme.example" in ticket.description
-    assert PIN not in ticket.description and PIN.encode() not in bytes(inbound.raw)
+    assert PIN not in ticket.description
+    assert PIN.encode() not in bytes(inbound.raw)
     check = PinCheck.objects.get()
     assert (check.alias, check.email, check.verified) == ("ACME", "bob@acme.example", True)
 

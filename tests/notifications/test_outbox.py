@@ -16,8 +16,10 @@ from django.utils import timezone
 from accounts import members
 from accounts.models import User
 from accounts.pins import pin_reset
+from inbound.services import email_ingest
 from outbox.models import OutboundEmail, Purpose, State
 from outbox.services import outbound_retry, outbound_send, outbound_sweep
+from tests.inbound import corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +42,41 @@ def test_an_invitation_held_up_by_the_smtp_server_goes_out_once_it_answers(alice
     email.refresh_from_db()
     assert (email.state, email.attempts) == (State.SENT, 2)
     assert email.message_id.encode() in smtp_backend.accepted[0][1]
+
+
+def _ask_password_reset(client) -> str:
+    client.post(reverse("password_reset"), {"email": "alice@acme.example"})
+    return "alice@acme.example"
+
+
+def _write_as_a_stranger(client) -> str:
+    email_ingest(raw=corpus.plain(sender="stranger@example.org", subject="Hello?"))
+    return "stranger@example.org"
+
+
+@pytest.mark.parametrize(
+    ("cause", "purpose"),
+    [(_ask_password_reset, Purpose.PASSWORD_RESET), (_write_as_a_stranger, Purpose.AUTO_REPLY)],
+    ids=["password reset", "auto-reply"],
+)
+def test_an_smtp_outage_delays_an_email_but_never_loses_nor_doubles_it(
+    client, alice, smtp_backend, cause, purpose
+):
+    smtp_backend.refuse_next = 2
+    address = cause(client)
+    email = OutboundEmail.objects.get(purpose=purpose)
+
+    assert send(email) == "retry"
+    assert send(email, later=timedelta(hours=1)) == "retry"
+    assert outbound_sweep(now=timezone.now() + timedelta(hours=2)) == 1
+    assert send(email, later=timedelta(hours=2)) == "sent"
+    assert send(email, later=timedelta(hours=3)) == "skipped"
+    assert outbound_sweep(now=timezone.now() + timedelta(hours=3)) == 0
+
+    assert smtp_backend.recipients() == [address]
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (State.SENT, 3)
+    assert smtp_backend.message_ids() == [email.message_id]
 
 
 def test_a_pin_reset_for_a_user_deactivated_meanwhile_is_skipped(alice, bob, smtp_backend):

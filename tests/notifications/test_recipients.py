@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications import services as notify
 from notifications.models import CUSTOMER_KINDS, EmailOptOut, EmailState, Notification
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.notifications.helpers import (
     CUSTOMERS_OF_BOBS_TICKET,
     deliver,

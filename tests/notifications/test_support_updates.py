@@ -67,7 +67,8 @@ def test_solving_with_the_status_button_tells_the_customers_when_it_closes_and_h
     deliver_all()
 
     scene.refresh_from_db()
-    assert response.status_code == 302 and scene.status == Status.SOLVED
+    assert response.status_code == 302
+    assert scene.status == Status.SOLVED
     assert told() == dict.fromkeys(CUSTOMERS_OF_BOBS_TICKET, "solved")
     body = email_to("bob@acme.example").body
     assert f"Sam Support from support marked ticket #{scene.pk} as solved." in body

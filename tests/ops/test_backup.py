@@ -72,7 +72,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_ticket_message_and_
 
 
 def test_the_backup_is_one_private_file_with_a_manifest_of_every_file(desk, tmp_path):
-    out, _ = run("backup", output=tmp_path)
+    _out, _ = run("backup", output=tmp_path)
 
     (backup,) = tmp_path.glob("helpdesk-*.tar")
     assert backup.stat().st_mode & 0o777 == 0o600

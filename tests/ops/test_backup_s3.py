@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import S3_BUCKET as BUCKET
+from tests.helpers import S3_BUCKET as BUCKET
 from tests.ops.backup_helpers import database_dropped, desk_rows, desk_seed, stored_bytes
 from tickets.models import Attachment
 

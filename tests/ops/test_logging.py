@@ -65,7 +65,8 @@ def test_each_request_gets_a_fresh_id_in_its_response(client):
     first = client.get("/healthz/live")["X-Request-ID"]
     second = client.get("/healthz/live")["X-Request-ID"]
 
-    assert GENERATED.fullmatch(first) and GENERATED.fullmatch(second)
+    assert GENERATED.fullmatch(first)
+    assert GENERATED.fullmatch(second)
     assert first != second
 
 

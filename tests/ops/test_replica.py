@@ -51,7 +51,7 @@ def test_reads_follow_the_replica_and_writers_read_their_writes(primary_and_repl
         "DATABASE_REPLICA_PIN_SECONDS": "3",
         "CACHE_URL": "",  # the process's own cache: the API client's pin lives there
     }
-    run = subprocess.run(  # noqa: S603
+    run = subprocess.run(
         [sys.executable, "-m", "tests.ops.replica_scenario"],
         cwd=settings.BASE_DIR,
         env=environment,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.conftest import bring_to
+from tests.helpers import bring_to
 from tickets import workflow
 from tickets.access import get_ticket_for
 from tickets.models import Status, Ticket

@@ -192,7 +192,7 @@ def test_closing_while_an_agent_replies_never_adds_a_message_to_a_closed_ticket(
 ):
     ticket = make_ticket(alice)
 
-    close, reply = run_together(
+    _close, reply = run_together(
         lambda: services.ticket_close(ticket=ticket, actor=alice),
         lambda: services.ticket_reply(ticket=ticket, author=agent, body="Here is the fix"),
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.conftest import bring_to
+from tests.helpers import bring_to
 from tickets import services
 from tickets.models import Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action, TransitionError
@@ -322,7 +322,9 @@ def test_an_active_ticket_cannot_be_reopened(start, alice, agent, make_ticket):
 # --- Refusals: closed tickets take no message, customers have no support buttons ---
 
 
-@pytest.mark.parametrize("author, internal", [("alice", False), ("agent", False), ("agent", True)])
+@pytest.mark.parametrize(
+    ("author", "internal"), [("alice", False), ("agent", False), ("agent", True)]
+)
 def test_no_message_can_be_added_to_a_closed_ticket(
     author, internal, request, alice, agent, make_ticket
 ):

@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import bring_to
-from tickets.counters import counters_rebuild
+from tests.helpers import Explainer, bring_to, bulk_tickets
 from tickets.models import Status, Ticket
 
 
@@ -74,7 +73,8 @@ def test_a_broad_search_counts_no_further_than_the_cap(
     narrow = api(agent).get("/api/v1/tickets/", {"search": "printer echo"}).json()
 
     assert "3+ tickets" in page.content.decode()
-    assert answer["count"] == 3 and len(answer["results"]) == 2
+    assert answer["count"] == 3
+    assert len(answer["results"]) == 2
     assert narrow["count"] == 1  # below the cap the count is exact
 
 
@@ -87,46 +87,13 @@ def test_the_api_list_walks_an_index_at_a_hundred_thousand_tickets(api, agent, a
     with connection.execute_wrapper(explainer):
         answer = client.get("/api/v1/tickets/").json()
 
-    assert answer["count"] == 100001 and len(answer["results"]) == 25
+    assert answer["count"] == 100001
+    assert len(answer["results"]) == 25
     listing = [plan for sql, plan in explainer.seen if "ORDER BY" in sql]
-    assert listing and all("Seq Scan on tickets_ticket" not in plan for plan in listing)
+    assert listing
+    assert all("Seq Scan on tickets_ticket" not in plan for plan in listing)
     assert any("Index Scan" in plan for plan in listing)
     assert all("Sort" not in plan for plan in listing)
-
-
-def bulk_tickets(template: Ticket, count: int) -> None:
-    """``count`` more tickets like ``template`` in one statement, statuses spread, a
-    minute apart, then the statistics and the counters as after a bulk load."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO tickets_ticket (organization_id, subject, description, category_id,
-                priority, status, requester_id, internal_reference, channel, product, resource,
-                created_at, updated_at, search_document, notes_document)
-            SELECT organization_id, 'Bulk ' || g, '', category_id, 1 + g %% 4,
-                   (ARRAY['open','closed','closed','closed','solved'])[1 + g %% 5], requester_id,
-                   '', 'portal', '', '', now() - make_interval(mins => g),
-                   now() - make_interval(mins => g), '', ''
-            FROM tickets_ticket, generate_series(1, %s) g WHERE id = %s
-            """,
-            [count, template.pk],
-        )
-        cursor.execute("ANALYZE tickets_ticket")
-    counters_rebuild()  # as bench/seed.py does after loading rows in bulk
-
-
-class Explainer:
-    """Runs EXPLAIN beside each query of the tickets table, as the query runs."""
-
-    def __init__(self) -> None:
-        self.seen: list[tuple[str, str]] = []
-
-    def __call__(self, execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("SELECT") and '"tickets_ticket"' in sql:
-            cursor = context["cursor"]
-            cursor.execute("EXPLAIN " + sql, params)
-            self.seen.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
-        return execute(sql, params, many, context)
 
 
 @pytest.mark.postgres
@@ -157,7 +124,8 @@ def test_a_search_matching_many_shows_the_planners_estimate_without_counting(
     narrow = api(agent).get("/api/v1/tickets/", {"search": "printer 15"}).json()
 
     # 6,000 tickets match: the answer says about that many, without counting them.
-    assert 3000 < answer["count"] < 12000 and len(answer["results"]) == 25
+    assert 3000 < answer["count"] < 12000
+    assert len(answer["results"]) == 25
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
     assert re.search(r"about [\d,]+ tickets", page.content.decode())
     assert narrow["count"] == 1  # a few matches are still counted exactly

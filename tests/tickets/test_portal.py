@@ -54,7 +54,9 @@ def test_the_tickets_tab_lists_active_tickets_newest_update_first(
     assert response.status_code == 200
     assert numbers(response) == [older.pk, newer.pk]
     html = response.content.decode()
-    assert "Older" in html and "Bob Brandt" in html and "Technical issue" in html
+    assert "Older" in html
+    assert "Bob Brandt" in html
+    assert "Technical issue" in html
     assert "Done" not in html
 
 
@@ -73,7 +75,7 @@ def test_the_archive_tab_lists_solved_and_closed_tickets_only(login, alice, agen
 
 
 @pytest.mark.parametrize(
-    "sort, expected",
+    ("sort", "expected"),
     [
         ("-updated", ["b", "a", "c"]),
         ("updated", ["c", "a", "b"]),
@@ -280,7 +282,7 @@ def test_priority_is_normal_unless_chosen(login, alice, category):
 
 
 @pytest.mark.parametrize(
-    "data, field, message",
+    ("data", "field", "message"),
     [
         ({"subject": ""}, "subject", "Subject is required."),
         ({"subject": "   "}, "subject", "Subject is required."),

@@ -19,8 +19,16 @@ def headers(response) -> list[str]:
     head = html[html.index("<thead>") : html.index("</thead>")]
     return [
         label
-        for label in ["Organisation", "Requester", "Priority", "Status", "Type", "Assignee"]
-        + ["Created", "Updated"]
+        for label in [
+            "Organisation",
+            "Requester",
+            "Priority",
+            "Status",
+            "Type",
+            "Assignee",
+            "Created",
+            "Updated",
+        ]
         if f">{label}<" in head or f">{label} " in head
     ]
 
@@ -97,8 +105,16 @@ def test_every_column_keeps_the_queue_at_a_fixed_number_of_queries(
     client.post(
         reverse("agent:queue_columns"),
         {
-            "columns": ["organization", "requester", "priority", "status", "category"]
-            + ["assignee", "created", "updated"]
+            "columns": [
+                "organization",
+                "requester",
+                "priority",
+                "status",
+                "category",
+                "assignee",
+                "created",
+                "updated",
+            ]
         },
     )
     for i in range(30):
@@ -111,7 +127,7 @@ def test_every_column_keeps_the_queue_at_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize(
-    "delta, text",
+    ("delta", "text"),
     [
         (timedelta(seconds=-20), "just now"),
         (timedelta(minutes=-5), "5 min ago"),

@@ -46,7 +46,7 @@ def assert_no_acme_data(response) -> None:
 
 
 @pytest.mark.parametrize(
-    "method, name, data",
+    ("method", "name", "data"),
     [
         ("get", "tickets:detail", None),
         ("get", "tickets:close", None),

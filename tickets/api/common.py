@@ -87,7 +87,7 @@ class Pagination(PageNumberPagination):
             except BadCursor as error:
                 raise exceptions.ValidationError({self.cursor_query_param: [str(error)]}) from error
         rows, next_cursor, previous_cursor = keyset_page(
-            queryset, cursor, self.get_page_size(request)
+            queryset, cursor, self.get_page_size(request) or self.page_size
         )
         self.cursors = (next_cursor, previous_cursor)
         self.count = self.django_paginator_class(queryset, 1).count
@@ -96,6 +96,7 @@ class Pagination(PageNumberPagination):
     def _cursor_link(self, cursor: Cursor | None) -> str | None:
         if cursor is None:
             return None
+        assert self.request is not None  # set by paginate_queryset
         url = self.request.build_absolute_uri()
         url = remove_query_param(url, self.page_query_param)
         return replace_query_param(url, self.cursor_query_param, cursor.encode(self.ordering))
@@ -128,7 +129,7 @@ class PerUserThrottle(UserRateThrottle):
         # caller's reply to a 500.
         try:
             return super().allow_request(request, view)
-        except Exception:  # noqa: BLE001 - any cache backend's connection error
+        except Exception:  # any cache backend's connection error
             logger.warning("API throttling is off: the cache cannot be reached.", exc_info=True)
             return True
 

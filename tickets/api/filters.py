@@ -28,7 +28,7 @@ from tickets.models import ARCHIVED_STATUSES, WORKED_STATUSES, Status
 class ApiText(forms.CharField):
     """Text as DRF's ``CharField`` reads it: trimmed, and never spaces alone."""
 
-    default_error_messages = {"blank": "This field may not be blank."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"blank": "This field may not be blank."}
 
     def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
         validators = list(kwargs.pop("validators", ()))
@@ -78,7 +78,7 @@ class ApiNullBoolean(forms.Field):
     """true or false in DRF's spellings (``yes``, ``0``, ...); empty or ``null`` is absent."""
 
     widget = forms.TextInput
-    default_error_messages = {"invalid": "Must be a valid boolean."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": "Must be a valid boolean."}
 
     def to_python(self, value: Any) -> bool | None:
         spelling = value.lower() if isinstance(value, str) else value

@@ -13,6 +13,7 @@ inside archives are entries like any other: counted, not opened.
 
 from __future__ import annotations
 
+import itertools
 import re
 import stat
 import struct
@@ -122,7 +123,7 @@ def _zip_kind(info: zipfile.ZipInfo) -> str:
 def _zip_entries(archive: zipfile.ZipFile) -> Iterator[Entry]:
     infos = archive.infolist()
     ends = sorted((info.header_offset, info.header_offset + info.compress_size) for info in infos)
-    for (_start, end), (next_start, _next_end) in zip(ends, ends[1:], strict=False):
+    for (_start, end), (next_start, _next_end) in itertools.pairwise(ends):
         if end > next_start:
             raise Refused("has entries that overlap each other (a zip bomb); it is not accepted")
     for info in infos:

@@ -29,7 +29,7 @@ DAMAGED = "is damaged: it could not be read as a PDF"
 def _reader(data: bytes) -> PdfReader:
     try:
         return PdfReader(io.BytesIO(data), strict=False)
-    except Exception:  # noqa: BLE001 - pypdf reports a broken file with many exception types
+    except Exception:  # pypdf reports a broken file with many exception types
         if b"startxref" in data[-2048:]:
             raise
     # No cross-reference pointer at all (a file cut short, or written by hand):

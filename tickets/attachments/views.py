@@ -42,13 +42,19 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 def download_response(attachment: Attachment) -> FileResponse:
     """The file as a download (the page and the API): a safe name, never cached."""
+    response = _stored_file(attachment, as_attachment=True)
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    return response
+
+
+def _stored_file(attachment: Attachment, *, as_attachment: bool) -> FileResponse:
+    """The stored bytes under the original name and the sniffed type, never cached."""
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=True,
+        as_attachment=as_attachment,
         filename=attachment.name,
         content_type=attachment.content_type,
     )
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -63,12 +69,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     if attachment.content_type.startswith("text/"):
         response = _text_preview(attachment)
     else:
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=False,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
+        response = _stored_file(attachment, as_attachment=False)
     response["Content-Security-Policy"] = PREVIEW_CSP
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Cache-Control"] = "private, no-store"

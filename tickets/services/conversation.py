@@ -15,7 +15,7 @@ from accounts.models import User
 from tickets import workflow
 from tickets.attachments.storing import attachments_store, files_removed_on_error
 from tickets.attachments.validation import CheckedFile, check_files
-from tickets.events import record_event
+from tickets.events import one_act, record_event
 from tickets.locks import lock_ticket
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
@@ -100,6 +100,7 @@ def _public_activity(ticket: Ticket, *, author: User, now: datetime) -> None:
     search_document_refresh(ticket)
 
 
+@one_act
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -206,6 +207,7 @@ def _reply(
     return Reply(ticket=ticket, message=message, closed=close)
 
 
+@one_act
 @transaction.atomic
 def ticket_close(*, ticket: Ticket, actor: User) -> Ticket:
     """Close an active ticket (customers and support, after a confirmation)."""
@@ -214,6 +216,7 @@ def ticket_close(*, ticket: Ticket, actor: User) -> Ticket:
     return ticket
 
 
+@one_act
 def ticket_reopen(
     *, ticket: Ticket, actor: User, body: str, files: Sequence[UploadedFile] = ()
 ) -> Reply:
@@ -291,6 +294,7 @@ def _first_active_category() -> Category:
     return category
 
 
+@one_act
 @transaction.atomic
 def ticket_set_reference(
     *, ticket: Ticket, actor: User, internal_reference: str, now: datetime | None = None

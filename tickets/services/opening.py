@@ -14,7 +14,7 @@ from tickets import workflow
 from tickets.attachments.storing import attachments_store, files_removed_on_error
 from tickets.attachments.validation import CheckedFile, check_files
 from tickets.counters import counter_shift, ticket_state
-from tickets.events import record_event
+from tickets.events import one_act, record_event
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
@@ -27,6 +27,7 @@ from tickets.models import (
 from tickets.services.common import clean_text, search_document_refresh
 
 
+@one_act
 def ticket_open(*, files: Sequence[UploadedFile] = (), **fields) -> Ticket:
     """Open a ticket (see ``open_checked``), with the request's ``files``.
 
@@ -38,6 +39,7 @@ def ticket_open(*, files: Sequence[UploadedFile] = (), **fields) -> Ticket:
         return open_checked(checked=checked, written=written, **fields)
 
 
+@one_act
 @transaction.atomic
 def open_checked(
     *,

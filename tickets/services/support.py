@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from tickets import workflow
 from tickets.counters import counter_shift, ticket_state
-from tickets.events import record_event
+from tickets.events import one_act, record_event
 from tickets.locks import lock_ticket
 from tickets.models import Category, Priority, Ticket
 from tickets.models import TicketEvent as Event
@@ -24,6 +24,7 @@ from tickets.services.conversation import ticket_set_reference
 from tickets.workflow import Action, TransitionError
 
 
+@one_act
 @transaction.atomic
 def ticket_assign(
     *, ticket: Ticket, actor: User, assignee: User | None, now: datetime | None = None
@@ -59,6 +60,7 @@ def ticket_assign(
     return ticket
 
 
+@one_act
 @transaction.atomic
 def ticket_take(*, ticket: Ticket, agent: User, take_over: bool = False) -> Ticket:
     """Assign the ticket to oneself.
@@ -104,6 +106,7 @@ def _edit(
     return ticket
 
 
+@one_act
 @transaction.atomic
 def ticket_set_priority(
     *, ticket: Ticket, actor: User, priority: int, now: datetime | None = None
@@ -121,6 +124,7 @@ def ticket_set_priority(
     )
 
 
+@one_act
 @transaction.atomic
 def ticket_set_category(
     *, ticket: Ticket, actor: User, category: Category, now: datetime | None = None
@@ -144,6 +148,7 @@ class Keep(Enum):
     ASSIGNEE = "keep"
 
 
+@one_act
 @transaction.atomic
 def ticket_update(
     *,
@@ -152,7 +157,7 @@ def ticket_update(
     internal_reference: str | None = None,
     priority: int | None = None,
     category: Category | None = None,
-    assignee: User | None | Literal[Keep.ASSIGNEE] = Keep.ASSIGNEE,
+    assignee: User | Literal[Keep.ASSIGNEE] | None = Keep.ASSIGNEE,
 ) -> Ticket:
     """Change several properties of a ticket as one act, all or none.
 
@@ -179,6 +184,7 @@ def ticket_update(
 STATUS_BUTTONS = (Action.WAIT, Action.SOLVE, Action.RESUME, Action.CLOSE)
 
 
+@one_act
 @transaction.atomic
 def ticket_change_status(*, ticket: Ticket, actor: User, action: Action) -> Ticket:
     """Support's status buttons (wait, solve, resume) and anyone's close."""
@@ -239,6 +245,7 @@ def tickets_bulk(
     return result
 
 
+@one_act
 @transaction.atomic
 def ticket_record_caller_verified(*, ticket: Ticket, actor: User) -> None:
     """Note in the history (support only) that the caller was verified by PIN."""
@@ -249,6 +256,7 @@ def ticket_record_caller_verified(*, ticket: Ticket, actor: User) -> None:
     )
 
 
+@one_act
 def ticket_record_sender_check(*, ticket: Ticket, verified: bool) -> None:
     """Note for support (internal) whether an emailed ticket carried its sender's PIN."""
     record_event(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from tickets.models import Priority, Status, TicketEvent
+from tickets.models import Priority, Status, TicketEvent, priority_label, status_label
 
 register = template.Library()
 
@@ -86,20 +86,6 @@ def priority_badge(priority: int) -> str:
     return format_html('<span class="prio prio-{}">{}</span>', label.lower(), label)
 
 
-def _status_label(value: str) -> str:
-    try:
-        return Status(value).label
-    except ValueError:
-        return value
-
-
-def _priority_label(value: str) -> str:
-    try:
-        return Priority(int(value)).label
-    except ValueError:
-        return value
-
-
 @register.filter
 def event_text(event: TicketEvent) -> str:
     """What happened, in a sentence without the actor (the template shows who)."""
@@ -108,18 +94,18 @@ def event_text(event: TicketEvent) -> str:
     if kind == Kind.CREATED:
         if event.from_value:
             return f"opened this ticket as a follow-up of #{event.from_value}"
-        return f"opened the ticket ({_status_label(event.to_value)})"
+        return f"opened the ticket ({status_label(event.to_value)})"
     if kind == Kind.STATUS:
         if event.actor_id is None and event.to_value == Status.CLOSED:
             return "closed the ticket automatically after it stayed solved"
         return (
-            f"changed the status from {_status_label(event.from_value)} "
-            f"to {_status_label(event.to_value)}"
+            f"changed the status from {status_label(event.from_value)} "
+            f"to {status_label(event.to_value)}"
         )
     if kind == Kind.PRIORITY:
         return (
-            f"changed the priority from {_priority_label(event.from_value)} "
-            f"to {_priority_label(event.to_value)}"
+            f"changed the priority from {priority_label(event.from_value)} "
+            f"to {priority_label(event.to_value)}"
         )
     if kind == Kind.ASSIGNED:
         return (

@@ -5,23 +5,16 @@ support's actions on a ticket. Support staff only; anyone else gets 404.
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import VerifyCallerForm
-from accounts.models import User
 from accounts.pins import pin_verify
-from accounts.preferences import QUEUE_COLUMNS, queue_columns_for, user_set_queue_columns
-from accounts.selectors import support_staff
+from accounts.requests import AuthenticatedHttpRequest
 from tickets import services
 from tickets.access import get_ticket_for
 from tickets.agent_forms import (
@@ -34,135 +27,23 @@ from tickets.agent_forms import (
     PropertiesForm,
     StatusForm,
 )
-from tickets.counters import counts_by_state
-from tickets.filters import QueueFilter
-from tickets.models import Category, Status, Ticket
-from tickets.paging import BoundedPaginator, count_cap
-from tickets.selectors import with_unseen
-from tickets.views.common import add_service_errors, form_errors_as_messages, support_only
-from tickets.views.portal import LIST_DEFERRED, render_ticket_page
-from tickets.views.queue_rows import options, queue_rows
+from tickets.models import Ticket
+from tickets.views.common import (
+    add_service_errors,
+    form_errors_as_messages,
+    safe_next,
+    support_only,
+)
+from tickets.views.ticket_page import message_posted
 from tickets.workflow import Action, TransitionError
 
-UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
-
-# The sidebar's views: (title, the tickets it shows).
-QUEUE_VIEWS = {
-    "unassigned": ("Unassigned", lambda user: Q(assignee__isnull=True, status__in=UNSOLVED)),
-    "mine": ("Mine", lambda user: Q(assignee=user, status__in=UNSOLVED)),
-    "active": ("All active", lambda user: ~Q(status=Status.CLOSED)),
-    "waiting": ("Waiting for customer", lambda user: Q(status=Status.WAITING)),
-    "solved": ("Solved (closing soon)", lambda user: Q(status=Status.SOLVED)),
-    "closed": ("Closed", lambda user: Q(status=Status.CLOSED)),
-}
-
-
-def queue_counts(user: User) -> dict[str, int]:
-    """The sidebar's numbers in two small queries, whatever the size of the tickets table.
-
-    Everything comes from the kept counters but Mine, which counts one
-    agent's unsolved tickets through the assignee index.
-    """
-    states = counts_by_state()
-    by_status = {
-        status: states[(status, False)] + states[(status, True)] for status in Status.values
-    }
-    return {
-        "unassigned": sum(states[(status, False)] for status in UNSOLVED),
-        "mine": Ticket.objects.visible_to(user).filter(assignee=user, status__in=UNSOLVED).count(),
-        "active": sum(n for status, n in by_status.items() if status != Status.CLOSED),
-        "waiting": by_status[Status.WAITING],
-        "solved": by_status[Status.SOLVED],
-        "closed": by_status[Status.CLOSED],
-    }
-
-
-@login_required
-@support_only
-@require_GET
-def queue(request: HttpRequest, view: str = "unassigned") -> HttpResponse:
-    if view not in QUEUE_VIEWS:
-        return redirect("agent:queue", view="unassigned")
-    user = request.user
-    title, condition = QUEUE_VIEWS[view]
-    filters = QueueFilter(
-        request.GET,
-        queryset=Ticket.objects.visible_to(user).filter(condition(user)),
-        request=request,
-    )
-    tickets = (
-        with_unseen(filters.qs, user)
-        .select_related("organization", "requester", "assignee", "category")
-        .defer(*LIST_DEFERRED)
-    )
-
-    counts = queue_counts(user)
-    filtering = filters.is_narrowing()
-    known = None if filtering else counts[view]
-    # Filtered, the count stops at HELPDESK_LIST_COUNT_CAP ("1,000+"): a broad search across
-    # every organisation must not count all its matches to show 25.
-    paginator = BoundedPaginator(
-        tickets,
-        settings.HELPDESK_PAGE_SIZE,
-        known_count=known,
-        cap=count_cap(),
-        estimate=bool(filters.form.cleaned_data.get("q")) if filters.is_valid() else False,
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    columns = queue_columns_for(user)
-    now = timezone.now()  # one instant for every relative age on the page ("3 h ago")
-    agents = list(support_staff().values_list("pk", "email", "full_name"))
-    return render(
-        request,
-        "agent/queue.html",
-        {
-            "view": view,
-            "title": title,
-            "views": [(key, label, counts[key]) for key, (label, _) in QUEUE_VIEWS.items()],
-            "page": page,
-            "tickets": page.object_list,
-            "rows": queue_rows(page.object_list, columns, now),
-            "filters": filters.form,
-            "sort": filters.sort_key(),
-            "filtering": filtering,
-            "assignee_filter_options": options(
-                ((email, name) for _, email, name in agents),
-                filters.form["assignee"].value() if "assignee" in filters.form.fields else None,
-            ),
-            "assign_options": options((pk, name) for pk, _, name in agents),
-            "categories": Category.objects.filter(is_active=True),
-            "statuses": Status.choices,
-            "bulk_actions": BulkForm.ACTIONS,
-            "columns": columns,
-            "column_choices": QUEUE_COLUMNS.items(),
-        },
-    )
-
 
 @login_required
 @support_only
 @require_POST
-def queue_columns(request: HttpRequest) -> HttpResponse:
-    """Save which optional columns the agent's queue shows, then go back to the queue."""
-    user_set_queue_columns(user=request.user, columns=request.POST.getlist("columns"))
-    messages.success(request, "Columns saved.")
-    return redirect(_safe_next(request, request.POST.get("next")))
-
-
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("agent:queue", kwargs={"view": "unassigned"})
-
-
-@login_required
-@support_only
-@require_POST
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
-    back = _safe_next(request, request.POST.get("next"))
+    back = safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         form_errors_as_messages(request, form)
         return redirect(back)
@@ -194,7 +75,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
 # --- Actions on one ticket ------------------------------------------------------
 
 
-def _act(request: HttpRequest, number: int, form_class, act, done: str) -> HttpResponse:
+def _act(
+    request: AuthenticatedHttpRequest, number: int, form_class, act, done: str
+) -> HttpResponse:
     """Fetch through the door, validate, call one service, and report back on the page."""
     ticket = get_ticket_for(request.user, number)
     form = form_class(request.POST)
@@ -220,7 +103,7 @@ class _NoInput(forms.Form):
 @login_required
 @support_only
 @require_POST
-def take(request: HttpRequest, number: int) -> HttpResponse:
+def take(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -235,7 +118,7 @@ def take(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def assign(request: HttpRequest, number: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -250,7 +133,7 @@ def assign(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def priority(request: HttpRequest, number: int) -> HttpResponse:
+def priority(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -265,7 +148,7 @@ def priority(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def category(request: HttpRequest, number: int) -> HttpResponse:
+def category(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -280,7 +163,7 @@ def category(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def properties(request: HttpRequest, number: int) -> HttpResponse:
+def properties(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """The ticket page's one Save: assignee, priority and type as one act (one service call)."""
     return _act(
         request,
@@ -300,7 +183,7 @@ def properties(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def change_status(request: HttpRequest, number: int) -> HttpResponse:
+def change_status(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return _act(
         request,
         number,
@@ -315,35 +198,36 @@ def change_status(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def agent_reply(request: HttpRequest, number: int) -> HttpResponse:
+def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = AgentReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            reply = services.ticket_reply(
-                ticket=ticket,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
-                internal=form.cleaned_data["internal"],
-                submit_as=form.cleaned_data["submit_as"] or None,
-            )
-        except TransitionError as error:
-            messages.error(request, str(error))
-            return redirect(ticket)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            what = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
-            messages.success(request, what)
-            return redirect(reply.message or reply.ticket)
-    return render_ticket_page(request, ticket, agent_reply_form=form, status=400)
+
+    def done(reply: services.Reply) -> HttpResponse:
+        what = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+        messages.success(request, what)
+        return redirect(reply.message or reply.ticket)
+
+    return message_posted(
+        request,
+        ticket,
+        form,
+        form_name="agent_reply_form",
+        post=lambda: services.ticket_reply(
+            ticket=ticket,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+            internal=form.cleaned_data["internal"],
+            submit_as=form.cleaned_data["submit_as"] or None,
+        ),
+        done=done,
+    )
 
 
 @login_required
 @support_only
 @require_http_methods(["GET", "POST"])
-def open_for_customer(request: HttpRequest) -> HttpResponse:
+def open_for_customer(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AgentTicketForm(request.POST, request.FILES)
         if form.is_valid():
@@ -382,10 +266,10 @@ def open_for_customer(request: HttpRequest) -> HttpResponse:
 @login_required
 @support_only
 @require_POST
-def verify_caller(request: HttpRequest) -> HttpResponse:
+def verify_caller(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Seed 000: the caller gives their account alias, email and PIN."""
     form = VerifyCallerForm(request.POST)
-    back = _safe_next(request, request.POST.get("next"))
+    back = safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         form_errors_as_messages(request, form)
         return redirect(back)

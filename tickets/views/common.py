@@ -7,6 +7,10 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.requests import AuthenticatedHttpRequest
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -35,3 +39,12 @@ def support_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def safe_next(request: AuthenticatedHttpRequest, candidate: str | None) -> str:
+    """``candidate`` if it is an address on this site, else the agent queue."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("agent:queue", kwargs={"view": "unassigned"})

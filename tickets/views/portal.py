@@ -10,44 +10,41 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.selectors import support_staff
+from accounts.requests import AuthenticatedHttpRequest
 from tickets import services, workflow
 from tickets.access import get_ticket_for
-from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
 from tickets.counters import organization_counts
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
 from tickets.models import (
     ARCHIVED_STATUSES,
     WORKED_STATUSES,
-    Attachment,
     Category,
     Message,
-    Priority,
-    Status,
     Ticket,
-    TicketEvent,
 )
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.search import search_tickets
 from tickets.selectors import with_unseen
 from tickets.views.common import add_service_errors
+from tickets.views.ticket_page import message_posted, render_ticket_page
 from tickets.workflow import TransitionError
 
 
 @login_required
 @require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ticket_list(request, archived=False)
 
 
 @login_required
 @require_GET
-def ticket_archive(request: HttpRequest) -> HttpResponse:
+def ticket_archive(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _ticket_list(request, archived=True)
 
 
@@ -55,11 +52,11 @@ def ticket_archive(request: HttpRequest) -> HttpResponse:
 LIST_DEFERRED = ("description", "search_document", "notes_document")
 
 
-def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
+def _ticket_list(request: AuthenticatedHttpRequest, *, archived: bool) -> HttpResponse:
     """One page of the tickets still being worked, or of the Archive (solved and
     closed), in a fixed number of queries."""
     visible = Ticket.objects.visible_to(request.user)
-    tickets = visible.archived() if archived else visible.active()
+    tickets: QuerySet[Ticket] = visible.archived() if archived else visible.active()
     filters = TicketFilterForm(request.GET)
     category_slug = filters.value("category")
     query = filters.value("q")
@@ -124,7 +121,7 @@ def _ticket_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ticket_create(request: HttpRequest) -> HttpResponse:
+def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_support_staff:
         messages.info(request, "Support opens tickets for customers from the agent workspace.")
         return redirect("tickets:list")
@@ -158,99 +155,16 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     response = render_ticket_page(request, ticket)
     services.ticket_mark_seen(ticket=ticket, user=request.user)
     return response
 
 
-def render_ticket_page(
-    request: HttpRequest,
-    ticket: Ticket,
-    *,
-    reply_form: MessageForm | None = None,
-    reopen_form: MessageForm | None = None,
-    reference_form: ReferenceForm | None = None,
-    agent_reply_form=None,
-    confirm_close: bool = False,
-    status: int = 200,
-) -> HttpResponse:
-    """A ticket's page: the customer's view, or support's with notes and controls.
-
-    ``confirm_close`` asks, on the page itself, to confirm seed 001's Close
-    beside Send (what the dialog asks when the page's script runs).
-    """
-    user = request.user
-    conversation = list(
-        Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
-    )
-    files = list(Attachment.objects.visible_to(user).filter(ticket=ticket))
-    by_message: dict[int | None, list[Attachment]] = {}
-    for attachment in files:
-        by_message.setdefault(attachment.message_id, []).append(attachment)
-    for message in conversation:
-        message.files = by_message.get(message.pk, [])
-    events = TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
-    follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
-    # The page offers what the lifecycle allows this user now, nothing it decides itself.
-    available = workflow.available_actions(ticket, user)
-    can = {action.value: True for action in available}
-    context = {
-        "ticket": ticket,
-        "conversation": conversation,
-        "events": events,
-        "follow_ups": follow_ups,
-        "reply_form": reply_form or MessageForm(),
-        "reopen_form": reopen_form or MessageForm(),
-        "reference_form": reference_form
-        or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
-        "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
-        "can": can,
-        "confirm_close": confirm_close,
-        "auto_close_at": workflow.auto_close_deadline(ticket),
-        "request_files": by_message.get(None, []),
-        "files": files,
-        "attachment_limits": limits_text(),
-        "Status": Status,
-    }
-    template = "tickets/detail.html"
-    if user.is_support_staff:
-        template = "agent/ticket.html"
-        # One place for status: the reply's "Submit as" and the Status menu
-        # both list only the moves the lifecycle offers now.
-        status_actions = [
-            (action, label) for action, label in STATUS_ACTION_LABELS.items() if action in can
-        ]
-        offered_targets = {SUBMIT_AS_TARGETS[action] for action, _label in status_actions}
-        context.update(
-            agent_reply_form=agent_reply_form or AgentReplyForm(),
-            submit_as_choices=[
-                (value, label)
-                for value, label in SUBMIT_AS_CHOICES
-                if not value or value in offered_targets
-            ],
-            status_actions=status_actions,
-            agents=support_staff(),
-            categories=Category.objects.filter(is_active=True),
-            priorities=Priority.choices,
-            other_active=Ticket.objects.visible_to(user)
-            .filter(organization_id=ticket.organization_id)
-            .active()
-            .exclude(pk=ticket.pk)
-            .only("id", "subject", "status")
-            .order_by("-updated_at")[:10],
-        )
-    return render(request, template, context, status=status)
-
-
-# The status a reply "submitted as" leaves, by the status action that moves there.
-SUBMIT_AS_TARGETS = {"resume": Status.IN_PROGRESS, "wait": Status.WAITING, "solve": Status.SOLVED}
-
-
 @login_required
 @require_GET
-def message_link(request: HttpRequest, number: int, message_id: int) -> HttpResponse:
+def message_link(request: AuthenticatedHttpRequest, number: int, message_id: int) -> HttpResponse:
     """The link in emails: log in first, then land on the message itself."""
     ticket = get_ticket_for(request.user, number)
     message = Message.objects.visible_to(request.user).filter(ticket=ticket, pk=message_id).first()
@@ -266,48 +180,54 @@ CLOSE_CONFIRMED = "yes"
 
 @login_required
 @require_POST
-def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
     close = request.POST.get("close", "")
-    if form.is_valid():
-        if close and close != CLOSE_CONFIRMED and not ticket.is_closed:
-            return render_ticket_page(request, ticket, reply_form=form, confirm_close=True)
-        try:
-            reply = services.ticket_reply(
-                ticket=ticket,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
-                # Seed 001: Send on a ticket that closed meanwhile reopens it
-                # (or opens a follow-up), decided under the ticket's lock.
-                reopen_closed=True,
-                close=bool(close),
+    if form.is_valid() and close and close != CLOSE_CONFIRMED and not ticket.is_closed:
+        return render_ticket_page(request, ticket, reply_form=form, confirm_close=True)
+
+    def refused(error: TransitionError) -> HttpResponse:
+        current = get_ticket_for(request.user, number)
+        if close and current.is_closed:
+            # Closed meanwhile: keep the text, in the box that answers a closed ticket.
+            messages.error(
+                request,
+                f"Ticket #{current.number} was closed meanwhile; your message was not "
+                "sent. Send it below to answer the closed ticket.",
             )
-        except TransitionError as error:
-            ticket = get_ticket_for(request.user, number)
-            if close and ticket.is_closed:
-                # Closed meanwhile: keep the text, in the box that answers a closed ticket.
-                messages.error(
-                    request,
-                    f"Ticket #{ticket.number} was closed meanwhile; your message was not "
-                    "sent. Send it below to answer the closed ticket.",
-                )
-                body = form.cleaned_data["body"]
-                return render_ticket_page(
-                    request, ticket, reopen_form=MessageForm(initial={"body": body}), status=409
-                )
-            messages.error(request, str(error))
-            return redirect(ticket)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _report_reply(request, ticket, reply)
-            return redirect(reply.message or reply.ticket)
-    return render_ticket_page(request, ticket, reply_form=form, status=400)
+            body = form.cleaned_data["body"]
+            return render_ticket_page(
+                request, current, reopen_form=MessageForm(initial={"body": body}), status=409
+            )
+        messages.error(request, str(error))
+        return redirect(current)
+
+    def done(reply: services.Reply) -> HttpResponse:
+        _report_reply(request, ticket, reply)
+        return redirect(reply.message or reply.ticket)
+
+    return message_posted(
+        request,
+        ticket,
+        form,
+        form_name="reply_form",
+        post=lambda: services.ticket_reply(
+            ticket=ticket,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+            # Seed 001: Send on a ticket that closed meanwhile reopens it
+            # (or opens a follow-up), decided under the ticket's lock.
+            reopen_closed=True,
+            close=bool(close),
+        ),
+        done=done,
+        refused=refused,
+    )
 
 
-def _report_reply(request: HttpRequest, ticket: Ticket, reply: services.Reply) -> None:
+def _report_reply(request: AuthenticatedHttpRequest, ticket: Ticket, reply: services.Reply) -> None:
     if reply.closed:
         messages.success(
             request,
@@ -327,7 +247,7 @@ def _report_reply(request: HttpRequest, ticket: Ticket, reply: services.Reply) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """GET asks for confirmation (the page without JavaScript); POST closes."""
     ticket = get_ticket_for(request.user, number)
     if request.method == "GET":
@@ -343,31 +263,32 @@ def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reopen(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            reply = services.ticket_reopen(
-                ticket=ticket,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
-            )
-        except TransitionError as error:
-            messages.error(request, str(error))
-            return redirect(ticket)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _report_reply(request, ticket, reply)
-            return redirect(reply.ticket)
-    return render_ticket_page(request, ticket, reopen_form=form, status=400)
+
+    def done(reply: services.Reply) -> HttpResponse:
+        _report_reply(request, ticket, reply)
+        return redirect(reply.ticket)
+
+    return message_posted(
+        request,
+        ticket,
+        form,
+        form_name="reopen_form",
+        post=lambda: services.ticket_reopen(
+            ticket=ticket,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+        ),
+        done=done,
+    )
 
 
 @login_required
 @require_POST
-def ticket_reference(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reference(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = ReferenceForm(request.POST)
     if form.is_valid():

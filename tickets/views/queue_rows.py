@@ -19,7 +19,7 @@ from tickets.links import ticket_url
 from tickets.models import Ticket
 from tickets.templatetags.helpdesk import ago, priority_badge, status_badge
 
-NOBODY = mark_safe('<span class="muted">—</span>')  # noqa: S308 - a constant
+NOBODY = mark_safe('<span class="muted">—</span>')
 
 
 def _assignee(ticket: Ticket) -> SafeString:

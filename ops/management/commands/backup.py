@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ops.backup.databases import BackupError
 from ops.backup.services import backup_create
+from ops.backup.summary import first_names, rows_counted
 
 
 class Command(BaseCommand):
@@ -29,16 +30,13 @@ class Command(BaseCommand):
             report = backup_create(output=output)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        counts = report.counts
         self.stdout.write(
             f"Backup written to {report.path} ({report.size / 1_000_000:.1f} MB, "
-            f"{time.monotonic() - started:.1f} s): {counts['tickets.Ticket']} tickets, "
-            f"{counts['tickets.Message']} messages, {counts['tickets.Attachment']} attachments, "
+            f"{time.monotonic() - started:.1f} s): {rows_counted(report.counts)}, "
             f"{report.files} stored files. Copy it off this machine."
         )
         if report.missing:
             self.stderr.write(
                 f"Warning: {len(report.missing)} files the database refers to are missing "
-                f"from storage and are not in the backup: {', '.join(report.missing[:5])}"
-                + (" ..." if len(report.missing) > 5 else "")
+                f"from storage and are not in the backup: {first_names(report.missing)}"
             )

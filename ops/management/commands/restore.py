@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ops.backup.databases import BackupError
 from ops.backup.services import RestoreRefused, backup_restore
+from ops.backup.summary import first_names, rows_counted
 
 
 class Command(BaseCommand):
@@ -34,18 +35,15 @@ class Command(BaseCommand):
             ) from refused
         except BackupError as error:
             raise CommandError(str(error)) from error
-        counts = report.counts
         self.stdout.write(
             f"Restored {backup} (taken {report.created_at}) in "
-            f"{time.monotonic() - started:.1f} s: {counts['tickets.Ticket']} tickets, "
-            f"{counts['tickets.Message']} messages, {counts['tickets.Attachment']} attachments; "
+            f"{time.monotonic() - started:.1f} s: {rows_counted(report.counts)}; "
             f"{report.files_written} files written, {report.files_present} already in place."
         )
         if report.missing:
             self.stderr.write(
                 f"Warning: {len(report.missing)} files were already missing when the backup "
-                f"was taken: {', '.join(report.missing[:5])}"
-                + (" ..." if len(report.missing) > 5 else "")
+                f"was taken: {first_names(report.missing)}"
             )
         if report.unknown_migrations:
             self.stderr.write(

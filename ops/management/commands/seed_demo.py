@@ -23,7 +23,7 @@ from tickets.events import history_only
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
 from tickets.workflow import Action
 
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo data only, refused outside DEBUG
+DEMO_PASSWORD = "demo-password"  # demo data only, refused outside DEBUG
 
 Plan = Organization.ServicePlan
 ORGANIZATIONS = [

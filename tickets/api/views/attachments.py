@@ -25,7 +25,7 @@ class PassthroughRenderer(renderers.BaseRenderer):
 
 
 class AttachmentDownloadView(APIView):
-    renderer_classes = [renderers.JSONRenderer, PassthroughRenderer]
+    renderer_classes = (renderers.JSONRenderer, PassthroughRenderer)
 
     @extend_schema(
         operation_id="attachments_download",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from rest_framework import exceptions, permissions, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.requests import AuthenticatedRequest
 from accounts.selectors import staff_by_email
 from tickets.api import serializers as s
 from tickets.api.common import Pagination
@@ -37,7 +37,9 @@ def ticket_rows(tickets: QuerySet[Ticket], user: User) -> QuerySet[Ticket]:
     )
 
 
-def ticket_answer(request: Request, number: int, *, code: int = status.HTTP_200_OK) -> Response:
+def ticket_answer(
+    request: AuthenticatedRequest, number: int, *, code: int = status.HTTP_200_OK
+) -> Response:
     """The ticket as it is now, after the door let ``request.user`` at it."""
     tickets = ticket_rows(Ticket.objects.visible_to(request.user), request.user)
     ticket = tickets.filter(pk=number).first()
@@ -50,7 +52,7 @@ def ticket_answer(request: Request, number: int, *, code: int = status.HTTP_200_
 
 def paginated_answer(
     view: APIView,
-    request: Request,
+    request: AuthenticatedRequest,
     queryset,
     serializer_class,
     *,
@@ -73,7 +75,7 @@ def paginated_answer(
     return paginator.get_paginated_response(serializer.data)
 
 
-def uploaded_files(request: Request) -> list:
+def uploaded_files(request: AuthenticatedRequest) -> list:
     return request.FILES.getlist("files") if hasattr(request, "FILES") else []
 
 

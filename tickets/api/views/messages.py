@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
 from tickets import services
 from tickets.access import get_ticket_for
 from tickets.api import docs
@@ -26,7 +26,7 @@ class MessageListView(APIView):
         parameters=[docs.NUMBER, docs.PAGE, docs.page_size("Messages")],
         responses={200: docs.paginated(s.MessageSerializer, "PaginatedMessageList"), **docs.ERRORS},
     )
-    def get(self, request: Request, number: int) -> Response:
+    def get(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = get_ticket_for(request.user, number)
         messages = (
             Message.objects.visible_to(request.user)
@@ -67,7 +67,7 @@ class MessageListView(APIView):
             )
         ],
     )
-    def post(self, request: Request, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = get_ticket_for(request.user, number)
         form = s.MessageCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -92,6 +92,7 @@ class MessageListView(APIView):
             close=data["close"],
             files=uploaded_files(request),
         )
+        assert reply.message is not None  # an active ticket's reply always posts its message
         message = (
             Message.objects.select_related("author")
             .prefetch_related("attachments")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import AuthenticatedRequest
 from accounts.selectors import alias_normalized, member_by_email, organization_by_alias
 from tickets import services
 from tickets.access import get_ticket_for
@@ -48,7 +48,7 @@ class TicketListView(APIView):
         parameters=[TicketListParameters, docs.CURSOR, docs.PAGE, docs.page_size("Tickets")],
         responses={200: docs.paginated(s.TicketSerializer, "PaginatedTicketList"), **docs.ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         filters = ApiTicketFilter(
             request.query_params,
             queryset=Ticket.objects.visible_to(request.user),
@@ -98,7 +98,7 @@ class TicketListView(APIView):
             )
         ],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         form = s.TicketCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
@@ -163,7 +163,7 @@ class TicketDetailView(APIView):
         parameters=[docs.NUMBER],
         responses={200: s.TicketDetailSerializer, **docs.ERRORS},
     )
-    def get(self, request: Request, number: int) -> Response:
+    def get(self, request: AuthenticatedRequest, number: int) -> Response:
         get_ticket_for(request.user, number)
         return ticket_answer(request, number)
 
@@ -182,7 +182,7 @@ class TicketDetailView(APIView):
             OpenApiExample("Escalate", request_only=True, value={"priority": "urgent"}),
         ],
     )
-    def patch(self, request: Request, number: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = get_ticket_for(request.user, number)
         refuse_unwritable(request, ticket)
         form = s.TicketUpdateSerializer(data=request.data, partial=True)
@@ -197,7 +197,7 @@ class TicketDetailView(APIView):
         return ticket_answer(request, number)
 
 
-def refuse_unwritable(request: Request, ticket: Ticket) -> None:
+def refuse_unwritable(request: AuthenticatedRequest, ticket: Ticket) -> None:
     """400 naming each field the caller may not change: status never, support's
     fields not by customers."""
     allowed = {"internal_reference"}

@@ -1,4 +1,5 @@
-"""Tickets, their messages and their history.
+"""Tickets, their types, statuses and priorities, and the counts and read
+marks kept beside them.
 
 Every tenant-owned row carries ``organization_id`` so that scoping is one
 indexed filter. Rows are read only through the ``visible_to`` querysets (the
@@ -47,6 +48,23 @@ class Priority(models.IntegerChoices):
     NORMAL = 2, "Normal"
     HIGH = 3, "High"
     URGENT = 4, "Urgent"
+
+
+def status_label(value: str) -> str:
+    """What people read for a stored status value (an event's from/to); the
+    value itself if it is no longer a status."""
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+def priority_label(value: str) -> str:
+    """What people read for a stored priority value; the value itself if unknown."""
+    try:
+        return Priority(int(value)).label
+    except ValueError:
+        return value
 
 
 class Channel(models.TextChoices):
@@ -226,105 +244,6 @@ class Ticket(models.Model):
         return self.status in ARCHIVED_STATUSES
 
 
-class MessageQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MessageQuerySet:
-        """Messages of tickets ``user`` may see; customers never see internal notes."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_support_staff:
-            return self.all()
-        return self.filter(organization_id=user.organization_id, is_internal=False)
-
-
-class Message(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
-    is_internal = models.BooleanField("internal note", default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = MessageQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time")]
-
-    def __str__(self) -> str:
-        return f"Message {self.pk} on #{self.ticket_id}"
-
-    def get_absolute_url(self) -> str:
-        return f"{reverse('tickets:detail', args=[self.ticket_id])}#message-{self.pk}"
-
-
-class EventQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EventQuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_support_staff:
-            return self.all()
-        return self.filter(organization_id=user.organization_id, is_internal=False)
-
-
-class TicketEvent(models.Model):
-    """One change of a ticket: the timeline, and the outbox notifications read."""
-
-    class Kind(models.TextChoices):
-        CREATED = "created", "opened the ticket"
-        STATUS = "status", "changed the status"
-        ASSIGNED = "assigned", "changed the assignee"
-        PRIORITY = "priority", "changed the priority"
-        CATEGORY = "category", "changed the category"
-        REFERENCE = "reference", "changed the internal reference"
-        REPLIED = "replied", "replied"
-        NOTE = "note", "added an internal note"
-        FOLLOW_UP = "follow_up", "opened a follow-up ticket"
-        VERIFIED = "verified", "verified the caller by PIN"
-        SENDER = "sender", "checked the email's sender"
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty when the system acted (for example the automatic close).",
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    from_value = models.CharField(max_length=200, blank=True)
-    to_value = models.CharField(max_length=200, blank=True)
-    message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    is_internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    # The outbox mark: set when notifications have turned this event into
-    # notification rows (or found nobody to tell). Empty means "not yet".
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    objects = EventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
-            models.Index(
-                fields=["created_at"],
-                condition=Q(notified_at__isnull=True),
-                name="event_outbox_pending",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on #{self.ticket_id}"
-
-
 class TicketRead(models.Model):
     """When a user last looked at a ticket: what makes a row stand out as unseen."""
 
@@ -368,63 +287,3 @@ class TicketCounter(models.Model):
     def __str__(self) -> str:
         assigned = "assigned" if self.assigned else "unassigned"
         return f"{self.organization_id}/{self.status}/{assigned}: {self.count}"
-
-
-def attachment_key(instance: Attachment, filename: str) -> str:
-    """A random storage key: the user's file name is never part of a path."""
-    import secrets
-
-    return f"attachments/{instance.organization_id}/{secrets.token_hex(16)}"
-
-
-class AttachmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AttachmentQuerySet:
-        """Files of tickets ``user`` may see; customers never get internal files."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_support_staff:
-            return self.all()
-        return self.filter(organization_id=user.organization_id, is_internal=False)
-
-
-class Attachment(models.Model):
-    """A file of a ticket: of its original request (no message) or of a message."""
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
-    )
-    organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    file = models.FileField(upload_to=attachment_key, max_length=200)
-    name = models.CharField("original name", max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    is_internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AttachmentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="attachment_ticket_time")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def extension(self) -> str:
-        return self.name.rpartition(".")[2].lower() if "." in self.name else ""
-
-    @property
-    def previewable(self) -> bool:
-        return self.extension in PREVIEWABLE
-
-
-# Shown inline (sandboxed); everything else only downloads.
-PREVIEWABLE = {"jpg", "jpeg", "png", "gif", "bmp", "pdf", "txt", "csv"}

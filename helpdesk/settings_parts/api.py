@@ -1,0 +1,43 @@
+"""The REST API's settings (Django REST framework and drf-spectacular)."""
+
+from helpdesk.env import env_str
+
+# The REST API (issue 7): session (with CSRF) or personal tokens, per-user throttling.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["tickets.api.common.PerUserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "tickets.api.common.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "tickets.api.common.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+HELPDESK_API_RATE = env_str("HELPDESK_API_RATE", "600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helpdesk API",
+    "DESCRIPTION": (
+        "Tickets, messages and attachments of a multi-tenant support desk. "
+        "Authenticate with `Authorization: Token <key>` (create a key on your profile "
+        "page or with `manage.py create_api_token`) or with the browser session and its "
+        "CSRF token. Everything of another organisation answers 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The ticket's status appears in both ticket shapes (list and detail): one name.
+    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status.values"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -1,0 +1,43 @@
+"""Celery: where each task is routed, what beat runs and how often, and how
+long publishing may wait on a broker that is down."""
+
+from helpdesk.env import env_int
+
+CELERY_TASK_ROUTES = {
+    "tickets.autoclose": {"queue": "maintenance"},
+    "notifications.sweep": {"queue": "maintenance"},
+    "notifications.send_email": {"queue": "email"},
+    "outbox.send": {"queue": "email"},
+    "outbox.sweep": {"queue": "maintenance"},
+    "inbound.poll_mailbox": {"queue": "maintenance"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "close-solved-tickets": {
+        "task": "tickets.autoclose",
+        "schedule": env_int("HELPDESK_AUTO_CLOSE_EVERY_SECONDS", 300),
+    },
+    "sweep-notification-outbox": {
+        "task": "notifications.sweep",
+        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
+    },
+    "poll-support-mailbox": {
+        "task": "inbound.poll_mailbox",
+        "schedule": env_int("HELPDESK_IMAP_POLL_SECONDS", 60),
+    },
+    "sweep-email-outbox": {
+        "task": "outbox.sweep",
+        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
+    },
+    "worker-heartbeat": {
+        "task": "ops.heartbeat",
+        "schedule": env_int("HELPDESK_HEARTBEAT_EVERY_SECONDS", 30),
+    },
+}
+# A request never waits long on a broker that is down: the outbox keeps the
+# work and the sweeper queues it once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}

@@ -1,0 +1,57 @@
+"""Tickets, their messages and their history (a package by sub-domain).
+
+Every tenant-owned row carries ``organization_id`` so that scoping is one
+indexed filter. Rows are read only through the ``visible_to`` querysets (the
+tenant door); ``Ticket.status`` is written only by ``tickets.workflow``.
+Everything is re-exported here: ``tickets.models.X`` is the name the rest of
+the code and the migrations use (``tickets.models.attachment_key``).
+"""
+
+from tickets.models.attachments import (
+    PREVIEWABLE,
+    Attachment,
+    AttachmentQuerySet,
+    attachment_key,
+)
+from tickets.models.conversation import EventQuerySet, Message, MessageQuerySet, TicketEvent
+from tickets.models.tickets import (
+    ARCHIVED_STATUSES,
+    REFERENCE_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    WORKED_STATUSES,
+    Category,
+    Channel,
+    Priority,
+    Status,
+    Ticket,
+    TicketCounter,
+    TicketQuerySet,
+    TicketRead,
+    priority_label,
+    status_label,
+)
+
+__all__ = [
+    "ARCHIVED_STATUSES",
+    "PREVIEWABLE",
+    "REFERENCE_MAX_LENGTH",
+    "SUBJECT_MAX_LENGTH",
+    "WORKED_STATUSES",
+    "Attachment",
+    "AttachmentQuerySet",
+    "Category",
+    "Channel",
+    "EventQuerySet",
+    "Message",
+    "MessageQuerySet",
+    "Priority",
+    "Status",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketQuerySet",
+    "TicketRead",
+    "attachment_key",
+    "priority_label",
+    "status_label",
+]

@@ -1,0 +1,150 @@
+"""A ticket's page, for customers and support alike: how it is rendered, and
+what its message forms do with a POST (``tickets.views.portal`` and
+``tickets.views.agent`` both use these).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.requests import AuthenticatedHttpRequest
+from accounts.selectors import support_staff
+from tickets import services, workflow
+from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
+from tickets.attachments.validation import limits_text
+from tickets.forms import MessageForm, ReferenceForm
+from tickets.models import (
+    Attachment,
+    Category,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from tickets.selectors import history
+from tickets.views.common import add_service_errors
+from tickets.workflow import TransitionError
+
+
+def render_ticket_page(
+    request: AuthenticatedHttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: MessageForm | None = None,
+    reopen_form: MessageForm | None = None,
+    reference_form: ReferenceForm | None = None,
+    agent_reply_form=None,
+    confirm_close: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """A ticket's page: the customer's view, or support's with notes and controls.
+
+    ``confirm_close`` asks, on the page itself, to confirm seed 001's Close
+    beside Send (what the dialog asks when the page's script runs).
+    """
+    user = request.user
+    conversation = list(
+        Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
+    )
+    files = list(Attachment.objects.visible_to(user).filter(ticket=ticket))
+    by_message: dict[int | None, list[Attachment]] = {}
+    for attachment in files:
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    for message in conversation:
+        message.files = by_message.get(message.pk, [])
+    events = history(
+        TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
+    )
+    follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
+    # The page offers what the lifecycle allows this user now, nothing it decides itself.
+    available = workflow.available_actions(ticket, user)
+    can = {action.value: True for action in available}
+    context = {
+        "ticket": ticket,
+        "conversation": conversation,
+        "events": events,
+        "follow_ups": follow_ups,
+        "reply_form": reply_form or MessageForm(),
+        "reopen_form": reopen_form or MessageForm(),
+        "reference_form": reference_form
+        or ReferenceForm(initial={"internal_reference": ticket.internal_reference}),
+        "show_reopen": bool(reopen_form and reopen_form.errors) or request.GET.get("reopen") == "1",
+        "can": can,
+        "confirm_close": confirm_close,
+        "auto_close_at": workflow.auto_close_deadline(ticket),
+        "request_files": by_message.get(None, []),
+        "files": files,
+        "attachment_limits": limits_text(),
+        "Status": Status,
+    }
+    template = "tickets/detail.html"
+    if user.is_support_staff:
+        template = "agent/ticket.html"
+        # One place for status: the reply's "Submit as" and the Status menu
+        # both list only the moves the lifecycle offers now.
+        status_actions = [
+            (action, label) for action, label in STATUS_ACTION_LABELS.items() if action in can
+        ]
+        offered_targets = {SUBMIT_AS_TARGETS[action] for action, _label in status_actions}
+        context.update(
+            agent_reply_form=agent_reply_form or AgentReplyForm(),
+            submit_as_choices=[
+                (value, label)
+                for value, label in SUBMIT_AS_CHOICES
+                if not value or value in offered_targets
+            ],
+            status_actions=status_actions,
+            agents=support_staff(),
+            categories=Category.objects.filter(is_active=True),
+            priorities=Priority.choices,
+            other_active=Ticket.objects.visible_to(user)
+            .filter(organization_id=ticket.organization_id)
+            .active()
+            .exclude(pk=ticket.pk)
+            .only("id", "subject", "status")
+            .order_by("-updated_at")[:10],
+        )
+    return render(request, template, context, status=status)
+
+
+# The status a reply "submitted as" leaves, by the status action that moves there.
+SUBMIT_AS_TARGETS = {"resume": Status.IN_PROGRESS, "wait": Status.WAITING, "solve": Status.SOLVED}
+
+
+def message_posted(
+    request: AuthenticatedHttpRequest,
+    ticket: Ticket,
+    form: forms.Form,
+    *,
+    form_name: str,
+    post: Callable[[], services.Reply],
+    done: Callable[[services.Reply], HttpResponse],
+    refused: Callable[[TransitionError], HttpResponse] | None = None,
+) -> HttpResponse:
+    """What every message form of the ticket page does with a POST: ``post``
+    the valid form through its one service, then say what ``done`` says; a
+    move the lifecycle refuses is reported (``refused``, or a message and back
+    to the ticket); invalid input renders the page again with the form
+    (``form_name``, the page's name for it) and its errors."""
+    if form.is_valid():
+        try:
+            reply = post()
+        except TransitionError as error:
+            if refused is not None:
+                return refused(error)
+            messages.error(request, str(error))
+            return redirect(ticket)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return done(reply)
+    with_errors: dict[str, Any] = {form_name: form}
+    return render_ticket_page(request, ticket, status=400, **with_errors)
