@@ -63,13 +63,16 @@ def main() -> None:
 
     # SQL per request, measured apart from the profile.
     queries: list[float] = []
+    by_statement: dict[str, list[float]] = {}
 
     def timer(execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            queries.append((time.perf_counter() - started) * 1000)
+            took = (time.perf_counter() - started) * 1000
+            queries.append(took)
+            by_statement.setdefault(sql[:150], []).append(took)
 
     with connection.execute_wrapper(timer):
         samples = []
@@ -82,6 +85,11 @@ def main() -> None:
         f"SQL {len(queries) / args.requests:.1f} queries, "
         f"{sum(queries) / args.requests:.2f} ms a request"
     )
+
+    for sql, times in sorted(by_statement.items(), key=lambda item: -sum(item[1])):
+        print(
+            f"  {sum(times) / args.requests:7.2f} ms/request  x{len(times) / args.requests:.0f}  {sql}"
+        )
 
     profile = cProfile.Profile()
     profile.enable()
