@@ -14,6 +14,8 @@ pinning (a flag per thread, a cookie after a write):
   cache. A read-only request that writes anyway (a session saved, a token's
   last use) pins itself from that write on, and pins the client after.
 - Writes always go to the primary.
+- Only the ``tickets`` and ``notifications`` apps are read from the replica;
+  sessions, users, tokens and health always from the primary.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from multidb.middleware import READ_ONLY_METHODS, pinning_cookie, pinning_second
 from multidb.pinning import pin_this_thread, this_thread_is_pinned, unpin_this_thread
 
 REPLICA = "replica"
+# Only the desk's lists and pages read the replica. Sessions, users, tokens,
+# devices, lockouts and health stay on the primary: a stale copy of those would
+# bring back an ended session or a revoked token for as long as the lag.
+REPLICA_APPS = frozenset({"tickets", "notifications"})
 # Set while a read-only request runs: reads outside requests never see a replica.
 _request_may_read_replica: ContextVar[bool] = ContextVar("request_may_read_replica", default=False)
 _request_wrote: ContextVar[bool] = ContextVar("request_wrote", default=False)
@@ -57,7 +63,8 @@ class ReplicaRouter(multidb.PinningReplicaRouter):
 
     def db_for_read(self, model, **hints):
         if (
-            not _request_may_read_replica.get()
+            model._meta.app_label not in REPLICA_APPS
+            or not _request_may_read_replica.get()
             or this_thread_is_pinned()
             or connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
@@ -95,7 +102,11 @@ class ReplicaMiddleware:
         try:
             response = self.get_response(request)
             if not read_only or _request_wrote.get():
-                self._pin_client(request, response, client_key)
+                # An API client is pinned only once it is known: a stranger's
+                # POST must not fill the cache with keys.
+                user = getattr(request, "user", None)
+                known = user is not None and user.is_authenticated
+                self._pin_client(request, response, client_key if known else None)
         finally:
             _request_may_read_replica.reset(may_read)
             _request_wrote.reset(wrote)

@@ -112,6 +112,9 @@ TEMPLATES = [
 # (settings_parts/databases.py, helpdesk/replicas.py).
 DATABASES = databases.databases(VAR_DIR)
 if "replica" in DATABASES:
+    if not env_str("CACHE_URL"):
+        # An API client's pin after a write lives in the cache: every process must see it.
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs CACHE_URL (a shared cache).")
     REPLICA_DATABASES = ["replica"]
     DATABASE_ROUTERS = ["helpdesk.replicas.ReplicaRouter"]
     MULTIDB_PINNING_COOKIE = "helpdesk_primary"
@@ -233,8 +236,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = schedule.CELERY_TASK_PUBLISH_RETRY_POLICY
 CELERY_TASK_ROUTES = schedule.CELERY_TASK_ROUTES
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
-# Readiness fails when the replica's replay is this far behind.
-HELPDESK_REPLICA_MAX_LAG_SECONDS = env_int("HELPDESK_REPLICA_MAX_LAG_SECONDS", 30)
+# Readiness fails when the replica's replay is this far behind the primary; keep
+# it at or below DATABASE_REPLICA_PIN_SECONDS, which read-your-writes relies on.
+HELPDESK_REPLICA_MAX_LAG_SECONDS = env_int("HELPDESK_REPLICA_MAX_LAG_SECONDS", 5)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # The cache: per process unless CACHE_URL names Redis (then shared by every

@@ -60,18 +60,31 @@ def check_database() -> str:
 
 
 def check_replica() -> str:
-    """The streaming replica answers, and how far its replay is behind."""
+    """The streaming replica answers, and has replayed what the primary wrote up
+    to ``HELPDESK_REPLICA_MAX_LAG_SECONDS`` ago.
+
+    Measured against the primary's position, not the replica's own: a replica
+    cut off from its primary has replayed all it received, yet falls behind.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        primary_at = cursor.fetchone()[0]
     with connections["replica"].cursor() as cursor:
         cursor.execute(
-            # Nothing left to replay is no lag, however long the primary was idle.
-            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = "
-            "pg_last_wal_replay_lsn() THEN 0 ELSE COALESCE(EXTRACT(EPOCH FROM "
-            "now() - pg_last_xact_replay_timestamp()), 0) END"
+            "SELECT pg_is_in_recovery(), "
+            "pg_wal_lsn_diff(%s::pg_lsn, COALESCE(pg_last_wal_replay_lsn(), '0/0'::pg_lsn)), "
+            "EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())",
+            [primary_at],
         )
-        in_recovery, lag = cursor.fetchone()
+        in_recovery, behind_bytes, since_replay = cursor.fetchone()
     if not in_recovery:
         raise RuntimeError("DATABASE_REPLICA_URL names a server that is not a replica")
-    return "ok" if lag < settings.HELPDESK_REPLICA_MAX_LAG_SECONDS else f"lagging {lag:.0f} s"
+    if behind_bytes <= 0:
+        return "ok"  # everything the primary wrote is replayed, however idle it was
+    lag = float(since_replay or 0)
+    if lag >= settings.HELPDESK_REPLICA_MAX_LAG_SECONDS:
+        raise RuntimeError(f"the replica is {lag:.0f} s behind the primary")
+    return "ok"
 
 
 def check_cache() -> str:

@@ -43,6 +43,8 @@ def databases(var_dir: Path) -> dict[str, dict[str, Any]]:
     result = {"default": _parse(default)}
     if env_str("DATABASE_REPLICA_URL"):
         result["replica"] = _parse(env_str("DATABASE_REPLICA_URL"))
+        # A test run never creates a database on the read-only replica.
+        result["replica"]["TEST"] = {"MIRROR": "default"}
     return result
 
 

@@ -123,7 +123,8 @@ def test_the_ticket_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         response = customer.get("/api/v1/tickets/?page_size=100")
     assert response.json()["count"] == size
-    with django_assert_max_num_queries(4):
+    # A search asks the planner how many match first (PostgreSQL), then counts a few.
+    with django_assert_max_num_queries(5):
         assert staff.get("/api/v1/tickets/?page_size=100&search=T").status_code == 200
 
 

@@ -5,6 +5,7 @@ from row to row (a roving tab stop), announced, down to a bulk action."""
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -22,6 +23,19 @@ LANDING = "**/agent/queue/unassigned/"
 
 @pytest.fixture
 def busy_desk(alice, carol, agent, agent2, make_ticket):
+    # Numbers as a desk a few years old has them: seven digits wide.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), "
+                "GREATEST(1000000, (SELECT COALESCE(MAX(id), 0) FROM tickets_ticket)))"
+            )
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = 'tickets_ticket'")
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) "
+                "SELECT 'tickets_ticket', MAX(1000000, COALESCE(MAX(id), 0)) FROM tickets_ticket"
+            )
     tickets = []
     for i in range(30):
         ticket = make_ticket(
@@ -32,6 +46,7 @@ def busy_desk(alice, carol, agent, agent2, make_ticket):
         if i % 4 == 0:
             services.ticket_take(ticket=ticket, agent=agent2)
         tickets.append(ticket)
+    assert tickets[0].pk >= 1_000_000
     return tickets
 
 

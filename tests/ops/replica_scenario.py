@@ -23,6 +23,7 @@ import django
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -67,6 +68,7 @@ def api_subjects(client: Client, token: str) -> list[str]:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    cache.clear()  # no pin left from an earlier run
     category = Category.objects.create(name="Technical issue", slug="technical", order=1)
     acme = Organization.objects.create(name="Acme", alias="ACME")
     alice = User.objects.create_user(
@@ -118,6 +120,8 @@ def main() -> None:
     seen["outside_request"] = Ticket.objects.filter(
         subject="Written while the replica lags"
     ).exists()
+
+    seen["readiness_while_behind"] = readiness(["replica"])
 
     scalar("replica", "SELECT pg_wal_replay_resume()::text")
     replica_caught_up()

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 
 from tests.pgcluster import PostgresServer, needs_server_programs
@@ -41,6 +42,10 @@ def primary_and_replica():
 
 
 def test_reads_follow_the_replica_and_writers_read_their_writes(primary_and_replica):
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/10", socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (a replica needs a shared cache)")
     primary, replica = primary_and_replica
     environment = {
         **os.environ,
@@ -49,7 +54,9 @@ def test_reads_follow_the_replica_and_writers_read_their_writes(primary_and_repl
         "DATABASE_REPLICA_URL": replica.url,
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_REPLICA_PIN_SECONDS": "3",
-        "CACHE_URL": "",  # the process's own cache: the API client's pin lives there
+        # The API client's pin lives in the shared cache (a replica requires one).
+        "CACHE_URL": "redis://127.0.0.1:6379/10",
+        "HELPDESK_REPLICA_MAX_LAG_SECONDS": "1",
     }
     run = subprocess.run(
         [sys.executable, "-m", "tests.ops.replica_scenario"],
@@ -77,4 +84,7 @@ def test_reads_follow_the_replica_and_writers_read_their_writes(primary_and_repl
     assert seen["bob_page_while_paused"] == ["Printer jams"]
     assert seen["bob_api_while_paused"] == ["Printer jams"]
     assert seen["outside_request"] is True
+    # Readiness sees the paused replica fall behind what the primary wrote.
+    assert seen["readiness_while_behind"][0] is False
+    assert "behind the primary" in seen["readiness_while_behind"][1]["replica"]
     assert seen["bob_page_after_resume"] == ["Printer jams", "Written while the replica lags"]

@@ -79,7 +79,8 @@ def _ticket_list(request: AuthenticatedHttpRequest, *, archived: bool) -> HttpRe
         settings.HELPDESK_PAGE_SIZE,
         known_count=known,
         cap=count_cap(),
-        estimate=bool(query),
+        # Estimates come from every organisation's statistics: support's lists only.
+        estimate=bool(query) and request.user.is_support_staff,
     )
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -157,9 +158,10 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
-    response = render_ticket_page(request, ticket)
+    # Marked first: a write pins the rest of the request to the primary (a
+    # replica behind it must not mark as seen what the page did not show).
     services.ticket_mark_seen(ticket=ticket, user=request.user)
-    return response
+    return render_ticket_page(request, ticket)
 
 
 @login_required

@@ -40,9 +40,10 @@ class TicketListView(APIView):
             "Tickets you may see, 25 a page (`page_size` up to 100), newest update first. "
             "Customers see their organisation's tickets; support staff see every organisation's. "
             "Follow `next` and `previous`: they carry a `cursor` (the position after the last "
-            "row), so every page is as fast as the first and nothing repeats or goes missing "
-            "when tickets change between pages. With `search`, `count` is exact for a few "
-            "matches, the database's estimate for many, and stops at 1,000 otherwise "
+            "row), so every page is as fast as the first. A ticket updated while you page "
+            "moves in an `updated_at` ordering; to walk every ticket once, order by "
+            "`created_at`. With `search`, `count` is exact for a few matches, for support "
+            "the database's estimate for many, and stops at 1,000 otherwise "
             "(the pages go on). A numbered `page` is still answered, up to the count."
         ),
         parameters=[TicketListParameters, docs.CURSOR, docs.PAGE, docs.page_size("Tickets")],
@@ -66,7 +67,8 @@ class TicketListView(APIView):
             known_count=filters.known_count(),
             cap=count_cap() if searching else None,
             keyset=True,
-            estimate=searching,
+            # Estimates come from every organisation's statistics: support's lists only.
+            estimate=searching and request.user.is_support_staff,
         )
 
     @extend_schema(
