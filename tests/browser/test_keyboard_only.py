@@ -69,6 +69,9 @@ def test_an_agent_changes_status_from_the_menu_by_keyboard(
     page.keyboard.press("Escape")  # closes the menu, focus back on its button
     expect(menu).to_be_focused()
     page.keyboard.press("Enter")
+    # The menu moves focus to its first choice when it opens (a toggle event):
+    # wait for that before the next key, as a person would see it first.
+    expect(page.get_by_role("button", name="Waiting for customer")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Solved")).to_be_focused()
     page.keyboard.press("Enter")
