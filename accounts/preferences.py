@@ -28,6 +28,7 @@ QUEUE_COLUMNS = {
     "category": "Type",
     "assignee": "Assignee",
     "created": "Created",
+    "due": "Due",
     "updated": "Updated",
 }
 DEFAULT_QUEUE_COLUMNS = (
@@ -37,6 +38,7 @@ DEFAULT_QUEUE_COLUMNS = (
     "status",
     "category",
     "assignee",
+    "due",
     "updated",
 )
 

@@ -234,6 +234,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE
 CELERY_TASK_PUBLISH_RETRY_POLICY = schedule.CELERY_TASK_PUBLISH_RETRY_POLICY
 CELERY_TASK_ROUTES = schedule.CELERY_TASK_ROUTES
+HELPDESK_SLA_WARNING_LEAD = schedule.HELPDESK_SLA_WARNING_LEAD  # service levels (tickets.sla)
+HELPDESK_SLA_AT_RISK = schedule.HELPDESK_SLA_AT_RISK
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
 # Readiness fails when the replica's replay is this far behind the primary; keep

@@ -21,7 +21,7 @@ from inbound.models import InboundEmail
 from notifications.acts import ACT_KINDS, act_of
 from notifications.models import Kind, Notification
 from outbox.threads import message_id, reply_address, thread_id
-from tickets.models import Channel, Message, Ticket, TicketEvent
+from tickets.models import Channel, Message, SlaClock, Ticket, TicketEvent
 
 _MESSAGE_ID = re.compile(r"^<[^<>\s]{1,250}>$")
 
@@ -107,6 +107,16 @@ def _act_context(notification: Notification) -> dict:
     }
 
 
+def _sla_context(event: TicketEvent) -> dict:
+    """The target and due time a service-level warning or breach speaks of."""
+    if event.kind not in (TicketEvent.Kind.SLA_WARNING, TicketEvent.Kind.SLA_BREACHED):
+        return {}
+    return {
+        "sla_target": SlaClock.Kind(event.from_value).label.lower(),
+        "sla_due": datetime.fromisoformat(event.to_value) if event.to_value else None,
+    }
+
+
 def build_email(notification: Notification) -> EmailMultiAlternatives:
     ticket = notification.ticket
     event = notification.event
@@ -129,6 +139,7 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
         "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
         "site_url": settings.SITE_URL,
         **_act_context(notification),
+        **_sla_context(event),
     }
     subject = one_line(f"[#{ticket.pk}] {ticket.subject}")
     # A ticket that began as an email threads with it in the customer's mail client.

@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     NEW_TICKET = "new_ticket", "New ticket"
     CUSTOMER_REPLY = "customer_reply", "Customer replied on your ticket"
     REOPENED = "reopened", "Ticket reopened"
+    SLA_WARNING = "sla_warning", "A service-level target is due soon"
+    SLA_BREACHED = "sla_breached", "A service-level target was missed"
 
 
 CUSTOMER_KINDS = (
@@ -47,7 +49,13 @@ CUSTOMER_KINDS = (
     Kind.CATEGORY,
     Kind.REFERENCE,
 )
-SUPPORT_KINDS = (Kind.NEW_TICKET, Kind.CUSTOMER_REPLY, Kind.REOPENED)
+SUPPORT_KINDS = (
+    Kind.NEW_TICKET,
+    Kind.CUSTOMER_REPLY,
+    Kind.REOPENED,
+    Kind.SLA_WARNING,
+    Kind.SLA_BREACHED,
+)
 
 
 class EmailState(models.TextChoices):

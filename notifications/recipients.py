@@ -6,7 +6,9 @@ closed (by support or the automatic close), a changed priority, type,
 assignee or internal reference, and a ticket support opened for them or
 their email turned into: the requester, every user of the organisation who
 took part, and the organisation's admins. Support hears of new tickets,
-customer replies on tickets assigned to them, and reopenings. Never the
+customer replies on tickets assigned to them, reopenings, and service-level
+targets about to fall due (the assignee, or every agent) or missed (the
+support admins and the assignee). Never the
 actor; never anything internal; only active people.
 
 What one act changes makes one notification per person, not one per change
@@ -42,6 +44,11 @@ Recipients = list[Recipient]
 
 
 def recipients_for(event: TicketEvent) -> Recipients:
+    if event.kind == TicketEvent.Kind.SLA_WARNING:
+        # Whoever holds the ticket; for an unassigned one, every agent.
+        return _assignee(event, Kind.SLA_WARNING) or _agents(event, Kind.SLA_WARNING)
+    if event.kind == TicketEvent.Kind.SLA_BREACHED:
+        return _sla_breach(event)
     if event.is_internal:
         return []
     actor = event.actor
@@ -69,6 +76,16 @@ def recipients_for(event: TicketEvent) -> Recipients:
         heard = _assignee(event, Kind.REOPENED) or _agents(event, Kind.REOPENED)
     if by_support and event.kind in VISIBLE:
         heard += _customers_of_act(event)
+    return heard
+
+
+def _sla_breach(event: TicketEvent) -> Recipients:
+    """A missed target: the support admins, and the assignee if not one of them."""
+    admins = User.objects.filter(role=User.Role.SUPPORT_ADMIN, is_active=True).order_by("pk")
+    heard = [Recipient(admin, Kind.SLA_BREACHED) for admin in admins]
+    assignee = event.ticket.assignee
+    if assignee is not None and assignee.is_active and assignee.role != User.Role.SUPPORT_ADMIN:
+        heard.append(Recipient(assignee, Kind.SLA_BREACHED))
     return heard
 
 

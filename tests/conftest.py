@@ -11,12 +11,15 @@ import os
 import shutil
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Organization, User
 from tests.helpers import PASSWORD, S3_BUCKET, chromium_path
 from tickets import services
 from tickets.models import Category, Ticket
+from tickets.sla.defaults import load_defaults
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +31,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def acme(db) -> Organization:
+    _service_levels()
     return Organization.objects.create(
         name="Acme", alias="ACME", support_tier="enterprise", reply_policy="reopen"
     )
@@ -35,9 +39,16 @@ def acme(db) -> Organization:
 
 @pytest.fixture
 def globex(db) -> Organization:
+    _service_levels()
     return Organization.objects.create(
         name="Globex", alias="GLOBEX", support_tier="standard", reply_policy="follow_up"
     )
+
+
+def _service_levels() -> None:
+    """The default calendars and policies migration 0018 loads: a transactional
+    test empties every table after itself, so put them back where missing."""
+    load_defaults(django_apps, settings.TIME_ZONE)
 
 
 def _user(email, name, role, organization=None) -> User:

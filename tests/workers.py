@@ -46,8 +46,10 @@ def worker_env(smtp_port: int, *, lease_seconds: int = 3) -> dict[str, str]:
 
 
 class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *, beat_schedule: str | None = None) -> None:
+        """``beat_schedule``: also run beat in the worker (``-B``), keeping its state there."""
         self.env = env
+        self.beat = ["--beat", "--schedule", beat_schedule] if beat_schedule else []
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -68,6 +70,7 @@ class Worker:
                 "--without-heartbeat",
                 "--without-mingle",
                 "--without-gossip",
+                *self.beat,
             ],
             cwd=ROOT,
             env=self.env,

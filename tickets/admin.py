@@ -1,9 +1,25 @@
 from collections.abc import Sequence
 from typing import ClassVar
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 
-from tickets.models import Category, Message, Ticket, TicketEvent
+from accounts.models import Organization
+from tickets.models import (
+    BusinessCalendar,
+    Category,
+    Holiday,
+    Message,
+    SlaPolicy,
+    SlaPolicyTarget,
+    Ticket,
+    TicketEvent,
+    WorkingHours,
+)
+from tickets.sla.holidays import holidays_import
 
 
 @admin.register(Category)
@@ -73,3 +89,82 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Service levels (issue 17) ------------------------------------------------------------
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
+
+
+class HolidayImportForm(forms.Form):
+    file = forms.FileField(
+        label="iCalendar file", help_text="An .ics file; every event's days become holidays."
+    )
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "time_zone", "always_open")
+    inlines = (WorkingHoursInline, HolidayInline)
+    change_form_template = "admin/tickets/businesscalendar/change_form.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:calendar_id>/import-holidays/",
+                self.admin_site.admin_view(self.import_holidays),
+                name="tickets_businesscalendar_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_holidays(self, request, calendar_id: int):
+        calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+        if not self.has_change_permission(request, calendar):
+            raise PermissionDenied
+        form = HolidayImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                added = holidays_import(calendar=calendar, data=form.cleaned_data["file"].read())
+            except ValidationError as error:
+                for message in error.message_dict.get("file", error.messages):
+                    form.add_error("file", message)
+            else:
+                messages.success(request, f"Imported {added} new holiday(s) into {calendar}.")
+                return redirect("admin:tickets_businesscalendar_change", calendar.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": calendar,
+            "form": form,
+            "title": f"Import holidays into {calendar}",
+        }
+        return render(request, "admin/tickets/businesscalendar/import_holidays.html", context)
+
+
+class SlaPolicyTargetInline(admin.TabularInline):
+    model = SlaPolicyTarget
+    extra = 0
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ("name", "tier", "organization", "calendar")
+    list_select_related = ("organization", "calendar")
+    autocomplete_fields = ("organization",)
+    inlines = (SlaPolicyTargetInline,)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tier":
+            kwargs["widget"] = forms.Select(
+                choices=[("", "— a contract (name the organisation) —"), *Organization.Tier.choices]
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

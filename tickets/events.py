@@ -11,6 +11,10 @@ a reply submitted as Solved is one act of a REPLIED and a STATUS event, and
 notifications, email quoting and the history group by it. A service opens
 the act with ``@one_act`` (or ``with act():``); a service it calls joins the
 act already open. An event recorded outside any act is an act of its own.
+
+An act is also one transaction, and before it commits the service-level
+clocks of every ticket it moved are replayed (``tickets.sla``): due times
+change with the change that moved them, or not at all.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ PROCESS_EVENT_TASK = "notifications.process_event"
 
 _history_only: ContextVar[bool] = ContextVar("ticket_events_history_only", default=False)
 _current_act: ContextVar[uuid.UUID | None] = ContextVar("ticket_events_act", default=None)
+# The tickets whose clocks the current act must replay before it commits.
+_clocks_moved: ContextVar[set[int] | None] = ContextVar("ticket_events_clocks", default=None)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,11 +57,16 @@ def act() -> Iterator[uuid.UUID]:
         yield current
         return
     new = uuid.uuid4()
+    moved: set[int] = set()
     token = _current_act.set(new)
+    moved_token = _clocks_moved.set(moved)
     try:
-        yield new
+        with transaction.atomic():
+            yield new
+            _replay_clocks(moved)
     finally:
         _current_act.reset(token)
+        _clocks_moved.reset(moved_token)
 
 
 def one_act(service: Callable[P, R]) -> Callable[P, R]:
@@ -96,7 +107,31 @@ def record_event(ticket: Ticket, *, actor, kind: str, now: datetime, **fields) -
     )
     if not quiet:
         transaction.on_commit(partial(_publish, event.pk), robust=True)
+    if _moves_clocks(event):
+        moved = _clocks_moved.get()
+        if moved is None:
+            _replay_clocks({ticket.pk})
+        else:
+            moved.add(ticket.pk)
     return event
+
+
+def _moves_clocks(event: TicketEvent) -> bool:
+    """Whether ``event`` can change a service-level clock (``tickets.sla.clocks``)."""
+    Kind = TicketEvent.Kind
+    if event.is_internal:
+        return False
+    if event.kind == Kind.STATUS:
+        # The automatic close ends nothing that solving did not already end.
+        return (event.from_value, event.to_value) != ("solved", "closed")
+    return event.kind in (Kind.CREATED, Kind.REPLIED, Kind.PRIORITY)
+
+
+def _replay_clocks(ticket_ids: set[int]) -> None:
+    from tickets.sla.refresh import sla_refresh  # the clocks read the events: import late
+
+    for ticket_id in sorted(ticket_ids):
+        sla_refresh(ticket_id)
 
 
 def _publish(event_id: int) -> None:

@@ -23,12 +23,14 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 
 from accounts.selectors import alias_normalized
 from tickets.models import Priority, Status, Ticket, TicketQuerySet
 from tickets.search import search_tickets
+from tickets.sla.states import LABELS, state_condition
 
 # Newest update first: every list's default, and what a malformed query gets.
 DEFAULT_ORDERING = ("-updated_at", "-pk")
@@ -40,7 +42,12 @@ ORDERINGS = {
     "-created_at": ("-created_at", "-pk"),
     "priority": ("priority", "-updated_at", "-pk"),
     "-priority": ("-priority", "-updated_at", "-pk"),
+    # Nearest service-level due time first (or last): only tickets with a
+    # target running, so that a keyset page never compares with an empty due.
+    "sla_due": ("sla_due", "pk"),
+    "-sla_due": ("-sla_due", "-pk"),
 }
+WITH_DUE = frozenset({"sla_due", "-sla_due"})
 
 
 class SortFilter(django_filters.Filter):
@@ -48,11 +55,13 @@ class SortFilter(django_filters.Filter):
 
     field_class = forms.ChoiceField
 
-    def __init__(self, *, orderings: dict[str, tuple[str, ...]], **kwargs: Any) -> None:
+    def __init__(self, *, orderings: dict[str, tuple[Any, ...]], **kwargs: Any) -> None:
         self.orderings = orderings
         super().__init__(choices=[(key, key) for key in orderings], **kwargs)
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value in WITH_DUE:
+            qs = qs.filter(sla_due__isnull=False)
         return qs.order_by(*self.orderings.get(value or "", DEFAULT_ORDERING))
 
 
@@ -64,8 +73,8 @@ class TicketFilter(django_filters.FilterSet):
     """What each filter of a ticket list does; subclasses declare the parameters."""
 
     # Filters a customer may not use: their organisation is the door's to decide,
-    # and who in support holds a ticket is support's business.
-    STAFF_ONLY: ClassVar[tuple[str, ...]] = ("organization", "assignee")
+    # and who in support holds a ticket, or which targets are at risk, is support's business.
+    STAFF_ONLY: ClassVar[tuple[str, ...]] = ("organization", "assignee", "sla", "sla_state")
 
     class Meta:
         model = Ticket
@@ -119,12 +128,19 @@ class TicketFilter(django_filters.FilterSet):
     def filter_search(self, tickets: QuerySet, name: str, query: str) -> QuerySet:
         return search_tickets(tickets, query, include_notes=self.request.user.is_support_staff)
 
+    def filter_sla(self, tickets: QuerySet, name: str, state: str) -> QuerySet:
+        return tickets.filter(state_condition(state, timezone.now()))
+
     def filter_archived(self, tickets: TicketQuerySet, name: str, archived: bool) -> QuerySet:
         return tickets.archived() if archived else tickets.active()
 
 
-# The queue's sort keys: the API's orderings without "_at" ("-updated", "priority").
-QUEUE_SORTS = {key.removesuffix("_at"): fields for key, fields in ORDERINGS.items()}
+# The queue's sort keys: the API's orderings without "_at" ("-updated", "priority"),
+# and "due", nearest first, with the tickets owing nothing after them.
+QUEUE_SORTS: dict[str, tuple[Any, ...]] = {
+    key.removesuffix("_at"): fields for key, fields in ORDERINGS.items() if key not in WITH_DUE
+}
+QUEUE_SORTS["due"] = (F("sla_due").asc(nulls_last=True), "pk")
 
 
 class QueueFilter(TicketFilter):
@@ -138,6 +154,11 @@ class QueueFilter(TicketFilter):
     )
     category = SlugFilter(field_name="category__slug")
     assignee = django_filters.CharFilter(method="filter_assignee", max_length=254)
+    sla = django_filters.ChoiceFilter(
+        choices=[(state.value, label) for state, label in LABELS.items()],
+        empty_label="Any SLA state",
+        method="filter_sla",
+    )
     sort = SortFilter(orderings=QUEUE_SORTS)
 
     def sort_key(self) -> str:

@@ -4,11 +4,11 @@ A ticket's priority follows from two questions a customer can answer: how
 much is affected (impact) and how badly work is held up (urgency). Support
 triages every new ticket against the same matrix and may change its priority.
 
-Service level agreements do not exist yet. ``response_target`` is the one
-place that will answer "how soon does support first answer a ticket of this
-priority for this organisation"; until SLAs exist it answers None, and pages
-show no targets. When it answers, the matrix on the create form and on Get
-support shows a target beside each priority without further change.
+``response_targets`` answers "how soon does support first answer a ticket of
+each priority for this organisation", from the service-level policy that
+applies (``tickets.sla.policies``); the matrix on the create form and on Get
+support shows it beside each priority, in business hours where the policy's
+calendar has them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from accounts.models import Organization
 from tickets.models import Priority
+from tickets.sla.policies import first_response_targets
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class PriorityRow:
     priority: Priority
     meaning: str
     response_target: timedelta | None
+    business_hours: bool = False
 
     @property
     def name(self) -> str:
@@ -69,7 +71,10 @@ class PriorityRow:
 
     @property
     def target_text(self) -> str:
-        return duration_text(self.response_target) if self.response_target else ""
+        if not self.response_target:
+            return ""
+        text = duration_text(self.response_target)
+        return f"{text} (business hours)" if self.business_hours else text
 
 
 @dataclass(frozen=True)
@@ -78,24 +83,21 @@ class MatrixRow:
     cells: tuple[Priority, ...]
 
 
-def response_target(priority: int, *, organization: Organization | None) -> timedelta | None:
-    """How soon support first answers a ticket of ``priority`` for ``organization``.
-
-    The hook for SLAs, which do not exist yet: None means "no promised target".
-    """
-    return None
-
-
 def priority_guide(organization: Organization | None) -> list[PriorityRow]:
-    """Each priority, most urgent first, with its meaning and (once SLAs exist) its target."""
-    return [
-        PriorityRow(
-            priority=priority,
-            meaning=MEANINGS[priority],
-            response_target=response_target(priority, organization=organization),
+    """Each priority, most urgent first, with its meaning and its first-response target."""
+    targets = first_response_targets(organization) if organization is not None else {}
+    rows = []
+    for priority in sorted(Priority, reverse=True):
+        minutes, business = targets.get(priority, (None, False))
+        rows.append(
+            PriorityRow(
+                priority=priority,
+                meaning=MEANINGS[priority],
+                response_target=timedelta(minutes=minutes) if minutes else None,
+                business_hours=business,
+            )
         )
-        for priority in sorted(Priority, reverse=True)
-    ]
+    return rows
 
 
 def matrix_rows() -> list[MatrixRow]:

@@ -3,9 +3,23 @@
 from celery import shared_task
 
 from tickets import services
+from tickets.sla.alerts import sla_alerts_due
+from tickets.sla.refresh import sla_refresh_active
 
 
 @shared_task(name="tickets.autoclose")
 def autoclose_task() -> int:
     """Close solved tickets whose wait is over (beat runs this every few minutes)."""
     return services.tickets_auto_close_due()
+
+
+@shared_task(name="tickets.sla_alerts")
+def sla_alerts_task() -> tuple[int, int]:
+    """Warn before service-level targets fall due and record breaches (beat, every minute)."""
+    return sla_alerts_due()
+
+
+@shared_task(name="tickets.sla_refresh")
+def sla_refresh_task(organization_id: int | None = None) -> int:
+    """Replay the clocks of the tickets still being worked after a configuration change."""
+    return sla_refresh_active(organization_id=organization_id)

@@ -1,5 +1,8 @@
 """Celery: where each task is routed, what beat runs and how often, and how
-long publishing may wait on a broker that is down."""
+long publishing may wait on a broker that is down; and the service-level
+alerts' lead times, which beat's sweep works to."""
+
+from datetime import timedelta
 
 from helpdesk.env import env_int
 
@@ -10,6 +13,8 @@ CELERY_TASK_ROUTES = {
     "outbox.send": {"queue": "email"},
     "outbox.sweep": {"queue": "maintenance"},
     "inbound.poll_mailbox": {"queue": "maintenance"},
+    "tickets.sla_alerts": {"queue": "maintenance"},
+    "tickets.sla_refresh": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {
@@ -28,6 +33,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.sweep",
         "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
     },
+    "service-level-alerts": {
+        "task": "tickets.sla_alerts",
+        "schedule": env_int("HELPDESK_SLA_ALERTS_EVERY_SECONDS", 60),
+    },
     "worker-heartbeat": {
         "task": "ops.heartbeat",
         "schedule": env_int("HELPDESK_HEARTBEAT_EVERY_SECONDS", 30),
@@ -41,3 +50,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+
+# Service levels (tickets.sla): a running target due within the warning lead
+# warns the assignee once; the queue calls one due within the risk window
+# "at risk" and lists it under "Breaching soon".
+HELPDESK_SLA_WARNING_LEAD = timedelta(minutes=env_int("HELPDESK_SLA_WARNING_LEAD_MINUTES", 30))
+HELPDESK_SLA_AT_RISK = timedelta(minutes=env_int("HELPDESK_SLA_AT_RISK_MINUTES", 60))

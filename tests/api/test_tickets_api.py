@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils.dateparse import parse_datetime
 
 from notifications.models import Notification
 from notifications.services import notifications_for_event
@@ -56,8 +57,16 @@ def test_a_ticket_has_every_documented_field(api, alice, agent, make_ticket):
         "updated_at": row["updated_at"],
         "solved_at": None,
         "closed_at": None,
+        # Support answered nothing yet: the first reply is owed, when the policy says.
+        "first_response_due": row["first_response_due"],
+        "next_response_due": None,
+        "resolution_due": None,  # support's business, as is the state
+        "sla_state": None,
         "unread": False,
     }
+    ticket.refresh_from_db()
+    assert ticket.first_response_due is not None
+    assert parse_datetime(row["first_response_due"]) == ticket.first_response_due
 
 
 def test_filters_by_status_category_priority_and_archive(api, alice, agent, make_ticket, billing):

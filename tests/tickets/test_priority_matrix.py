@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tickets.models import Priority
+from tickets.models import Priority, SlaPolicy
 from tickets.priorities import PriorityRow, duration_text, priority_guide
 
 CREATE = reverse("tickets:create")
@@ -65,7 +65,27 @@ def test_every_priority_is_somewhere_in_the_matrix(login, alice):
     assert {cell for row in matrix_of(html).values() for cell in row} == set(Priority.values)
 
 
-def test_no_response_target_is_promised_while_there_are_no_slas(login, alice, acme):
+def test_the_matrix_promises_the_first_response_of_the_organisations_policy(
+    login, alice, acme, globex
+):
+    # Acme is enterprise: the default policy runs around the clock.
+    html = login(alice).get(CREATE).content.decode()
+
+    assert [row.target_text for row in priority_guide(acme)] == [
+        "30 minutes",
+        "1 hour",
+        "4 hours",
+        "8 hours",
+    ]
+    assert "Target first response" in html
+    assert "<td>30 minutes</td>" in html
+    # A standard-tier organisation is promised business hours.
+    globex.support_tier = "standard"
+    assert priority_guide(globex)[0].target_text == "2 hours (business hours)"
+
+
+def test_no_response_target_is_promised_without_a_policy(login, alice, acme):
+    SlaPolicy.objects.all().delete()
     html = login(alice).get(CREATE).content.decode()
 
     assert [row.response_target for row in priority_guide(acme)] == [None] * 4

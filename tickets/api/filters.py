@@ -21,8 +21,9 @@ from rest_framework import serializers
 from accounts.selectors import organization_by_alias
 from tickets.api.serializers import PRIORITY_BY_NAME, PriorityField
 from tickets.counters import counts_by_status
-from tickets.filters import ORDERINGS, SortFilter, TicketFilter
+from tickets.filters import ORDERINGS, WITH_DUE, SortFilter, TicketFilter
 from tickets.models import ARCHIVED_STATUSES, WORKED_STATUSES, Status
+from tickets.sla.states import SlaState
 
 
 class ApiText(forms.CharField):
@@ -121,6 +122,13 @@ class ApiTicketFilter(TicketFilter):
     search = ApiTextFilter(method="filter_search", max_length=200)
     organization = ApiTextFilter(method="filter_organization")
     assignee = ApiTextFilter(method="filter_assignee")
+    sla_state = django_filters.ChoiceFilter(
+        choices=[(state.value, state.value) for state in SlaState],
+        method="filter_sla",
+        error_messages={
+            "invalid_choice": "Choose one of: " + ", ".join(state.value for state in SlaState) + "."
+        },
+    )
     ordering = SortFilter(
         orderings=ORDERINGS,
         error_messages={"invalid_choice": "Order by one of " + ", ".join(ORDERINGS) + "."},
@@ -135,8 +143,8 @@ class ApiTicketFilter(TicketFilter):
         A million tickets are never counted for the unfiltered list, nor for
         one narrowed by status, archive or organisation only.
         """
-        if not self.is_valid():
-            return None
+        if not self.is_valid() or self.form.cleaned_data.get("ordering") in WITH_DUE:
+            return None  # ordering by due time lists only the tickets with one
         used = {
             name: value
             for name, value in self.form.cleaned_data.items()
@@ -184,6 +192,15 @@ class TicketListParameters(serializers.Serializer):
     assignee = serializers.CharField(
         required=False, help_text="Staff only: an agent's email, or `none` for unassigned."
     )
+    sla_state = serializers.ChoiceField(
+        choices=[state.value for state in SlaState],
+        required=False,
+        help_text="Staff only: breached, at_risk (due within the hour), on_track, or none.",
+    )
     ordering = serializers.ChoiceField(
-        choices=list(ORDERINGS), required=False, default="-updated_at"
+        choices=list(ORDERINGS),
+        required=False,
+        default="-updated_at",
+        help_text="`sla_due` lists the tickets with a service-level target running, "
+        "nearest due first (`-sla_due`: furthest first).",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +16,7 @@ from tickets.models import (
     Priority,
     Status,
 )
+from tickets.sla.states import SlaState, sla_state
 
 PRIORITY_NAMES = {
     Priority.LOW: "low",
@@ -40,6 +42,17 @@ class PriorityField(serializers.ChoiceField):
 
     def to_internal_value(self, data):
         return PRIORITY_BY_NAME[super().to_internal_value(data)]
+
+
+class SupportOnlyDateTimeField(serializers.DateTimeField):
+    """A time only support sees; customers get null (their promise is the response due)."""
+
+    def get_attribute(self, instance):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not getattr(user, "is_support_staff", False):
+            return None
+        return super().get_attribute(instance)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -119,12 +132,43 @@ class TicketSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="When it was closed; null while active."
     )
+    first_response_due = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When support's first reply is due; null once given or when none is owed.",
+    )
+    next_response_due = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When support's answer to the customer's latest message is due; null if "
+        "none is awaited.",
+    )
+    resolution_due = SupportOnlyDateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Support only: when the resolution target falls due; null while paused "
+        "(waiting for the customer, solved) or not owed.",
+    )
+    sla_state = serializers.SerializerMethodField(
+        help_text="Support only (null for customers): breached, at_risk (due within the "
+        "hour), on_track or none (nothing running)."
+    )
     unread = serializers.BooleanField(
         read_only=True,
         source="unseen",
         default=False,
         help_text="The other side wrote since you last opened the ticket in the portal.",
     )
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[state.value for state in SlaState], allow_null=True)
+    )
+    def get_sla_state(self, ticket) -> str | None:
+        request = self.context.get("request")
+        if request is None or not request.user.is_support_staff:
+            return None
+        now = self.context.setdefault("now", timezone.now())
+        return sla_state(ticket.sla_due, now).value
 
 
 class TicketDetailSerializer(TicketSerializer):

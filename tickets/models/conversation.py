@@ -81,6 +81,8 @@ class TicketEvent(models.Model):
         FOLLOW_UP = "follow_up", "opened a follow-up ticket"
         VERIFIED = "verified", "verified the caller by PIN"
         SENDER = "sender", "checked the email's sender"
+        SLA_WARNING = "sla_warning", "warned that a target is due soon"
+        SLA_BREACHED = "sla_breached", "recorded a missed target"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

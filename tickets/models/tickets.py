@@ -148,6 +148,13 @@ class Ticket(models.Model):
     search_document = models.TextField(blank=True, editable=False)
     # Internal notes only, searched for support staff and never for customers.
     notes_document = models.TextField(blank=True, editable=False)
+    # Service levels (``tickets.sla``): when each running target falls due, and
+    # the nearest of them, which the queue sorts and filters by. Empty when
+    # nothing is owed or the clock is paused. Written only by ``tickets.sla``.
+    first_response_due = models.DateTimeField(null=True, blank=True, editable=False)
+    next_response_due = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_due = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -220,6 +227,13 @@ class Ticket(models.Model):
                 condition=Q(assignee__isnull=False)
                 & Q(status__in=["open", "in_progress", "waiting_for_customer"]),
                 name="ticket_assignee_unsolved",
+            ),
+            # The queue's Due sort and its "Breaching soon" view.
+            models.Index(
+                fields=["sla_due", "id"],
+                condition=Q(sla_due__isnull=False)
+                & Q(status__in=["open", "in_progress", "waiting_for_customer"]),
+                name="ticket_sla_due",
             ),
         ]
 

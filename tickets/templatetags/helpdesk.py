@@ -149,6 +149,15 @@ def sort_link(context, key: str) -> dict:
 
 
 @register.simple_tag(takes_context=True)
+def due_sort_query(context) -> str:
+    """The query string that sorts by due time, nearest first (one direction only)."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params["sort"] = "due"
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
 def page_query(context, page_number: int) -> str:
     params = context["request"].GET.copy()
     params["page"] = page_number

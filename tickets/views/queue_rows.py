@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from tickets.links import ticket_url
 from tickets.models import Ticket
+from tickets.sla.states import due_badge
 from tickets.templatetags.helpdesk import ago, priority_badge, status_badge
 
 NOBODY = mark_safe('<span class="muted">—</span>')
@@ -47,6 +49,12 @@ CELLS: dict[str, Callable[[Ticket, datetime], SafeString]] = {
     "assignee": lambda t, now: format_html('<td data-label="Assignee">{}</td>', _assignee(t)),
     "created": lambda t, now: format_html(
         '<td class="minor" data-label="Created">{}</td>', ago(t.created_at, now)
+    ),
+    "due": lambda t, now: format_html(
+        '<td data-label="Due">{}</td>',
+        due_badge(t.sla_due, now, timezone.localtime(t.sla_due).strftime("%-d %b %Y, %H:%M"))
+        if t.sla_due
+        else due_badge(None, now),
     ),
     "updated": lambda t, now: format_html(
         '<td data-label="Updated">{}</td>', ago(t.updated_at, now)

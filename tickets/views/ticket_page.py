@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
@@ -30,6 +31,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.selectors import history
+from tickets.sla.states import clock_rows, reply_promise
 from tickets.views.common import add_service_errors
 from tickets.workflow import TransitionError
 
@@ -51,6 +53,7 @@ def render_ticket_page(
     beside Send (what the dialog asks when the page's script runs).
     """
     user = request.user
+    now = timezone.now()
     conversation = list(
         Message.objects.visible_to(user).filter(ticket=ticket).select_related("author")
     )
@@ -84,6 +87,7 @@ def render_ticket_page(
         "files": files,
         "attachment_limits": limits_text(),
         "Status": Status,
+        "reply_due": None if user.is_support_staff else reply_promise(ticket, now),
     }
     template = "tickets/detail.html"
     if user.is_support_staff:
@@ -102,6 +106,7 @@ def render_ticket_page(
                 if not value or value in offered_targets
             ],
             status_actions=status_actions,
+            sla_rows=clock_rows(list(ticket.sla_clocks.all()), now),
             agents=support_staff(),
             categories=Category.objects.filter(is_active=True),
             priorities=Priority.choices,

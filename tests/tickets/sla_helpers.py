@@ -1,0 +1,32 @@
+"""Setting the scene for service-level tests: clocks that run around the
+clock (so due times follow from creation whatever the hour the suite runs),
+and tickets made older than they are."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tickets.models import BusinessCalendar, SlaClock, SlaPolicy, Ticket, TicketEvent
+from tickets.sla.refresh import sla_refresh
+
+
+def around_the_clock() -> None:
+    """Every default policy counts calendar time (the 24×7 calendar)."""
+    SlaPolicy.objects.update(calendar=BusinessCalendar.objects.get(always_open=True))
+
+
+def set_targets(tier: str, priority: int, **minutes) -> None:
+    """Change one row of a tier's default matrix (first_response=..., resolution=...)."""
+    SlaPolicy.objects.get(tier=tier).targets.filter(priority=priority).update(**minutes)
+
+
+def age(ticket: Ticket, delta: timedelta) -> Ticket:
+    """Move the ticket's whole history ``delta`` into the past and replay its clocks."""
+    for event in TicketEvent.objects.filter(ticket=ticket):
+        event.created_at -= delta
+        event.save(update_fields=["created_at"])
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=ticket.created_at - delta)
+    SlaClock.objects.filter(ticket=ticket).delete()
+    sla_refresh(ticket.pk)
+    ticket.refresh_from_db()
+    return ticket
