@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.backends import password_reconfirm
 from accounts.pins import pin_rules_check
+from accounts.zones import time_zone_names, zone_name_of
 
 
 class PinForm(forms.Form):
@@ -98,3 +99,20 @@ class ApiTokenForm(forms.Form):
         help_text="What uses it, for example: monitoring, or the CRM integration.",
         error_messages={"required": "Name is required: say what the token is for."},
     )
+
+
+class PreferencesForm(forms.Form):
+    """How times are shown to the user (and written in their emails)."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Every time on these pages and in your emails is shown in this zone.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in time_zone_names()]
+        if user is not None:
+            field.initial = zone_name_of(user)

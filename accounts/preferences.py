@@ -7,6 +7,18 @@ no query; writing one is a single-column UPDATE.
 from __future__ import annotations
 
 from accounts.models import User
+from accounts.zones import validate_time_zone
+
+
+def user_set_time_zone(*, user: User, time_zone: str) -> None:
+    """Remember the IANA zone ``user`` reads times in ("" for the site's default).
+
+    Raises ``ValidationError`` for a name that is not a zone; sets the
+    attribute on ``user`` too.
+    """
+    validate_time_zone(time_zone)
+    user.time_zone = time_zone
+    User.objects.filter(pk=user.pk).update(time_zone=time_zone)
 
 
 def user_set_ticket_panel(*, user: User, open: bool) -> None:

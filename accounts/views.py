@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from accounts import members, tokens, two_factor
 from accounts.backends import login_lock
 from accounts.contacts import support_ways
-from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm
+from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm, PreferencesForm
 from accounts.models import ApiToken, SupportContact, User
 from accounts.pins import pin_set
-from accounts.preferences import user_set_ticket_panel
+from accounts.preferences import user_set_ticket_panel, user_set_time_zone
 
 
 class LoginView(auth_views.LoginView):
@@ -77,11 +77,14 @@ def profile(request):
     return _render_profile(request, form=form, status=status)
 
 
-def _render_profile(request, *, form=None, token_form=None, new_key=None, status=200):
+def _render_profile(
+    request, *, form=None, token_form=None, new_key=None, preferences_form=None, status=200
+):
     if form is None and request.user.is_customer:
         form = PinForm(user=request.user)
     context = {
         "form": form,
+        "preferences_form": preferences_form or PreferencesForm(user=request.user),
         "has_two_factor": two_factor.confirmed_device(request.user) is not None,
         "tokens": ApiToken.objects.visible_to(request.user),
         "token_form": token_form or ApiTokenForm(),
@@ -91,6 +94,18 @@ def _render_profile(request, *, form=None, token_form=None, new_key=None, status
     if new_key:
         response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def preferences_save(request):
+    """The user's time zone, from the profile page."""
+    preferences_form = PreferencesForm(request.POST, user=request.user)
+    if not preferences_form.is_valid():
+        return _render_profile(request, preferences_form=preferences_form, status=400)
+    user_set_time_zone(user=request.user, time_zone=preferences_form.cleaned_data["time_zone"])
+    messages.success(request, "Your preferences are saved.")
+    return redirect("profile")
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.zones import as_recipient
 from inbound.models import InboundEmail
 from notifications.acts import ACT_KINDS, act_of
 from notifications.models import Kind, Notification
@@ -108,6 +109,12 @@ def _act_context(notification: Notification) -> dict:
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
+    """The email of ``notification``, written in its recipient's time zone."""
+    with as_recipient(notification.recipient):
+        return _build_email(notification)
+
+
+def _build_email(notification: Notification) -> EmailMultiAlternatives:
     ticket = notification.ticket
     event = notification.event
     quoted = _quoted(notification)
