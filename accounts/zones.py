@@ -1,4 +1,4 @@
-"""Per-user time zones: which zones exist, which one a user sees, and how to use it.
+"""Per-user time zones and languages: which exist, which a user gets, and how to use them.
 
 A request activates its user's zone (``accounts.middleware``); an email is
 rendered inside ``as_recipient(user)``, so the times it prints are the
@@ -14,7 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 @cache
@@ -44,13 +44,20 @@ def zone_of(user) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(zone_name_of(user))
 
 
+def chosen_language(user) -> str:
+    """The language ``user`` chose on the profile, or "" (then the browser's counts)."""
+    chosen = getattr(user, "language", "") or ""
+    return chosen if chosen in dict(settings.LANGUAGES) else ""
+
+
 @contextmanager
 def as_recipient(user) -> Iterator[None]:
-    """Render what the block writes for ``user``: times in their zone.
+    """Render what the block writes for ``user``: in their language, times in their zone.
 
     For emails, which a worker or another user's request renders: wrap the
     rendering, not the sending. ``user`` may be None (a stranger): the
     deployment's defaults then.
     """
-    with timezone.override(zone_of(user)):
+    language = chosen_language(user) or settings.LANGUAGE_CODE
+    with timezone.override(zone_of(user)), translation.override(language):
         yield

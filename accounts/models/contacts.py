@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models.organizations import Organization
 
@@ -33,15 +34,15 @@ class SupportContact(models.Model):
     """
 
     class Kind(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        CHAT = "chat", "Chat"
-        WEB = "web", "Web page"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        CHAT = "chat", _("Chat")
+        WEB = "web", _("Web page")
 
     class Topic(models.TextChoices):
-        SUPPORT = "support", "Support"
-        SALES = "sales", "Sales"
-        BILLING = "billing", "Billing"
+        SUPPORT = "support", _("Support")
+        SALES = "sales", _("Sales")
+        BILLING = "billing", _("Billing")
 
     TIER_ORDER = [
         Organization.Tier.STANDARD,
@@ -54,10 +55,10 @@ class SupportContact(models.Model):
         max_length=10,
         choices=Topic.choices,
         default=Topic.SUPPORT,
-        help_text="Sales and billing contacts are also shortcuts on the customers' ticket list.",
+        help_text=_("Sales and billing contacts are also shortcuts on the customers' ticket list."),
     )
-    label = models.CharField(max_length=100, help_text="For example: Incidents, or USA.")
-    value = models.CharField(max_length=200, help_text="The address, number or link.")
+    label = models.CharField(max_length=100, help_text=_("For example: Incidents, or USA."))
+    value = models.CharField(max_length=200, help_text=_("The address, number or link."))
     minimum_tier = models.CharField(
         max_length=20, choices=Organization.Tier.choices, default=Organization.Tier.STANDARD
     )
@@ -65,7 +66,7 @@ class SupportContact(models.Model):
         max_length=20,
         choices=Organization.ServicePlan.choices,
         blank=True,
-        help_text="Empty: every plan. Otherwise only organisations on this plan see it.",
+        help_text=_("Empty: every plan. Otherwise only organisations on this plan see it."),
     )
     notes = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)

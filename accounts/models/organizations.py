@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Organization(models.Model):
     class Tier(models.TextChoices):
-        STANDARD = "standard", "Standard"
-        PROFESSIONAL = "professional", "Professional"
-        ENTERPRISE = "enterprise", "Enterprise"
+        STANDARD = "standard", _("Standard")
+        PROFESSIONAL = "professional", _("Professional")
+        ENTERPRISE = "enterprise", _("Enterprise")
 
     class ReplyPolicy(models.TextChoices):
-        REOPEN = "reopen", "Reopen the ticket"
-        FOLLOW_UP = "follow_up", "Open a linked follow-up ticket"
+        REOPEN = "reopen", _("Reopen the ticket")
+        FOLLOW_UP = "follow_up", _("Open a linked follow-up ticket")
 
     class ServicePlan(models.TextChoices):
         """What the provider runs for the customer, beside how much support they buy (tier).
@@ -24,8 +25,8 @@ class Organization(models.Model):
         managed operating systems and applications.
         """
 
-        CLOUD = "cloud", "Cloud services"
-        MANAGED = "managed", "Managed Services"
+        CLOUD = "cloud", _("Cloud services")
+        MANAGED = "managed", _("Managed Services")
 
     name = models.CharField(max_length=200)
     alias = models.CharField(
@@ -38,15 +39,16 @@ class Organization(models.Model):
                 "An account alias is 2 to 20 capital letters, digits or dashes.",
             )
         ],
-        help_text="Short code customers quote to support, e.g. ACME.",
+        help_text=_("Short code customers quote to support, e.g. ACME."),
     )
     support_tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.STANDARD)
     service_plan = models.CharField(
         max_length=20,
         choices=ServicePlan.choices,
         default=ServicePlan.CLOUD,
-        help_text="Managed Services customers also see the Managed Services contacts "
-        "on Get support.",
+        help_text=_(
+            "Managed Services customers also see the Managed Services contacts on Get support."
+        ),
     )
     reply_policy = models.CharField(
         "reply to a closed ticket",

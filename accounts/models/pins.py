@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models.users import User
 
@@ -12,9 +13,9 @@ class PinChange(models.Model):
     """A PIN set, changed or reset: who did it and when (the PIN itself is never kept)."""
 
     class Kind(models.TextChoices):
-        SET = "set", "Set by the user"
-        CHANGED = "changed", "Changed by the user"
-        RESET = "reset", "Reset by support"
+        SET = "set", _("Set by the user")
+        CHANGED = "changed", _("Changed by the user")
+        RESET = "reset", _("Reset by support")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pin_changes")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -41,7 +42,7 @@ class PinCheck(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the PIN came in an email (the sender check).",
+        help_text=_("Empty when the PIN came in an email (the sender check)."),
     )
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="pin_checks"

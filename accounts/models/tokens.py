@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -27,7 +28,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(max_length=100)
     prefix = models.CharField(
-        max_length=12, help_text="The key's first characters, to tell it apart."
+        max_length=12, help_text=_("The key's first characters, to tell it apart.")
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models.organizations import Organization
 from accounts.zones import validate_time_zone
@@ -47,10 +49,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        MEMBER = "member", "Customer member"
-        ADMIN = "admin", "Customer admin"
-        AGENT = "agent", "Support agent"
-        SUPPORT_ADMIN = "support_admin", "Support admin"
+        MEMBER = "member", _("Customer member")
+        ADMIN = "admin", _("Customer admin")
+        AGENT = "agent", _("Support agent")
+        SUPPORT_ADMIN = "support_admin", _("Support admin")
 
     CUSTOMER_ROLES = (Role.MEMBER, Role.ADMIN)
     STAFF_ROLES = (Role.AGENT, Role.SUPPORT_ADMIN)
@@ -63,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="users",
-        help_text="Empty for the provider's own staff.",
+        help_text=_("Empty for the provider's own staff."),
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField("active", default=True)
@@ -78,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     ticket_panel_open = models.BooleanField(
         "ticket information panel open",
         default=True,
-        help_text="Whether ticket pages show the information panel unfolded.",
+        help_text=_("Whether ticket pages show the information panel unfolded."),
     )
     # Issue 20: the agent queue's optional columns this user chose, in any
     # order (the page keeps its own); empty means the default set.
@@ -86,7 +88,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         "queue columns",
         default=list,
         blank=True,
-        help_text="The optional columns an agent shows in the queue; empty for the default set.",
+        help_text=_("The optional columns an agent shows in the queue; empty for the default set."),
     )
     # Issue 20: every time shown to this user, and written into their emails,
     # is in this IANA zone; empty means the deployment's TIME_ZONE.
@@ -95,7 +97,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="An IANA time zone such as Europe/Paris; empty for the site's default.",
+        help_text=_("An IANA time zone such as Europe/Paris; empty for the site's default."),
+    )
+    # Issue 20: pages and emails in this language; empty follows the browser
+    # (Accept-Language) on pages and the site's LANGUAGE_CODE in emails.
+    language = models.CharField(
+        "language",
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the browser's language."),
     )
 
     objects = UserManager()

@@ -24,7 +24,9 @@ def _ticket_at(make_ticket, actor, moment=MOMENT) -> Ticket:
 
 
 def test_a_user_chooses_a_time_zone_on_the_profile(login, bob):
-    response = login(bob).post(reverse("profile_preferences"), {"time_zone": "Asia/Tokyo"})
+    response = login(bob).post(
+        reverse("profile_preferences"), {"language": "", "time_zone": "Asia/Tokyo"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("profile")
@@ -42,7 +44,9 @@ def test_the_profile_offers_iana_zones_with_the_current_one_selected(login, bob,
 
 
 def test_a_made_up_time_zone_is_refused_and_nothing_changes(login, bob):
-    response = login(bob).post(reverse("profile_preferences"), {"time_zone": "Mars/Olympus"})
+    response = login(bob).post(
+        reverse("profile_preferences"), {"language": "", "time_zone": "Mars/Olympus"}
+    )
 
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
@@ -51,7 +55,9 @@ def test_a_made_up_time_zone_is_refused_and_nothing_changes(login, bob):
 
 
 def test_saving_a_time_zone_needs_a_login_and_changes_nothing(client, bob):
-    response = client.post(reverse("profile_preferences"), {"time_zone": "Asia/Tokyo"})
+    response = client.post(
+        reverse("profile_preferences"), {"language": "", "time_zone": "Asia/Tokyo"}
+    )
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
