@@ -40,7 +40,7 @@ class SupportWays:
 
 def _by_kind(contacts: list[SupportContact]) -> list[ContactGroup]:
     groups: dict[str, ContactGroup] = {
-        kind: ContactGroup(title=Kind(kind).label, kind=kind) for kind in KIND_ORDER
+        kind: ContactGroup(title=str(Kind(kind).label), kind=kind) for kind in KIND_ORDER
     }
     for contact in contacts:
         groups[contact.kind].contacts.append(contact)
@@ -49,7 +49,7 @@ def _by_kind(contacts: list[SupportContact]) -> list[ContactGroup]:
 
 def _by_topic(contacts: list[SupportContact]) -> list[ContactGroup]:
     groups: dict[str, ContactGroup] = {
-        topic: ContactGroup(title=Topic(topic).label, kind="")
+        topic: ContactGroup(title=str(Topic(topic).label), kind="")
         for topic in (Topic.SALES, Topic.BILLING)
     }
     for contact in sorted(contacts, key=lambda c: (KIND_ORDER.index(c.kind), c.order, c.label)):

@@ -26,6 +26,7 @@ from django.template import loader
 from django.utils import timezone
 
 from accounts.backends import client_address, login_lock
+from accounts.zones import as_recipient
 from outbox.models import OutboundEmail, Purpose
 from outbox.services import email_enqueue
 
@@ -49,13 +50,14 @@ class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html = (
-            loader.render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else ""
-        )
+        with as_recipient(context.get("user")):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            html = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else ""
+            )
         # Count and enqueue under the account's row lock (the login's lock), so
         # twenty requests at once see each other's emails.
         with transaction.atomic():

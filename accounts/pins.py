@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import PinChange, PinCheck, User
+from accounts.zones import as_recipient
 from outbox.models import Purpose
 from outbox.services import email_enqueue
 
@@ -55,13 +56,15 @@ def pin_set(*, user: User, pin: str) -> None:
     PinChange.objects.create(user=user, actor=user, kind=kind)
     # If it was not them, they hear of it at once.
     verb = "changed" if kind == PinChange.Kind.CHANGED else "set"
+    with as_recipient(user):
+        when = f"{timezone.localtime(user.support_pin_set_at):%Y-%m-%d %H:%M %Z}"
     email_enqueue(
         purpose=Purpose.PIN_CHANGED,
         to=user.email,
         recipient=user,
         subject=f"Your support PIN was {verb}",
         body=f"Hello {user.full_name},\n\nYour support PIN was {verb} on "
-        f"{timezone.localtime(user.support_pin_set_at):%Y-%m-%d %H:%M %Z}. If this was not you, "
+        f"{when}. If this was not you, "
         "change your password and your PIN now, and tell support.\n",
     )
 

@@ -6,7 +6,27 @@ no query; writing one is a single-column UPDATE.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from accounts.models import User
+from accounts.zones import validate_time_zone
+
+
+def user_set_locale(*, user: User, language: str, time_zone: str) -> None:
+    """Remember the language ("" follows the browser) and IANA zone ``user`` reads in.
+
+    Raises ``ValidationError`` for a language we do not have or a name that is
+    not a zone; sets the attributes on ``user`` too.
+    """
+    validate_time_zone(time_zone)
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    user.language = language
+    user.time_zone = time_zone
+    User.objects.filter(pk=user.pk).update(language=language, time_zone=time_zone)
 
 
 def user_set_ticket_panel(*, user: User, open: bool) -> None:
@@ -21,15 +41,15 @@ def user_set_ticket_panel(*, user: User, open: bool) -> None:
 # The queue's optional columns, in the page's order, and those shown until an
 # agent chooses: enough to triage at a glance, narrow enough for one line at 1366px.
 QUEUE_COLUMNS = {
-    "organization": "Organisation",
-    "requester": "Requester",
-    "priority": "Priority",
-    "status": "Status",
-    "category": "Type",
-    "assignee": "Assignee",
-    "created": "Created",
-    "due": "Due",
-    "updated": "Updated",
+    "organization": gettext_lazy("Organisation"),
+    "requester": gettext_lazy("Requester"),
+    "priority": gettext_lazy("Priority"),
+    "status": gettext_lazy("Status"),
+    "category": gettext_lazy("Type"),
+    "assignee": gettext_lazy("Assignee"),
+    "created": gettext_lazy("Created"),
+    "due": gettext_lazy("Due"),
+    "updated": gettext_lazy("Updated"),
 }
 DEFAULT_QUEUE_COLUMNS = (
     "organization",

@@ -6,17 +6,19 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import members, tokens, two_factor
 from accounts.backends import login_lock
 from accounts.contacts import support_ways
-from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm
+from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm, PreferencesForm
 from accounts.models import ApiToken, SupportContact, User
 from accounts.pins import pin_set
-from accounts.preferences import user_set_ticket_panel
+from accounts.preferences import user_set_locale, user_set_ticket_panel
 
 
 class LoginView(auth_views.LoginView):
@@ -71,17 +73,22 @@ def profile(request):
     )
     if request.method == "POST" and form is not None and form.is_valid():
         pin_set(user=request.user, pin=form.cleaned_data["pin"])
-        messages.success(request, "Your support PIN is saved. Quote it when you contact support.")
+        messages.success(
+            request, _("Your support PIN is saved. Quote it when you contact support.")
+        )
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return _render_profile(request, form=form, status=status)
 
 
-def _render_profile(request, *, form=None, token_form=None, new_key=None, status=200):
+def _render_profile(
+    request, *, form=None, token_form=None, new_key=None, preferences_form=None, status=200
+):
     if form is None and request.user.is_customer:
         form = PinForm(user=request.user)
     context = {
         "form": form,
+        "preferences_form": preferences_form or PreferencesForm(user=request.user),
         "has_two_factor": two_factor.confirmed_device(request.user) is not None,
         "tokens": ApiToken.objects.visible_to(request.user),
         "token_form": token_form or ApiTokenForm(),
@@ -91,6 +98,21 @@ def _render_profile(request, *, form=None, token_form=None, new_key=None, status
     if new_key:
         response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def preferences_save(request):
+    """The user's language and time zone, from the profile page."""
+    preferences_form = PreferencesForm(request.POST, user=request.user)
+    if not preferences_form.is_valid():
+        return _render_profile(request, preferences_form=preferences_form, status=400)
+    data = preferences_form.cleaned_data
+    user_set_locale(user=request.user, language=data["language"], time_zone=data["time_zone"])
+    # The message is read on the next page: in the language just chosen.
+    with translation.override(request.user.language or translation.get_language()):
+        messages.success(request, _("Your preferences are saved."))
+    return redirect("profile")
 
 
 @login_required
@@ -116,7 +138,7 @@ def api_token_create(request):
 def api_token_revoke(request, pk: int):
     if not tokens.token_revoke(user=request.user, token_id=pk):
         raise Http404("No such token.")
-    messages.success(request, "The token is revoked; scripts using it now get 401.")
+    messages.success(request, _("The token is revoked; scripts using it now get 401."))
     return redirect("profile")
 
 
@@ -263,7 +285,7 @@ def two_factor_setup(request):
     if device is not None:
         if request.method == "POST" and form.is_valid():
             if two_factor.device_remove(request=request, token=form.cleaned_data["code"]):
-                messages.success(request, "Two-factor authentication is off.")
+                messages.success(request, _("Two-factor authentication is off."))
                 return redirect("two_factor_setup")
             form.add_error("code", "That code is not right or has expired.")
         context = {
@@ -278,7 +300,7 @@ def two_factor_setup(request):
                 request=request, device=pending, token=form.cleaned_data["code"]
             ):
                 messages.success(
-                    request, "Two-factor authentication is on. Each login will ask for a code."
+                    request, _("Two-factor authentication is on. Each login will ask for a code.")
                 )
                 return redirect(_next_url(request))
             form.add_error(

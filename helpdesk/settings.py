@@ -74,11 +74,15 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language) until a user chooses one on the profile.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
+    # The user's own language and time zone (accounts/zones.py).
+    "accounts.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Requests and latencies per view (django-prometheus); before axes, so it
@@ -97,8 +101,11 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% translate %} and {% blocktranslate %} in every template without a load.
+            "builtins": ["django.templatetags.i18n"],
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.navigation",
@@ -157,6 +164,9 @@ HELPDESK_REQUIRE_2FA_FOR_STAFF = env_bool("HELPDESK_REQUIRE_2FA_FOR_STAFF", not 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Helpdesk")
 
 LANGUAGE_CODE = "en"
+# English and French are complete (locale/fr/LC_MESSAGES/django.po, compiled .mo committed).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

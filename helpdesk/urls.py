@@ -22,6 +22,11 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/profile/tokens/", account_views.api_token_create, name="api_token_create"),
     path(
+        "accounts/profile/preferences/",
+        account_views.preferences_save,
+        name="profile_preferences",
+    ),
+    path(
         "accounts/profile/tokens/<int:pk>/revoke/",
         account_views.api_token_revoke,
         name="api_token_revoke",

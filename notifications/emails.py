@@ -15,8 +15,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from accounts.zones import as_recipient
 from inbound.models import InboundEmail
 from notifications.acts import ACT_KINDS, act_of
 from notifications.models import Kind, Notification
@@ -78,18 +81,19 @@ def solved_notice(ticket: Ticket, *, solved_at: datetime) -> str:
     "solved" returns it to the queue)."""
     delay = settings.HELPDESK_AUTO_CLOSE_AFTER
     hours = round(delay.total_seconds() / 3600)
-    closes = timezone.localtime(solved_at + delay).strftime("%-d %b %Y, %H:%M %Z")
+    local = timezone.localtime(solved_at + delay)
+    closes = dateformat.format(local, pgettext("date and time format", "j M Y, H:i"))
+    closes = f"{closes} {local:%Z}"
     policy = ticket.organization.ReplyPolicy
-    after = (
-        "a reply opens a new follow-up ticket linked to this one"
-        if ticket.organization.reply_policy == policy.FOLLOW_UP
-        else "a reply reopens it"
-    )
-    return (
-        f"It will close automatically in {hours} hours, on {closes}. Not solved for you? "
+    if ticket.organization.reply_policy == policy.FOLLOW_UP:
+        after = _("a reply opens a new follow-up ticket linked to this one")
+    else:
+        after = _("a reply reopens it")
+    return _(
+        "It will close automatically in %(hours)s hours, on %(closes)s. Not solved for you? "
         "Reply to this email or on the ticket page before then and it goes back to support; "
-        f"after it has closed, {after}."
-    )
+        "after it has closed, %(after)s."
+    ) % {"hours": hours, "closes": closes, "after": after}
 
 
 def _act_context(notification: Notification) -> dict:
@@ -118,6 +122,12 @@ def _sla_context(event: TicketEvent) -> dict:
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
+    """The email of ``notification``, written in its recipient's time zone."""
+    with as_recipient(notification.recipient):
+        return _build_email(notification)
+
+
+def _build_email(notification: Notification) -> EmailMultiAlternatives:
     ticket = notification.ticket
     event = notification.event
     quoted = _quoted(notification)

@@ -12,28 +12,29 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     # What customers hear of (seed 002, seed 001).
-    SUPPORT_REPLY = "support_reply", "Support replied"
-    WAITING = "waiting", "A ticket waits for you"
-    OPENED_FOR_YOU = "opened_for_you", "Support opened a ticket for you"
-    SOLVED = "solved", "A ticket was solved"
-    CLOSED = "closed", "A ticket was closed"
-    RECEIVED = "received", "Your email became a ticket"
+    SUPPORT_REPLY = "support_reply", _("Support replied")
+    WAITING = "waiting", _("A ticket waits for you")
+    OPENED_FOR_YOU = "opened_for_you", _("Support opened a ticket for you")
+    SOLVED = "solved", _("A ticket was solved")
+    CLOSED = "closed", _("A ticket was closed")
+    RECEIVED = "received", _("Your email became a ticket")
     # Seed 001: "email notifications for any updates to the ticket".
-    IN_PROGRESS = "in_progress", "Support took a ticket into progress"
-    ASSIGNEE = "assignee", "Support changed who handles a ticket"
-    PRIORITY = "priority", "Support changed a ticket's priority"
-    CATEGORY = "category", "Support changed a ticket's type"
-    REFERENCE = "reference", "Support changed a ticket's internal reference"
+    IN_PROGRESS = "in_progress", _("Support took a ticket into progress")
+    ASSIGNEE = "assignee", _("Support changed who handles a ticket")
+    PRIORITY = "priority", _("Support changed a ticket's priority")
+    CATEGORY = "category", _("Support changed a ticket's type")
+    REFERENCE = "reference", _("Support changed a ticket's internal reference")
     # What support hears of.
-    NEW_TICKET = "new_ticket", "New ticket"
-    CUSTOMER_REPLY = "customer_reply", "Customer replied on your ticket"
-    REOPENED = "reopened", "Ticket reopened"
-    SLA_WARNING = "sla_warning", "A service-level target is due soon"
-    SLA_BREACHED = "sla_breached", "A service-level target was missed"
+    NEW_TICKET = "new_ticket", _("New ticket")
+    CUSTOMER_REPLY = "customer_reply", _("Customer replied on your ticket")
+    REOPENED = "reopened", _("Ticket reopened")
+    SLA_WARNING = "sla_warning", _("A service-level target is due soon")
+    SLA_BREACHED = "sla_breached", _("A service-level target was missed")
 
 
 CUSTOMER_KINDS = (
@@ -59,12 +60,12 @@ SUPPORT_KINDS = (
 
 
 class EmailState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    OFF = "off", "Email turned off"
-    SKIPPED = "skipped", "Skipped (the recipient may no longer receive it)"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    OFF = "off", _("Email turned off")
+    SKIPPED = "skipped", _("Skipped (the recipient may no longer receive it)")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import services
@@ -60,6 +61,6 @@ def preferences(request):
     form = EmailPreferencesForm(request.POST or None, kinds=kinds, enabled=enabled)
     if request.method == "POST" and form.is_valid():
         services.email_preferences_set(user=request.user, enabled=form.enabled())
-        messages.success(request, "Email preferences saved. In-app notifications stay on.")
+        messages.success(request, _("Email preferences saved. In-app notifications stay on."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

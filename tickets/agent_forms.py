@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.selectors import (
@@ -18,36 +19,38 @@ from tickets.forms import MultipleFileField, TicketCreateForm
 from tickets.models import Priority, Status
 
 SUBMIT_AS_CHOICES = [
-    ("", "Keep the status"),
-    (Status.IN_PROGRESS, "In progress"),
-    (Status.WAITING, "Waiting for customer"),
-    (Status.SOLVED, "Solved"),
+    ("", _("Keep the status")),
+    (Status.IN_PROGRESS, _("In progress")),
+    (Status.WAITING, _("Waiting for customer")),
+    (Status.SOLVED, _("Solved")),
 ]
 
 
 class AgentReplyForm(forms.Form):
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Message is required."},
+        error_messages={"required": _("Message is required.")},
     )
-    internal = forms.BooleanField(required=False, label="Internal note (never shown to customers)")
+    internal = forms.BooleanField(
+        required=False, label=_("Internal note (never shown to customers)")
+    )
     # The form metaclass moves fields off the class, so this never shadows
     # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
-    files = MultipleFileField(label="Attach files")  # type: ignore[assignment]
-    submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label="Submit as")
+    files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]
+    submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label=_("Submit as"))
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].strip()
         if not value:
-            raise ValidationError("Message is required.")
+            raise ValidationError(_("Message is required."))
         return value
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("internal") and data.get("submit_as"):
-            self.add_error("submit_as", "An internal note does not change the status.")
+            self.add_error("submit_as", _("An internal note does not change the status."))
         return data
 
 
@@ -56,7 +59,7 @@ class AssignForm(forms.Form):
         queryset=support_staff(),
         required=False,
         empty_label="Nobody",
-        error_messages={"invalid_choice": "Choose an active support agent."},
+        error_messages={"invalid_choice": _("Choose an active support agent.")},
     )
 
 
@@ -64,7 +67,7 @@ class PriorityForm(forms.Form):
     priority = forms.TypedChoiceField(
         choices=Priority.choices,
         coerce=int,
-        error_messages={"invalid_choice": "Choose low, normal, high or urgent."},
+        error_messages={"invalid_choice": _("Choose low, normal, high or urgent.")},
     )
 
 
@@ -83,33 +86,33 @@ class PropertiesForm(forms.Form):
 # What a status change without a reply is called on the ticket page, in the
 # order offered; which of them show comes from ``workflow.available_actions``.
 STATUS_ACTION_LABELS = {
-    "resume": "In progress",
-    "wait": "Waiting for customer",
-    "solve": "Solved",
+    "resume": _("In progress"),
+    "wait": _("Waiting for customer"),
+    "solve": _("Solved"),
 }
 
 
 class StatusForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("resume", "In progress"), ("wait", "Waiting for customer"), ("solve", "Solved")],
-        error_messages={"invalid_choice": "Choose In progress, Waiting for customer or Solved."},
+        error_messages={"invalid_choice": _("Choose In progress, Waiting for customer or Solved.")},
     )
 
 
 class BulkForm(forms.Form):
     ACTIONS = (
-        ("take", "Take"),
-        ("assign", "Assign to…"),
-        ("priority", "Set priority…"),
-        ("wait", "Mark waiting for customer"),
-        ("solve", "Mark solved"),
-        ("close", "Close"),
+        ("take", _("Take")),
+        ("assign", _("Assign to…")),
+        ("priority", _("Set priority…")),
+        ("wait", _("Mark waiting for customer")),
+        ("solve", _("Mark solved")),
+        ("close", _("Close")),
     )
     ticket = forms.TypedMultipleChoiceField(
-        coerce=int, error_messages={"required": "Select at least one ticket."}
+        coerce=int, error_messages={"required": _("Select at least one ticket.")}
     )
     action = forms.ChoiceField(
-        choices=ACTIONS, error_messages={"required": "Choose what to do with the tickets."}
+        choices=ACTIONS, error_messages={"required": _("Choose what to do with the tickets.")}
     )
     assignee = forms.ModelChoiceField(queryset=support_staff(), required=False)
     priority = forms.TypedChoiceField(
@@ -127,9 +130,9 @@ class BulkForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("action") == "assign" and not data.get("assignee"):
-            self.add_error("assignee", "Choose the agent to assign the tickets to.")
+            self.add_error("assignee", _("Choose the agent to assign the tickets to."))
         if data.get("action") == "priority" and not data.get("priority"):
-            self.add_error("priority", "Choose the priority to set.")
+            self.add_error("priority", _("Choose the priority to set."))
         return data
 
 
@@ -137,13 +140,16 @@ class AgentTicketForm(TicketCreateForm):
     """Support opens a ticket on a customer's behalf (it starts Waiting for customer)."""
 
     organization = forms.CharField(
-        label="Organisation (account alias)",
+        label=_("Organisation (account alias)"),
         max_length=20,
-        error_messages={"required": "Organisation is required."},
+        error_messages={"required": _("Organisation is required.")},
     )
     requester = forms.EmailField(
-        label="Requester's email",
-        error_messages={"required": "Requester is required.", "invalid": "Enter an email address."},
+        label=_("Requester's email"),
+        error_messages={
+            "required": _("Requester is required."),
+            "invalid": _("Enter an email address."),
+        },
     )
 
     field_order = ("organization", "requester", "category", "subject", "description", "priority")

@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import REFERENCE_MAX_LENGTH, SUBJECT_MAX_LENGTH, Category, Priority
 
@@ -38,13 +39,13 @@ def _max_length(label: str) -> dict[str, str]:
 
 class TicketCreateForm(forms.Form):
     category = forms.ModelChoiceField(
-        label="Ticket type",
+        label=_("Ticket type"),
         queryset=Category.objects.filter(is_active=True),
         to_field_name="slug",
         empty_label="Choose a ticket type",
         error_messages={
             **_required("Ticket type"),
-            "invalid_choice": "Choose one of the listed ticket types.",
+            "invalid_choice": _("Choose one of the listed ticket types."),
         },
     )
     subject = forms.CharField(
@@ -63,10 +64,10 @@ class TicketCreateForm(forms.Form):
         choices=Priority.choices,
         coerce=int,
         initial=Priority.NORMAL,
-        error_messages={"invalid_choice": "Choose low, normal, high or urgent."},
+        error_messages={"invalid_choice": _("Choose low, normal, high or urgent.")},
     )
     internal_reference = forms.CharField(
-        label="Your internal reference",
+        label=_("Your internal reference"),
         required=False,
         max_length=REFERENCE_MAX,
         error_messages=_max_length("Internal reference"),
@@ -76,43 +77,43 @@ class TicketCreateForm(forms.Form):
     )
     # The form metaclass moves fields off the class, so this never shadows
     # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
-    files = MultipleFileField(label="Attach files")  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]
     product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     resource = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def clean_subject(self) -> str:
         value = self.cleaned_data["subject"].strip()
         if not value:
-            raise forms.ValidationError("Subject is required.")
+            raise forms.ValidationError(_("Subject is required."))
         return value
 
     def clean_description(self) -> str:
         value = self.cleaned_data["description"].strip()
         if not value:
-            raise forms.ValidationError("Description is required.")
+            raise forms.ValidationError(_("Description is required."))
         return value
 
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=_required("Message"),
     )
     # The form metaclass moves fields off the class, so this never shadows
     # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
-    files = MultipleFileField(label="Attach files")  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].strip()
         if not value:
-            raise forms.ValidationError("Message is required.")
+            raise forms.ValidationError(_("Message is required."))
         return value
 
 
 class ReferenceForm(forms.Form):
     internal_reference = forms.CharField(
-        label="Internal reference",
+        label=_("Internal reference"),
         required=False,
         max_length=REFERENCE_MAX,
         error_messages=_max_length("Internal reference"),
@@ -127,7 +128,7 @@ class TicketFilterForm(forms.Form):
         "created": ("created_at", "id"),
     }
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
     category = forms.SlugField(required=False)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
 

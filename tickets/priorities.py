@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Organization
 from tickets.models import Priority
 from tickets.sla.policies import first_response_targets
@@ -74,7 +76,9 @@ class PriorityRow:
         if not self.response_target:
             return ""
         text = duration_text(self.response_target)
-        return f"{text} (business hours)" if self.business_hours else text
+        return (
+            _("%(duration)s (business hours)") % {"duration": text} if self.business_hours else text
+        )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models.tickets import Ticket
 
@@ -70,19 +71,19 @@ class TicketEvent(models.Model):
     """One change of a ticket: the timeline, and the outbox notifications read."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "opened the ticket"
-        STATUS = "status", "changed the status"
-        ASSIGNED = "assigned", "changed the assignee"
-        PRIORITY = "priority", "changed the priority"
-        CATEGORY = "category", "changed the category"
-        REFERENCE = "reference", "changed the internal reference"
-        REPLIED = "replied", "replied"
-        NOTE = "note", "added an internal note"
-        FOLLOW_UP = "follow_up", "opened a follow-up ticket"
-        VERIFIED = "verified", "verified the caller by PIN"
-        SENDER = "sender", "checked the email's sender"
-        SLA_WARNING = "sla_warning", "warned that a target is due soon"
-        SLA_BREACHED = "sla_breached", "recorded a missed target"
+        CREATED = "created", _("opened the ticket")
+        STATUS = "status", _("changed the status")
+        ASSIGNED = "assigned", _("changed the assignee")
+        PRIORITY = "priority", _("changed the priority")
+        CATEGORY = "category", _("changed the category")
+        REFERENCE = "reference", _("changed the internal reference")
+        REPLIED = "replied", _("replied")
+        NOTE = "note", _("added an internal note")
+        FOLLOW_UP = "follow_up", _("opened a follow-up ticket")
+        VERIFIED = "verified", _("verified the caller by PIN")
+        SENDER = "sender", _("checked the email's sender")
+        SLA_WARNING = "sla_warning", _("warned that a target is due soon")
+        SLA_BREACHED = "sla_breached", _("recorded a missed target")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(
@@ -94,7 +95,7 @@ class TicketEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the system acted (for example the automatic close).",
+        help_text=_("Empty when the system acted (for example the automatic close)."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_value = models.CharField(max_length=200, blank=True)

@@ -14,6 +14,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models.tickets import Priority, Ticket
 
@@ -171,9 +172,9 @@ class SlaClock(models.Model):
     """
 
     class Kind(models.TextChoices):
-        FIRST_RESPONSE = "first_response", "First response"
-        NEXT_RESPONSE = "next_response", "Next response"
-        RESOLUTION = "resolution", "Resolution"
+        FIRST_RESPONSE = "first_response", _("First response")
+        NEXT_RESPONSE = "next_response", _("Next response")
+        RESOLUTION = "resolution", _("Resolution")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
     organization = models.ForeignKey(

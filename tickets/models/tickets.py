@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 SUBJECT_MAX_LENGTH = 200
 REFERENCE_MAX_LENGTH = 100
@@ -36,25 +37,25 @@ class Category(models.Model):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    WAITING = "waiting_for_customer", "Waiting for customer"
-    SOLVED = "solved", "Solved"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting_for_customer", _("Waiting for customer")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
 
 
 class Priority(models.IntegerChoices):
-    LOW = 1, "Low"
-    NORMAL = 2, "Normal"
-    HIGH = 3, "High"
-    URGENT = 4, "Urgent"
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
 
 
 def status_label(value: str) -> str:
     """What people read for a stored status value (an event's from/to); the
     value itself if it is no longer a status."""
     try:
-        return Status(value).label
+        return str(Status(value).label)
     except ValueError:
         return value
 
@@ -62,16 +63,16 @@ def status_label(value: str) -> str:
 def priority_label(value: str) -> str:
     """What people read for a stored priority value; the value itself if unknown."""
     try:
-        return Priority(int(value)).label
+        return str(Priority(int(value)).label)
     except ValueError:
         return value
 
 
 class Channel(models.TextChoices):
-    PORTAL = "portal", "Portal"
-    EMAIL = "email", "Email"
-    API = "api", "API"
-    AGENT = "agent", "Opened by support"
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    API = "api", _("API")
+    AGENT = "agent", _("Opened by support")
 
 
 # Seed 002: the Tickets tab holds the tickets still being worked; the Archive
@@ -127,7 +128,7 @@ class Ticket(models.Model):
     internal_reference = models.CharField(
         max_length=REFERENCE_MAX_LENGTH,
         blank=True,
-        help_text="The customer's own reference for this request.",
+        help_text=_("The customer's own reference for this request."),
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     product = models.CharField(max_length=100, blank=True)

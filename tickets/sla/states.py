@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from tickets.models import WORKED_STATUSES
 
@@ -28,10 +30,10 @@ class SlaState(StrEnum):
 
 
 LABELS = {
-    SlaState.BREACHED: "Breached",
-    SlaState.AT_RISK: "At risk",
-    SlaState.ON_TRACK: "On track",
-    SlaState.NONE: "No target running",
+    SlaState.BREACHED: gettext_lazy("Breached"),
+    SlaState.AT_RISK: gettext_lazy("At risk"),
+    SlaState.ON_TRACK: gettext_lazy("On track"),
+    SlaState.NONE: gettext_lazy("No target running"),
 }
 
 
@@ -66,16 +68,19 @@ def breaching_soon(now: datetime) -> Q:
 def _span(seconds: float) -> str:
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{max(minutes, 1)} min"
+        return _("%(count)d min") % {"count": max(minutes, 1)}
     if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // 1440} days"
+        return _("%(count)d h") % {"count": minutes // 60}
+    days = minutes // 1440
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 def due_text(due: datetime, now: datetime) -> str:
-    """ "in 25 min", "overdue 2 h"."""
+    """Relative to ``now``: "in 25 min", "overdue 2 h"."""
     seconds = (due - now).total_seconds()
-    return f"in {_span(seconds)}" if seconds > 0 else f"overdue {_span(-seconds)}"
+    if seconds > 0:
+        return _("in %(amount)s") % {"amount": _span(seconds)}
+    return _("overdue %(amount)s") % {"amount": _span(-seconds)}
 
 
 def due_badge(due: datetime | None, now: datetime, exact: str = "") -> SafeString:
@@ -87,7 +92,7 @@ def due_badge(due: datetime | None, now: datetime, exact: str = "") -> SafeStrin
         '<time class="due due-{}" datetime="{}" title="{}{}">{}</time>',
         state,
         due.isoformat(),
-        LABELS[state] + (": " if exact else ""),
+        str(LABELS[state]) + (": " if exact else ""),
         exact,
         due_text(due, now),
     )
@@ -117,12 +122,13 @@ def clock_rows(clocks, now: datetime) -> list[dict]:
             late = clock.due_at is not None and clock.met_at > clock.due_at
             row["state"] = "missed" if late else "met"
             row["text"] = (
-                f"missed by {_span((clock.met_at - clock.due_at).total_seconds())}"
+                _("missed by %(amount)s")
+                % {"amount": _span((clock.met_at - clock.due_at).total_seconds())}
                 if late and clock.due_at
-                else "met"
+                else _("met")
             )
         elif clock.due_at is None:
-            row["state"], row["text"] = "paused", "paused while the customer has it"
+            row["state"], row["text"] = "paused", _("paused while the customer has it")
         else:
             row["state"] = sla_state(clock.due_at, now).value
             row["text"] = due_text(clock.due_at, now)

@@ -5,9 +5,11 @@ import threading
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from tickets.models import Priority, Status, TicketEvent, priority_label, status_label
 
@@ -82,8 +84,9 @@ def status_badge(status: str) -> str:
 
 @register.simple_tag
 def priority_badge(priority: int) -> str:
-    label = Priority(priority).label
-    return format_html('<span class="prio prio-{}">{}</span>', label.lower(), label)
+    # The class is the language-independent name (the stylesheet's), the text translated.
+    choice = Priority(priority)
+    return format_html('<span class="prio prio-{}">{}</span>', choice.name.lower(), choice.label)
 
 
 @register.filter
@@ -93,40 +96,52 @@ def event_text(event: TicketEvent) -> str:
     Kind = TicketEvent.Kind
     if kind == Kind.CREATED:
         if event.from_value:
-            return f"opened this ticket as a follow-up of #{event.from_value}"
-        return f"opened the ticket ({status_label(event.to_value)})"
+            return _("opened this ticket as a follow-up of #%(number)s") % {
+                "number": event.from_value
+            }
+        return _("opened the ticket (%(status)s)") % {"status": status_label(event.to_value)}
     if kind == Kind.STATUS:
         if event.actor_id is None and event.to_value == Status.CLOSED:
-            return "closed the ticket automatically after it stayed solved"
-        return (
-            f"changed the status from {status_label(event.from_value)} "
-            f"to {status_label(event.to_value)}"
-        )
+            return _("closed the ticket automatically after it stayed solved")
+        return _("changed the status from %(before)s to %(after)s") % {
+            "before": status_label(event.from_value),
+            "after": status_label(event.to_value),
+        }
     if kind == Kind.PRIORITY:
-        return (
-            f"changed the priority from {priority_label(event.from_value)} "
-            f"to {priority_label(event.to_value)}"
-        )
+        return _("changed the priority from %(before)s to %(after)s") % {
+            "before": priority_label(event.from_value),
+            "after": priority_label(event.to_value),
+        }
     if kind == Kind.ASSIGNED:
-        return (
-            f"assigned the ticket to {event.to_value}"
-            if event.to_value
-            else "unassigned the ticket"
-        )
+        if event.to_value:
+            return _("assigned the ticket to %(name)s") % {"name": event.to_value}
+        return _("unassigned the ticket")
+    return _other_event_text(event)
+
+
+def _other_event_text(event: TicketEvent) -> str:
+    """``event_text`` for the kinds that change a value, verify, or follow up."""
+    kind = event.kind
+    Kind = TicketEvent.Kind
     if kind in (Kind.CATEGORY, Kind.REFERENCE):
-        what = "ticket type" if kind == Kind.CATEGORY else "internal reference"
-        before = event.from_value or "(none)"
-        after = event.to_value or "(none)"
-        return f"changed the {what} from {before} to {after}"
+        values = {
+            "before": event.from_value or _("(none)"),
+            "after": event.to_value or _("(none)"),
+        }
+        if kind == Kind.CATEGORY:
+            return _("changed the ticket type from %(before)s to %(after)s") % values
+        return _("changed the internal reference from %(before)s to %(after)s") % values
     if kind == Kind.VERIFIED:
-        return "verified the caller by PIN"
+        return _("verified the caller by PIN")
     if kind == Kind.SENDER:
         if event.to_value == "verified":
-            return "email sender verified by PIN"
-        return "email sender not verified (no matching alias, username and PIN)"
+            return _("email sender verified by PIN")
+        return _("email sender not verified (no matching alias, username and PIN)")
     if kind == Kind.FOLLOW_UP:
-        return f"replied after closing, which opened follow-up ticket #{event.to_value}"
-    return event.get_kind_display()
+        return _("replied after closing, which opened follow-up ticket #%(number)s") % {
+            "number": event.to_value
+        }
+    return str(event.get_kind_display())
 
 
 @register.simple_tag(takes_context=True)
@@ -164,17 +179,28 @@ def page_query(context, page_number: int) -> str:
     return params.urlencode()
 
 
+def _format(local, *, short: bool = False) -> str:
+    """``local`` as the active language writes a date and time ("11 Mar 2026, 08:30",
+    "11 mars 2026, 08:30"): the format itself is a translated string."""
+    if short:
+        fmt = pgettext("short date and time format", "j M, H:i")
+    else:
+        fmt = pgettext("date and time format", "j M Y, H:i")
+    return dateformat.format(local, fmt)
+
+
 @register.simple_tag
 def when(value, style: str = "long") -> str:
-    """A ``<time>`` element in the current time zone, formatted once.
+    """A ``<time>`` element in the current time zone and language.
 
-    Lists print two of these per row, so this avoids Django's general date
-    filters (several times slower) on the hot path.
+    ``style`` "short" drops the year; "plain" gives the text alone (for an attribute).
     """
     if value is None:
         return ""
     local = timezone.localtime(value)
-    text = local.strftime("%-d %b, %H:%M" if style == "short" else "%-d %b %Y, %H:%M")
+    text = _format(local, short=style == "short")
+    if style == "plain":
+        return text
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
 
 
@@ -185,17 +211,19 @@ def relative_text(value, now) -> str:
     future = seconds > 0
     span = abs(seconds)
     if span < 60:
-        return "just now" if not future else "in a moment"
+        return _("just now") if not future else _("in a moment")
     if span < 3600:
-        amount = f"{int(span // 60)} min"
+        amount = _("%(count)d min") % {"count": int(span // 60)}
     elif span < 86400:
-        amount = f"{int(span // 3600)} h"
+        amount = _("%(count)d h") % {"count": int(span // 3600)}
     elif span < 31 * 86400:
         days = int(span // 86400)
-        amount = f"{days} day{'s' if days != 1 else ''}"
+        amount = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     else:
-        return timezone.localtime(value).strftime("%-d %b %Y")
-    return f"in {amount}" if future else f"{amount} ago"
+        return dateformat.format(timezone.localtime(value), pgettext("date format", "j M Y"))
+    if future:
+        return _("in %(amount)s") % {"amount": amount}
+    return _("%(amount)s ago") % {"amount": amount}
 
 
 @register.simple_tag
@@ -208,7 +236,7 @@ def ago(value, now=None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    exact = local.strftime("%-d %b %Y, %H:%M")
+    exact = _format(local)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import VerifyCallerForm
@@ -280,7 +281,7 @@ def verify_caller(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if not verified:
         # One answer whatever was wrong: the alias, the email, the PIN, or a lockout.
-        messages.error(request, "Not verified.")
+        messages.error(request, _("Not verified."))
         return redirect(back)
     if ticket is not None and data["record"]:
         services.ticket_record_caller_verified(ticket=ticket, actor=request.user)

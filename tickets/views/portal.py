@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.requests import AuthenticatedHttpRequest
@@ -124,7 +125,7 @@ def _ticket_list(request: AuthenticatedHttpRequest, *, archived: bool) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_support_staff:
-        messages.info(request, "Support opens tickets for customers from the agent workspace.")
+        messages.info(request, _("Support opens tickets for customers from the agent workspace."))
         return redirect("tickets:list")
     if request.method == "POST":
         form = TicketCreateForm(request.POST, request.FILES)
@@ -244,7 +245,7 @@ def _report_reply(request: AuthenticatedHttpRequest, ticket: Ticket, reply: serv
     elif reply.reopened:
         messages.success(request, f"Ticket #{ticket.number} was reopened.")
     else:
-        messages.success(request, "Your message was sent.")
+        messages.success(request, _("Your message was sent."))
 
 
 @login_required
@@ -303,6 +304,6 @@ def ticket_reference(request: AuthenticatedHttpRequest, number: int) -> HttpResp
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Internal reference saved.")
+            messages.success(request, _("Internal reference saved."))
             return redirect(ticket)
     return render_ticket_page(request, ticket, reference_form=form, status=400)

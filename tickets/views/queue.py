@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -31,13 +33,16 @@ UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
 
 # The sidebar's views: (title, the tickets it shows).
 QUEUE_VIEWS = {
-    "unassigned": ("Unassigned", lambda user: Q(assignee__isnull=True, status__in=UNSOLVED)),
-    "mine": ("Mine", lambda user: Q(assignee=user, status__in=UNSOLVED)),
-    "breaching": ("Breaching soon", lambda user: breaching_soon(timezone.now())),
-    "active": ("All active", lambda user: ~Q(status=Status.CLOSED)),
-    "waiting": ("Waiting for customer", lambda user: Q(status=Status.WAITING)),
-    "solved": ("Solved (closing soon)", lambda user: Q(status=Status.SOLVED)),
-    "closed": ("Closed", lambda user: Q(status=Status.CLOSED)),
+    "unassigned": (
+        gettext_lazy("Unassigned"),
+        lambda user: Q(assignee__isnull=True, status__in=UNSOLVED),
+    ),
+    "mine": (gettext_lazy("Mine"), lambda user: Q(assignee=user, status__in=UNSOLVED)),
+    "breaching": (gettext_lazy("Breaching soon"), lambda user: breaching_soon(timezone.now())),
+    "active": (gettext_lazy("All active"), lambda user: ~Q(status=Status.CLOSED)),
+    "waiting": (gettext_lazy("Waiting for customer"), lambda user: Q(status=Status.WAITING)),
+    "solved": (gettext_lazy("Solved (closing soon)"), lambda user: Q(status=Status.SOLVED)),
+    "closed": (gettext_lazy("Closed"), lambda user: Q(status=Status.CLOSED)),
 }
 
 
@@ -135,5 +140,5 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
 def queue_columns(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save which optional columns the agent's queue shows, then go back to the queue."""
     user_set_queue_columns(user=request.user, columns=request.POST.getlist("columns"))
-    messages.success(request, "Columns saved.")
+    messages.success(request, _("Columns saved."))
     return redirect(safe_next(request, request.POST.get("next")))

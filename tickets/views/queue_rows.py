@@ -15,6 +15,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from tickets.links import ticket_url
 from tickets.models import Ticket
@@ -46,9 +47,11 @@ CELLS: dict[str, Callable[[Ticket, datetime], SafeString]] = {
     "category": lambda t, now: format_html(
         '<td class="minor"><span class="cut">{}</span></td>', t.category.name
     ),
-    "assignee": lambda t, now: format_html('<td data-label="Assignee">{}</td>', _assignee(t)),
+    "assignee": lambda t, now: format_html(
+        '<td data-label="{}">{}</td>', _("Assignee"), _assignee(t)
+    ),
     "created": lambda t, now: format_html(
-        '<td class="minor" data-label="Created">{}</td>', ago(t.created_at, now)
+        '<td class="minor" data-label="{}">{}</td>', _("Created"), ago(t.created_at, now)
     ),
     "due": lambda t, now: format_html(
         '<td data-label="Due">{}</td>',
@@ -57,7 +60,7 @@ CELLS: dict[str, Callable[[Ticket, datetime], SafeString]] = {
         else due_badge(None, now),
     ),
     "updated": lambda t, now: format_html(
-        '<td data-label="Updated">{}</td>', ago(t.updated_at, now)
+        '<td data-label="{}">{}</td>', _("Updated"), ago(t.updated_at, now)
     ),
 }
 

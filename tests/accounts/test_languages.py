@@ -1,0 +1,202 @@
+"""French as the second language (issue 20): the catalogue is complete, pages and
+emails speak the user's language, and times are in the user's zone."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from tests.notifications.helpers import deliver, start_clean
+from tickets import services
+from tickets.models import Status
+
+PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+ATTRIBUTES = {"title", "aria-label", "placeholder", "data-label"}
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Django's LocaleMiddleware leaves the browser's language active on the
+    thread (every request sets its own); later tests here expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+class _Text(HTMLParser):
+    """What a person reads or hears: text and the labelling attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.parts.extend(value for name, value in attrs if name in ATTRIBUTES and value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _readable(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def _english_sentences() -> list[str]:
+    """Source strings of several words that French writes differently."""
+    sentences = []
+    for entry in polib.pofile(str(PO)):
+        text = entry.msgid
+        if entry.msgctxt or "%(" in text or "<" in text or " " not in text:
+            continue
+        if entry.msgstr != text:
+            sentences.append(text)
+    return sentences
+
+
+def test_every_french_entry_is_translated_and_none_is_fuzzy():
+    catalogue = polib.pofile(str(PO))
+
+    untranslated = [e.msgid for e in catalogue.untranslated_entries()]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+
+    assert len(catalogue) > 300
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_the_compiled_catalogue_matches_its_source():
+    source = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.pofile(str(PO))}
+    compiled = polib.mofile(str(PO.with_suffix(".mo")))
+
+    assert {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in compiled} == source
+
+
+@pytest.fixture
+def french(bob, agent, make_ticket):
+    """Bob reads French in Tokyo, the agent French in Paris; one ticket with history."""
+    bob.language, bob.time_zone = "fr", "Asia/Tokyo"
+    bob.save(update_fields=["language", "time_zone"])
+    agent.language, agent.time_zone = "fr", "Europe/Paris"
+    agent.save(update_fields=["language", "time_zone"])
+    ticket = make_ticket(bob, subject="Imprimante en feu")
+    services.ticket_reply(ticket=ticket, author=agent, body="On regarde.", submit_as=None)
+    return ticket
+
+
+def _pages(french, make_ticket, bob):
+    solved = make_ticket(bob, subject="Vieux ticket")
+    solved.status = Status.CLOSED
+    solved.save(update_fields=["status"])
+    return {
+        "customer": [
+            reverse("tickets:list"),
+            reverse("tickets:archive"),
+            french.get_absolute_url(),
+            reverse("tickets:create"),
+            reverse("profile"),
+        ],
+        "agent": [
+            reverse("agent:queue", args=["active"]),
+            french.get_absolute_url(),
+        ],
+    }
+
+
+def test_the_main_pages_read_in_french_with_times_in_the_users_zone(
+    login, french, bob, agent, make_ticket
+):
+    pages = _pages(french, make_ticket, bob)
+    english = _english_sentences()
+
+    for who, user, offset in (("customer", bob, "+09:00"), ("agent", agent, "+01:00")):
+        client = login(user)
+        for url in pages[who]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            text = _readable(html)
+            assert '<html lang="fr">' in html, url
+            left = [s for s in english if re.search(rf"(?<![\w@.]){re.escape(s)}(?![\w@])", text)]
+            assert left == [], (url, left)
+            if url == french.get_absolute_url():
+                assert offset in html, (url, offset)
+                assert "Historique" in text
+
+
+def test_the_ticket_page_writes_dates_the_french_way(login, french, bob):
+    html = login(bob).get(french.get_absolute_url()).content.decode()
+
+    month = french.created_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo")).month
+    french_months = ["janv.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept."]
+    french_months += ["oct.", "nov.", "déc."]
+    assert f" {french_months[month - 1]} " in _readable(html)
+
+
+def test_a_visitor_gets_the_browsers_language(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
+
+    assert '<html lang="fr">' in html
+
+
+def test_a_users_choice_beats_the_browsers_language(login, bob):
+    bob.language = "en"
+    bob.save(update_fields=["language"])
+
+    html = login(bob).get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert '<html lang="en">' in html
+    assert "Create a ticket" in html
+
+
+def test_a_user_switches_to_french_on_the_profile(login, bob):
+    client = login(bob)
+
+    response = client.post(
+        reverse("profile_preferences"), {"language": "fr", "time_zone": "Europe/Paris"}
+    )
+    page = client.get(reverse("profile")).content.decode()
+
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert (bob.language, bob.time_zone) == ("fr", "Europe/Paris")
+    assert "Vos préférences sont enregistrées." in page
+    assert '<option value="fr" selected>Français</option>' in page
+
+
+def test_an_unknown_language_is_refused_and_nothing_changes(login, bob):
+    response = login(bob).post(
+        reverse("profile_preferences"), {"language": "xx", "time_zone": "Europe/Paris"}
+    )
+
+    assert response.status_code == 400
+    bob.refresh_from_db()
+    assert (bob.language, bob.time_zone) == ("", "")
+
+
+def test_emails_are_written_in_each_recipients_language(alice, bob, agent, make_ticket):
+    bob.language = "fr"
+    bob.save(update_fields=["language"])
+    ticket = make_ticket(bob, subject="Printer on fire")
+    start_clean()
+
+    services.ticket_reply(ticket=ticket, author=agent, body="Done.", submit_as=Status.SOLVED)
+    deliver()
+
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "Statut : Résolu" in bodies["bob@acme.example"]
+    assert "Status: Solved" in bodies["alice@acme.example"]
