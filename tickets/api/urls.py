@@ -6,6 +6,7 @@ from tickets.api import views
 # /api/v1/ in the ``api`` namespace, beside the project's "who you are".
 urlpatterns = [
     path("categories/", views.CategoryListView.as_view(), name="categories"),
+    path("sla/attainment/", views.AttainmentView.as_view(), name="sla-attainment"),
     path("tickets/", views.TicketListView.as_view(), name="tickets"),
     path("tickets/<int:number>/", views.TicketDetailView.as_view(), name="ticket"),
     path("tickets/<int:number>/messages/", views.MessageListView.as_view(), name="messages"),

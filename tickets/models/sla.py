@@ -162,6 +162,18 @@ class SlaPolicyTarget(models.Model):
         return f"{self.policy} / {self.get_priority_display()}"
 
 
+class SlaClockQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SlaClockQuerySet:
+        """The tenant door for clocks: support sees all, a customer their organisation's."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_support_staff:
+            return self.all()
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(organization_id=user.organization_id)
+
+
 class SlaClock(models.Model):
     """One target a ticket owes: its first response, a next response (one per
     customer message awaiting support) or its resolution.
@@ -182,11 +194,17 @@ class SlaClock(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     seq = models.PositiveSmallIntegerField(default=0)
+    # The policy whose target this is (attainment is reported per policy).
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(null=True, blank=True)
     met_at = models.DateTimeField(null=True, blank=True)
     warned_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SlaClockQuerySet.as_manager()
 
     class Meta:
         ordering = ["started_at", "id"]
@@ -202,6 +220,8 @@ class SlaClock(models.Model):
                 name="sla_clock_alert_due",
             ),
             models.Index(fields=["started_at"], name="sla_clock_started"),
+            # Attainment over a period: the targets that fell due in it.
+            models.Index(fields=["organization", "due_at"], name="sla_clock_org_due"),
         ]
 
     def __str__(self) -> str:

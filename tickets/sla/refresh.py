@@ -62,7 +62,7 @@ def sla_refresh(ticket_id: int) -> list[Clock]:
     )
     targets = targets_for(ticket)
     clocks = replay(history_steps(ticket_id), targets) if targets is not None else []
-    _store_clocks(ticket, clocks)
+    _store_clocks(ticket, clocks, policy_id=targets.policy_id if targets else None)
     due = due_times(clocks)
     if any(getattr(ticket, field) != value for field, value in due.items()):
         Ticket.objects.filter(pk=ticket_id).update(**due)
@@ -71,7 +71,7 @@ def sla_refresh(ticket_id: int) -> list[Clock]:
     return clocks
 
 
-def _store_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
+def _store_clocks(ticket: Ticket, clocks: list[Clock], *, policy_id: int | None) -> None:
     stored = {(row.kind, row.seq): row for row in SlaClock.objects.filter(ticket_id=ticket.pk)}
     new, changed = [], []
     for clock in clocks:
@@ -83,22 +83,25 @@ def _store_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
                     organization_id=ticket.organization_id,
                     kind=clock.kind,
                     seq=clock.seq,
+                    policy_id=policy_id,
                     started_at=clock.started_at,
                     due_at=clock.due_at,
                     met_at=clock.met_at,
                 )
             )
-        elif (row.started_at, row.due_at, row.met_at) != (
+        elif (row.started_at, row.due_at, row.met_at, row.policy_id) != (
             clock.started_at,
             clock.due_at,
             clock.met_at,
+            policy_id,
         ):
             row.started_at, row.due_at, row.met_at = clock.started_at, clock.due_at, clock.met_at
+            row.policy_id = policy_id
             changed.append(row)
     if new:
         SlaClock.objects.bulk_create(new)
     if changed:
-        SlaClock.objects.bulk_update(changed, ["started_at", "due_at", "met_at"])
+        SlaClock.objects.bulk_update(changed, ["started_at", "due_at", "met_at", "policy"])
     if stored:
         SlaClock.objects.filter(pk__in=[row.pk for row in stored.values()]).delete()
 

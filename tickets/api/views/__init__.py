@@ -20,6 +20,7 @@ from tickets.api.views.actions import (
     WaitView,
 )
 from tickets.api.views.attachments import AttachmentDownloadView
+from tickets.api.views.attainment import AttainmentView
 from tickets.api.views.categories import CategoryListView
 from tickets.api.views.messages import MessageListView
 from tickets.api.views.tickets import TicketDetailView, TicketListView
@@ -27,6 +28,7 @@ from tickets.api.views.tickets import TicketDetailView, TicketListView
 __all__ = [
     "AssignView",
     "AttachmentDownloadView",
+    "AttainmentView",
     "CategoryListView",
     "CloseView",
     "MessageListView",
