@@ -408,3 +408,19 @@ FR.update(
     }
 )
 FR["overdue %(amount)s"] = "en retard de %(amount)s"
+FR.update(
+    {
+        "A ticket still waits for your answer": "Un ticket attend toujours votre réponse",
+        "Ticket #%(number)s is still waiting for your answer. Reply to this email or in the "
+        "portal so that support can go on.": (
+            "Le ticket n° %(number)s attend toujours votre réponse. Répondez à cet e-mail ou "
+            "dans le portail pour que le support puisse continuer."
+        ),
+        "Ticket #%(number)s was marked as solved: it waited for your answer and none came. "
+        "Reply if you still need help.": (
+            "Le ticket n° %(number)s a été marqué comme résolu : il attendait votre réponse, "
+            "qui n’est pas venue. Répondez si vous avez encore besoin d’aide."
+        ),
+        "reminded the customer": "a relancé le client",
+    }
+)

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     SOLVED = "solved", _("A ticket was solved")
     CLOSED = "closed", _("A ticket was closed")
     RECEIVED = "received", _("Your email became a ticket")
+    WAITING_REMINDER = "waiting_reminder", _("A ticket still waits for your answer")
     # Seed 001: "email notifications for any updates to the ticket".
     IN_PROGRESS = "in_progress", _("Support took a ticket into progress")
     ASSIGNEE = "assignee", _("Support changed who handles a ticket")
@@ -40,6 +41,7 @@ class Kind(models.TextChoices):
 CUSTOMER_KINDS = (
     Kind.SUPPORT_REPLY,
     Kind.WAITING,
+    Kind.WAITING_REMINDER,
     Kind.OPENED_FOR_YOU,
     Kind.SOLVED,
     Kind.CLOSED,

@@ -51,6 +51,8 @@ def recipients_for(event: TicketEvent) -> Recipients:
         return _sla_breach(event)
     if event.is_internal:
         return []
+    if event.kind == TicketEvent.Kind.REMINDED:
+        return _customers(event, Kind.WAITING_REMINDER)
     actor = event.actor
     by_support = actor is None or actor.is_support_staff
     Event = TicketEvent.Kind

@@ -124,7 +124,7 @@ def _moves_clocks(event: TicketEvent) -> bool:
     if event.kind == Kind.STATUS:
         # The automatic close ends nothing that solving did not already end.
         return (event.from_value, event.to_value) != ("solved", "closed")
-    return event.kind in (Kind.CREATED, Kind.REPLIED, Kind.PRIORITY)
+    return event.kind in (Kind.CREATED, Kind.REPLIED, Kind.PRIORITY, Kind.REMINDED)
 
 
 def _replay_clocks(ticket_ids: set[int]) -> None:

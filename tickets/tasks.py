@@ -5,6 +5,7 @@ from celery import shared_task
 from tickets import services
 from tickets.sla.alerts import sla_alerts_due
 from tickets.sla.refresh import sla_refresh_active
+from tickets.sla.waiting import waiting_nudges_due
 
 
 @shared_task(name="tickets.autoclose")
@@ -14,9 +15,10 @@ def autoclose_task() -> int:
 
 
 @shared_task(name="tickets.sla_alerts")
-def sla_alerts_task() -> tuple[int, int]:
-    """Warn before service-level targets fall due and record breaches (beat, every minute)."""
-    return sla_alerts_due()
+def sla_alerts_task() -> tuple[int, int, int, int]:
+    """Warn before service-level targets fall due, record breaches, and remind or solve
+    tickets waiting too long for their customer (beat, every minute)."""
+    return (*sla_alerts_due(), *waiting_nudges_due())
 
 
 @shared_task(name="tickets.sla_refresh")

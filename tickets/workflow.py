@@ -49,6 +49,7 @@ class Action(StrEnum):
     CUSTOMER_REPLY = "customer_reply"
     SOLVE = "solve"
     AUTO_CLOSE = "auto_close"
+    AUTO_SOLVE = "auto_solve"  # the policy's solve after waiting too long for the customer
     CLOSE = "close"
     REOPEN = "reopen"  # a reply to a closed ticket under the "reopen" policy
     FOLLOW_UP = "follow_up"  # a reply to a closed ticket under the "follow_up" policy
@@ -114,6 +115,9 @@ TABLE: dict[Action, Rule] = {
     Action.AUTO_CLOSE: Rule(
         frozenset({Actor.SYSTEM}), {Status.SOLVED: Status.CLOSED}, "close", status_only=True
     ),
+    Action.AUTO_SOLVE: Rule(
+        frozenset({Actor.SYSTEM}), {Status.WAITING: Status.SOLVED}, "solve", status_only=True
+    ),
     Action.CLOSE: Rule(
         _PEOPLE, {status: Status.CLOSED for status in ACTIVE}, "close", status_only=True
     ),
@@ -154,7 +158,7 @@ def check(ticket: Ticket, action: Action, actor) -> str:
     if kind not in rule.actors:
         who = "support" if rule.actors == _STAFF else "the customer"
         if rule.actors == frozenset({Actor.SYSTEM}):
-            who = "the automatic close"
+            who = "the automatic close" if action == Action.AUTO_CLOSE else "the automatic solve"
         raise TransitionError(f"Only {who} can {rule.verb} a ticket that way.")
     target = rule.moves.get(ticket.status)
     if target is None:
@@ -229,8 +233,12 @@ def apply(
     ticket.status = target
     ticket.updated_at = now
     fields = ["status", "updated_at"]
-    # Entering Solved or Closed stamps its time; leaving it clears the stamp.
-    for status, stamp in ((Status.SOLVED, "solved_at"), (Status.CLOSED, "closed_at")):
+    # Entering Waiting, Solved or Closed stamps its time; leaving it clears the stamp.
+    for status, stamp in (
+        (Status.WAITING, "waiting_since"),
+        (Status.SOLVED, "solved_at"),
+        (Status.CLOSED, "closed_at"),
+    ):
         if status in (target, previous):
             setattr(ticket, stamp, now if target == status else None)
             fields.append(stamp)

@@ -84,6 +84,7 @@ class TicketEvent(models.Model):
         SENDER = "sender", _("checked the email's sender")
         SLA_WARNING = "sla_warning", _("warned that a target is due soon")
         SLA_BREACHED = "sla_breached", _("recorded a missed target")
+        REMINDED = "reminded", _("reminded the customer")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

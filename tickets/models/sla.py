@@ -114,6 +114,20 @@ class SlaPolicy(models.Model):
         help_text="An organisation whose contract overrides its tier's policy.",
     )
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="+")
+    waiting_reminder_days = models.PositiveSmallIntegerField(
+        "remind after (business days)",
+        null=True,
+        blank=True,
+        help_text="Remind the customer once after a ticket has waited for them this many "
+        "business days; empty: never.",
+    )
+    waiting_solve_days = models.PositiveSmallIntegerField(
+        "solve after (business days)",
+        null=True,
+        blank=True,
+        help_text="Solve a ticket that has waited for the customer this many business days "
+        "(telling them so); empty: never.",
+    )
 
     class Meta:
         verbose_name = "SLA policy"

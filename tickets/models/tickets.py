@@ -156,6 +156,11 @@ class Ticket(models.Model):
     next_response_due = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due = models.DateTimeField(null=True, blank=True, editable=False)
     sla_due = models.DateTimeField(null=True, blank=True, editable=False)
+    # Waiting for the customer: since when (``tickets.workflow``), and when the
+    # policy's reminder and automatic solve fall due (``tickets.sla``).
+    waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    waiting_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    waiting_solve_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -235,6 +240,17 @@ class Ticket(models.Model):
                 condition=Q(sla_due__isnull=False)
                 & Q(status__in=["open", "in_progress", "waiting_for_customer"]),
                 name="ticket_sla_due",
+            ),
+            # The waiting sweep: reminders and automatic solves that are due.
+            models.Index(
+                fields=["waiting_remind_at"],
+                condition=Q(status="waiting_for_customer", waiting_remind_at__isnull=False),
+                name="ticket_waiting_remind",
+            ),
+            models.Index(
+                fields=["waiting_solve_at"],
+                condition=Q(status="waiting_for_customer", waiting_solve_at__isnull=False),
+                name="ticket_waiting_solve",
             ),
         ]
 

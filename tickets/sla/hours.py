@@ -35,6 +35,15 @@ class Hours:
         return cls(zone=ZoneInfo("UTC"), always_open=True)
 
 
+def day_minutes(hours: Hours) -> float:
+    """The working minutes of an average working day: what "a business day" adds."""
+    if hours.always_open:
+        return 24 * 60.0
+    days = [sum(end - start for start, end in spans) for spans in hours.weekly.values() if spans]
+    worked = [minutes for minutes in days if minutes > 0]
+    return sum(worked) / len(worked) if worked else 24 * 60.0
+
+
 def interval(opens: time, closes: time) -> Interval:
     """Minutes of the day for an opening and closing time; closing at 00:00 is midnight."""
     end = closes.hour * 60 + closes.minute

@@ -22,6 +22,9 @@ class Targets:
     next_response: int | None
     resolution: int | None
     hours: Hours
+    # Waiting for the customer: remind, then solve, after these business days.
+    reminder_days: int | None = None
+    solve_days: int | None = None
 
 
 def calendar_hours(calendar: BusinessCalendar) -> Hours:
@@ -58,6 +61,8 @@ def targets_for(ticket: Ticket) -> Targets | None:
         next_response=chosen.next_response,
         resolution=chosen.resolution,
         hours=calendar_hours(chosen.policy.calendar),
+        reminder_days=chosen.policy.waiting_reminder_days,
+        solve_days=chosen.policy.waiting_solve_days,
     )
 
 

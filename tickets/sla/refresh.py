@@ -15,9 +15,10 @@ from datetime import datetime
 from django.db import transaction
 
 from accounts.models import User
-from tickets.models import WORKED_STATUSES, SlaClock, Ticket, TicketEvent
+from tickets.models import WORKED_STATUSES, SlaClock, Status, Ticket, TicketEvent
+from tickets.sla import hours as business
 from tickets.sla.clocks import Clock, Step, replay
-from tickets.sla.policies import targets_for
+from tickets.sla.policies import Targets, targets_for
 
 _STEP_KINDS = (TicketEvent.Kind.CREATED, TicketEvent.Kind.REPLIED, TicketEvent.Kind.STATUS)
 _DUE_FIELDS = ("first_response_due", "next_response_due", "resolution_due", "sla_due")
@@ -50,6 +51,27 @@ def due_times(clocks: Iterable[Clock]) -> dict[str, datetime | None]:
     return due
 
 
+def waiting_times(ticket: Ticket, targets: Targets | None) -> dict[str, datetime | None]:
+    """When the reminder and the automatic solve of the current wait fall due:
+    the policy's business days after the wait began; none once reminded."""
+    times: dict[str, datetime | None] = {"waiting_remind_at": None, "waiting_solve_at": None}
+    since = ticket.waiting_since
+    if targets is None or ticket.status != Status.WAITING or since is None:
+        return times
+    day = business.day_minutes(targets.hours)
+    if targets.reminder_days and not _reminded_since(ticket.pk, since):
+        times["waiting_remind_at"] = business.add(targets.hours, since, targets.reminder_days * day)
+    if targets.solve_days:
+        times["waiting_solve_at"] = business.add(targets.hours, since, targets.solve_days * day)
+    return times
+
+
+def _reminded_since(ticket_id: int, since: datetime) -> bool:
+    return TicketEvent.objects.filter(
+        ticket_id=ticket_id, kind=TicketEvent.Kind.REMINDED, created_at__gte=since
+    ).exists()
+
+
 @transaction.atomic
 def sla_refresh(ticket_id: int) -> list[Clock]:
     """Replay ``ticket_id``'s history against its policy and store the result."""
@@ -63,7 +85,7 @@ def sla_refresh(ticket_id: int) -> list[Clock]:
     targets = targets_for(ticket)
     clocks = replay(history_steps(ticket_id), targets) if targets is not None else []
     _store_clocks(ticket, clocks, policy_id=targets.policy_id if targets else None)
-    due = due_times(clocks)
+    due = {**due_times(clocks), **waiting_times(ticket, targets)}
     if any(getattr(ticket, field) != value for field, value in due.items()):
         Ticket.objects.filter(pk=ticket_id).update(**due)
         for field, value in due.items():
