@@ -69,6 +69,13 @@ PAGES = [
         "agent unassigned", "/agent/queue/unassigned/", "agent", "/queue/", r'href="/tickets/\d+/"'
     ),
     Page(
+        "agent breaching soon",
+        "/agent/queue/breaching/",
+        "agent",
+        "/queue/",
+        r'href="/tickets/\d+/"',
+    ),
+    Page(
         "search in one org",
         "/tickets/?q={word}",
         "customer",

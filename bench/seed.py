@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import time
 
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.db import connection, transaction
 
 from tickets.counters import counters_rebuild
+from tickets.sla.defaults import load_defaults
 
 # Filler words of support mail, the first the commonest (the draw is skewed)...
 FILLER = (  # noqa: SIM905 - a paragraph of words reads better than a list
@@ -117,6 +120,9 @@ def seed(
             "inbound_supportaddress, accounts_apitoken, accounts_pincheck, accounts_user, "
             "accounts_organization RESTART IDENTITY CASCADE"
         )
+        # The truncation cascades to the service-level policies (a contract names an
+        # organisation): put the default matrix back (tickets/sla/defaults.py).
+        load_defaults(django_apps, settings.TIME_ZONE)
         # Django's foreign keys are deferred; checked per statement instead, so
         # nothing is pending when the indexes are built again.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -144,10 +150,12 @@ def seed(
             "users",
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined, support_pin, ticket_panel_open)
+                                       role, is_active, date_joined, support_pin, ticket_panel_open,
+                                       queue_columns, time_zone, language)
             SELECT '!', false, 'user' || g || '@org' || o.id || '.example',
                    'Customer ' || g || ' of ' || o.id, o.id,
-                   CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), '', true
+                   CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), '', true,
+                   '[]', '', ''
             FROM accounts_organization o CROSS JOIN generate_series(1, %s) g ORDER BY o.id, g
             """,
             [customers_per_org],
@@ -156,9 +164,10 @@ def seed(
         cursor.execute(
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined, support_pin, ticket_panel_open)
+                                       role, is_active, date_joined, support_pin, ticket_panel_open,
+                                       queue_columns, time_zone, language)
             SELECT '!', false, 'agent' || g || '@support.example', 'Agent ' || g, NULL, 'agent',
-                   true, now(), '', true
+                   true, now(), '', true, '[]', '', ''
             FROM generate_series(1, %s) g ORDER BY g
             """,
             [agents],
@@ -289,6 +298,40 @@ def seed(
                         THEN created_at ELSE updated_at END
             FROM tickets_ticket
             """,
+        )
+        # Service levels (issue 17), near enough without replaying five million
+        # events: the default matrix of the organisation's tier and the ticket's
+        # priority, in calendar time. A first response is owed where support has
+        # not yet written in public; resolution runs from the last update of an
+        # Open or In progress ticket (so due times spread from overdue to days ahead).
+        step(
+            "service levels",
+            """
+            UPDATE tickets_ticket t SET
+                first_response_due = CASE WHEN NOT v.answered
+                    THEN t.created_at + make_interval(mins => v.first_response) END,
+                resolution_due = CASE WHEN t.status IN ('open', 'in_progress')
+                    THEN t.updated_at + make_interval(mins => v.resolution) END,
+                waiting_since = CASE WHEN t.status = 'waiting_for_customer' THEN t.updated_at END
+            FROM (
+                SELECT a.id, x.first_response, x.resolution, s.ticket_id IS NOT NULL AS answered
+                FROM tickets_ticket a
+                JOIN accounts_organization o ON o.id = a.organization_id
+                JOIN tickets_slapolicy p ON p.tier = o.support_tier AND p.organization_id IS NULL
+                JOIN tickets_slapolicytarget x ON x.policy_id = p.id AND x.priority = a.priority
+                LEFT JOIN (
+                    SELECT DISTINCT m.ticket_id FROM tickets_message m
+                    JOIN accounts_user u ON u.id = m.author_id
+                    WHERE NOT m.is_internal AND u.organization_id IS NULL
+                ) s ON s.ticket_id = a.id
+                WHERE a.status IN ('open', 'in_progress', 'waiting_for_customer')
+            ) v
+            WHERE v.id = t.id
+            """,
+        )
+        cursor.execute(
+            "UPDATE tickets_ticket SET sla_due = least(first_response_due, resolution_due) "
+            "WHERE first_response_due IS NOT NULL OR resolution_due IS NOT NULL"
         )
         # Search text as tickets.services.common.search_document_text builds it.
         step(
