@@ -236,9 +236,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = schedule.CELERY_TASK_PUBLISH_RETRY_POLICY
 CELERY_TASK_ROUTES = schedule.CELERY_TASK_ROUTES
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
-# Readiness fails when the replica's replay is this far behind the primary; keep
-# it at or below DATABASE_REPLICA_PIN_SECONDS, which read-your-writes relies on.
+# A replica this far behind the primary is not read (reads go to the primary;
+# /healthz/ready says "degraded"); keep it at or below DATABASE_REPLICA_PIN_SECONDS,
+# which read-your-writes relies on. Its health is probed at most this often per
+# process (ops/replica.py).
 HELPDESK_REPLICA_MAX_LAG_SECONDS = env_int("HELPDESK_REPLICA_MAX_LAG_SECONDS", 5)
+HELPDESK_REPLICA_CHECK_SECONDS = env_int("HELPDESK_REPLICA_CHECK_SECONDS", 3)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # The cache: per process unless CACHE_URL names Redis (then shared by every
