@@ -72,6 +72,9 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the policies too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Health probes are answered here, with the headers and metrics above and
+    # none of the sessions, auth, two-factor, CSRF or lockout below.
+    "ops.middleware.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
