@@ -144,10 +144,11 @@ def seed(
             "users",
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined, support_pin, ticket_panel_open)
+                                       role, is_active, date_joined, support_pin, ticket_panel_open,
+                                       queue_columns)
             SELECT '!', false, 'user' || g || '@org' || o.id || '.example',
                    'Customer ' || g || ' of ' || o.id, o.id,
-                   CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), '', true
+                   CASE WHEN g = 1 THEN 'admin' ELSE 'member' END, true, now(), '', true, '[]'
             FROM accounts_organization o CROSS JOIN generate_series(1, %s) g ORDER BY o.id, g
             """,
             [customers_per_org],
@@ -156,9 +157,10 @@ def seed(
         cursor.execute(
             """
             INSERT INTO accounts_user (password, is_superuser, email, full_name, organization_id,
-                                       role, is_active, date_joined, support_pin, ticket_panel_open)
+                                       role, is_active, date_joined, support_pin, ticket_panel_open,
+                                       queue_columns)
             SELECT '!', false, 'agent' || g || '@support.example', 'Agent ' || g, NULL, 'agent',
-                   true, now(), '', true
+                   true, now(), '', true, '[]'
             FROM generate_series(1, %s) g ORDER BY g
             """,
             [agents],
