@@ -71,7 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the policies too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, building the settings' policy once (helpdesk/csp.py).
+    "helpdesk.csp.CSPMiddleware",
     # Health probes are answered here, with the headers and metrics above and
     # none of the sessions, auth, two-factor, CSRF or lockout below.
     "ops.middleware.ProbeMiddleware",
