@@ -16,6 +16,11 @@ pinning (a flag per thread, a cookie after a write):
 - Writes always go to the primary.
 - Only the ``tickets`` and ``notifications`` apps are read from the replica;
   sessions, users, tokens and health always from the primary.
+- A degraded replica (down, or lagging past ``HELPDESK_REPLICA_MAX_LAG_SECONDS``,
+  as ``ops.replica`` probes it every few seconds) is not read: its reads go to
+  the primary. A request decides once, at its first replica read, and checks
+  the replica's connection then; a replica that fails a request's query after
+  that (it died mid-request) has the view run again on the primary.
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ from contextvars import ContextVar
 import multidb
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, Error, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from multidb.middleware import READ_ONLY_METHODS, pinning_cookie, pinning_seconds
 from multidb.pinning import pin_this_thread, this_thread_is_pinned, unpin_this_thread
 
-REPLICA = "replica"
+from ops.replica import REPLICA, replica_health, replica_mark_down
+
 # Only the desk's lists and pages read the replica. Sessions, users, tokens,
 # devices, lockouts and health stay on the primary: a stale copy of those would
 # bring back an ended session or a revoked token for as long as the lag.
@@ -41,6 +47,8 @@ REPLICA_APPS = frozenset({"tickets", "notifications"})
 # Set while a read-only request runs: reads outside requests never see a replica.
 _request_may_read_replica: ContextVar[bool] = ContextVar("request_may_read_replica", default=False)
 _request_wrote: ContextVar[bool] = ContextVar("request_wrote", default=False)
+# Whether this request reads the replica: None until its first read decides.
+_request_uses_replica: ContextVar[bool | None] = ContextVar("request_uses_replica", default=None)
 
 
 def _client_key(request: HttpRequest) -> str | None:
@@ -67,6 +75,7 @@ class ReplicaRouter(multidb.PinningReplicaRouter):
             or not _request_may_read_replica.get()
             or this_thread_is_pinned()
             or connections[DEFAULT_DB_ALIAS].in_atomic_block
+            or not _replica_readable()
         ):
             return DEFAULT_DB_ALIAS
         return REPLICA
@@ -77,6 +86,29 @@ class ReplicaRouter(multidb.PinningReplicaRouter):
             pin_this_thread()
             _request_wrote.set(True)
         return DEFAULT_DB_ALIAS
+
+
+def _replica_readable() -> bool:
+    """Whether this request may read the replica: decided at its first read,
+    from the kept health and the replica's connection (checked, or opened, now)."""
+    decided = _request_uses_replica.get()
+    if decided is None:
+        decided = replica_health().usable and _replica_connects()
+        _request_uses_replica.set(decided)
+    return decided
+
+
+def _replica_connects() -> bool:
+    replica = connections[REPLICA]
+    try:
+        # Django's own health check of a kept connection (it would run at the
+        # first query anyway), then a connection if there is none.
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except Error as error:
+        replica_mark_down(error)
+        return False
+    return True
 
 
 class ReplicaMiddleware:
@@ -99,6 +131,7 @@ class ReplicaMiddleware:
             unpin_this_thread()
         may_read = _request_may_read_replica.set(True)
         wrote = _request_wrote.set(False)
+        uses_replica = _request_uses_replica.set(None)
         try:
             response = self.get_response(request)
             if not read_only or _request_wrote.get():
@@ -110,7 +143,31 @@ class ReplicaMiddleware:
         finally:
             _request_may_read_replica.reset(may_read)
             _request_wrote.reset(wrote)
+            _request_uses_replica.reset(uses_replica)
             unpin_this_thread()
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A view that read the replica and met a database error: if the replica
+        is what failed (it went down mid-request), run the view again on the
+        primary, once. Only read-only requests ever read the replica, so the
+        second run repeats no write of the first."""
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if not _request_uses_replica.get() or this_thread_is_pinned():
+            return None
+        replica = connections[REPLICA]
+        if replica.connection is not None and replica.is_usable():
+            return None  # the primary failed, not the replica: nothing to retry on
+        replica_mark_down(exception)
+        _request_uses_replica.set(False)
+        pin_this_thread()
+        match = request.resolver_match
+        if match is None:
+            return None
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
         return response
 
     @staticmethod

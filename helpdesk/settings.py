@@ -71,7 +71,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the policies too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, building the settings' policy once (helpdesk/csp.py).
+    "helpdesk.csp.CSPMiddleware",
+    # Health probes are answered here, with the headers and metrics above and
+    # none of the sessions, auth, two-factor, CSRF or lockout below.
+    "ops.middleware.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language) until a user chooses one on the profile.
@@ -248,9 +252,12 @@ HELPDESK_SLA_WARNING_LEAD = schedule.HELPDESK_SLA_WARNING_LEAD  # service levels
 HELPDESK_SLA_AT_RISK = schedule.HELPDESK_SLA_AT_RISK
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
-# Readiness fails when the replica's replay is this far behind the primary; keep
-# it at or below DATABASE_REPLICA_PIN_SECONDS, which read-your-writes relies on.
+# A replica this far behind the primary is not read (reads go to the primary;
+# /healthz/ready says "degraded"); keep it at or below DATABASE_REPLICA_PIN_SECONDS,
+# which read-your-writes relies on. Its health is probed at most this often per
+# process (ops/replica.py).
 HELPDESK_REPLICA_MAX_LAG_SECONDS = env_int("HELPDESK_REPLICA_MAX_LAG_SECONDS", 5)
+HELPDESK_REPLICA_CHECK_SECONDS = env_int("HELPDESK_REPLICA_CHECK_SECONDS", 3)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # The cache: per process unless CACHE_URL names Redis (then shared by every

@@ -64,6 +64,13 @@ class PostgresServer:
                 "stream",
             )
 
+    @classmethod
+    def attach(cls, folder: Path, port: int) -> PostgresServer:
+        """The server another process made in ``folder`` (to stop or start it)."""
+        server = cls.__new__(cls)
+        server.folder, server.data, server.port = folder, folder / "data", port
+        return server
+
     def _run(self, program: str, *args: str) -> None:
         subprocess.run(
             [*RUN_AS, str(POSTGRES_BIN / program), *args],

@@ -9,6 +9,10 @@ between pages neither repeats nor skips a row.
 A cursor names the ordering, the direction and the last row's values, signed
 so a client can hand it back but not forge it; it says nothing another user
 could not see (the rows are still read through the caller's own queryset).
+It may also carry the list's count as the first page gave it, with the
+``scope`` (a digest of who asked and with which filters) it holds for, so
+later pages do not count a filtered million rows again; another caller's or
+another filter's cursor is counted afresh.
 """
 
 from __future__ import annotations
@@ -32,12 +36,19 @@ class BadCursor(ValueError):
 class Cursor:
     values: tuple[Any, ...]  # the boundary row's value of each ordering field
     backwards: bool = False  # rows before the boundary (the previous page)
+    count: int | None = None  # the list's count as its first page gave it
+    scope: str = ""  # whose list, with which filters, ``count`` is of
 
     def encode(self, ordering: tuple[str, ...]) -> str:
         values = [v.isoformat() if isinstance(v, datetime.datetime) else v for v in self.values]
-        return signing.dumps(
-            {"o": list(ordering), "v": values, "b": self.backwards}, salt=SALT, compress=True
-        )
+        data: dict[str, Any] = {"o": list(ordering), "v": values, "b": self.backwards}
+        if self.count is not None:
+            data |= {"c": self.count, "s": self.scope}
+        return signing.dumps(data, salt=SALT, compress=True)
+
+    def count_for(self, scope: str) -> int | None:
+        """The carried count if it is of the list ``scope`` names, else None."""
+        return self.count if self.scope == scope else None
 
     @classmethod
     def decode(cls, text: str, ordering: tuple[str, ...]) -> Cursor:
@@ -47,7 +58,13 @@ class Cursor:
             raise BadCursor("Not a cursor this list gave.") from error
         if data.get("o") != list(ordering) or len(data.get("v", [])) != len(ordering):
             raise BadCursor("This cursor belongs to another ordering; start from the first page.")
-        return cls(values=tuple(data["v"]), backwards=bool(data.get("b")))
+        count = data.get("c")
+        return cls(
+            values=tuple(data["v"]),
+            backwards=bool(data.get("b")),
+            count=count if isinstance(count, int) else None,
+            scope=str(data.get("s", "")),
+        )
 
 
 def _after(ordering: tuple[str, ...], values: tuple[Any, ...], backwards: bool) -> Q:

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.helpers import Explainer, bulk_tickets
@@ -159,3 +160,65 @@ def test_a_deep_cursor_page_walks_an_index_at_a_hundred_thousand_tickets(
     assert listing
     assert all("Seq Scan on tickets_ticket" not in plan for plan in listing)
     assert all("Sort" not in plan for plan in listing), listing
+
+
+def _counts(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_filtered_lists_later_pages_answer_the_first_count_without_counting(
+    api, alice, eleven, django_assert_max_num_queries
+):
+    # priority is a filter the kept counters cannot answer: the first page counts.
+    client = api(alice)
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/api/v1/tickets/?priority=low&page_size=2").json()
+    first_queries = list(captured.captured_queries)  # each request empties Django's log
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(first["next"]).json()
+    later_queries = list(captured.captured_queries)
+    third = client.get(second["next"]).json()
+    back = client.get(third["previous"]).json()
+
+    assert first["count"] == 6
+    assert len(_counts(first_queries)) == 1
+    assert _counts(later_queries) == []
+    assert len(later_queries) <= len(first_queries) - 1
+    assert [second["count"], third["count"], back["count"]] == [6, 6, 6]
+    assert [r["number"] for r in back["results"]] == [r["number"] for r in second["results"]]
+    with django_assert_max_num_queries(len(later_queries)):
+        client.get(back["next"])
+
+
+def test_the_carried_count_is_the_first_pages_until_the_list_is_started_again(
+    api, alice, eleven, make_ticket
+):
+    client = api(alice)
+    first = client.get("/api/v1/tickets/?priority=low&page_size=2").json()
+    make_ticket(alice, subject="Opened while paging", priority=Priority.LOW)
+
+    assert client.get(first["next"]).json()["count"] == 6
+    assert client.get("/api/v1/tickets/?priority=low&page_size=2").json()["count"] == 7
+
+
+def test_a_cursor_taken_to_other_filters_or_another_caller_counts_afresh(
+    api, alice, carol, eleven, make_ticket
+):
+    make_ticket(carol, subject="Globex low", priority=Priority.LOW)
+    acme_next = api(alice).get("/api/v1/tickets/?priority=low&page_size=2").json()["next"]
+
+    high = api(alice).get(acme_next.replace("priority=low", "priority=high")).json()
+    as_carol = api(carol).get(acme_next).json()
+
+    assert high["count"] == 5
+    assert as_carol["count"] == 1
+
+
+def test_the_schema_says_cursor_pages_repeat_the_first_count(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    page = schema["components"]["schemas"]["PaginatedTicketList"]["properties"]["count"]
+    assert "as the first page counted them" in page["description"]
+    assert "rides in the cursor" in page["description"]
+    listing = schema["paths"]["/api/v1/tickets/"]["get"]["description"]
+    assert "without counting" in listing

@@ -7,6 +7,9 @@ Run in a process of its own, since the databases are the test's private
 clusters, not the suite's. Sets up a desk on the primary, waits until the
 replica has it, pauses the replica's replay (so it is as far behind as a
 replica can be), then acts as the users and prints what each saw as JSON.
+Then it lets the replica fall behind the allowed lag, resumes it, stops it
+between requests and in the middle of one (``REPLICA_FOLDER``: the replica's
+cluster, to stop and start it), and records which server answered.
 test_replica.py asserts on it.
 """
 
@@ -16,6 +19,8 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
@@ -25,12 +30,14 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.db import close_old_connections, connections  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 
 from accounts.models import Organization, User  # noqa: E402
 from accounts.tokens import token_create  # noqa: E402
-from ops.services import readiness  # noqa: E402
+from ops.replica import replica_forget, replica_health  # noqa: E402
+from ops.services import heartbeat_record, readiness  # noqa: E402
+from tests.pgcluster import PostgresServer  # noqa: E402
 from tickets import services  # noqa: E402
 from tickets.models import Category, Ticket  # noqa: E402
 
@@ -66,6 +73,38 @@ def api_subjects(client: Client, token: str) -> list[str]:
     return sorted(row["subject"] for row in response.json()["results"])
 
 
+def served_by(request) -> tuple[object, dict[str, int]]:
+    """``request()``'s answer, and how many ticket queries each server ran for it."""
+    counts = {"default": 0, "replica": 0}
+
+    def counting(alias: str):
+        def wrapper(execute, sql, params, many, context):
+            counts[alias] += "tickets_ticket" in sql
+            return execute(sql, params, many, context)
+
+        return wrapper
+
+    # What a real server does as each request starts (the test client does
+    # not): kept connections are health-checked again at their next use.
+    close_old_connections()
+    with (
+        connections["default"].execute_wrapper(counting("default")),
+        connections["replica"].execute_wrapper(counting("replica")),
+    ):
+        answer = request()
+    return answer, counts
+
+
+def probe_interval() -> None:
+    """Long enough that the next request probes the replica's health again."""
+    time.sleep(float(os.environ["HELPDESK_REPLICA_CHECK_SECONDS"]) + 0.2)
+
+
+def ready_answer(client: Client) -> dict:
+    response = client.get("/healthz/ready")
+    return {"status": response.status_code, **response.json()}
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     cache.clear()  # no pin left from an earlier run
@@ -93,6 +132,10 @@ def main() -> None:
 
     scalar("replica", "SELECT pg_wal_replay_pause()::text")
     seen["replica_paused"] = scalar("replica", "SELECT pg_is_wal_replay_paused()")
+    # While it is behind by less than the allowed lag, the replica is read.
+    within_lag = override_settings(HELPDESK_REPLICA_MAX_LAG_SECONDS=3600)
+    within_lag.enable()
+    replica_forget()
 
     # Alice logs in now: her session exists on the primary only.
     alice_browser = Client()
@@ -121,12 +164,67 @@ def main() -> None:
         subject="Written while the replica lags"
     ).exists()
 
-    seen["readiness_while_behind"] = readiness(["replica"])
+    seen["readiness_within_lag"] = readiness(["replica"])
+    within_lag.disable()
+
+    # Past HELPDESK_REPLICA_MAX_LAG_SECONDS, at the next probe: reads go to the
+    # primary, and the process is still ready, the replica "degraded".
+    heartbeat_record()  # as the worker would; the readiness view checks it
+    probe_interval()
+    page, seen["bob_page_lagging_served_by"] = served_by(lambda: bob_browser.get("/tickets/"))
+    seen["bob_page_lagging"] = subjects(page)
+    seen["bob_api_lagging"] = api_subjects(Client(), bob_token)
+    seen["ready_lagging"] = ready_answer(Client())
 
     scalar("replica", "SELECT pg_wal_replay_resume()::text")
     replica_caught_up()
-    seen["bob_page_after_resume"] = subjects(bob_browser.get("/tickets/"))
+    probe_interval()
+    page, seen["bob_page_after_resume_served_by"] = served_by(lambda: bob_browser.get("/tickets/"))
+    seen["bob_page_after_resume"] = subjects(page)
+    seen["ready_after_resume"] = ready_answer(Client())
+
+    stopped_and_restarted(seen, bob_browser, bob_token)
     print(json.dumps(seen))
+
+
+def stopped_and_restarted(seen: dict, bob_browser: Client, bob_token: str) -> None:
+    """The replica stops between two requests, and then in the middle of one."""
+    replica = PostgresServer.attach(
+        Path(os.environ["REPLICA_FOLDER"]), urlsplit(os.environ["DATABASE_REPLICA_URL"]).port
+    )
+    # The last probe said "ok" and is still fresh: the request finds out itself.
+    replica.stop()
+    seen["health_kept_when_stopped"] = replica_health().usable
+    page, seen["bob_page_replica_stopped_served_by"] = served_by(
+        lambda: bob_browser.get("/tickets/")
+    )
+    seen["bob_page_replica_stopped"] = {"status": page.status_code, "subjects": subjects(page)}
+    seen["bob_api_replica_stopped"] = api_subjects(Client(), bob_token)
+    seen["ready_replica_stopped"] = ready_answer(Client())
+
+    replica.start()
+    replica_caught_up()
+    probe_interval()
+    _, seen["bob_page_restarted_served_by"] = served_by(lambda: bob_browser.get("/tickets/"))
+
+    # Now it stops after the request chose it, before its first ticket query.
+    stops: list[str] = []
+
+    def stop_first(execute, sql, params, many, context):
+        if not stops:
+            stops.append(sql)
+            replica.stop()
+        return execute(sql, params, many, context)
+
+    close_old_connections()
+    with connections["replica"].execute_wrapper(stop_first):
+        page = bob_browser.get("/tickets/")
+    seen["bob_page_replica_died_mid_request"] = {
+        "status": page.status_code,
+        "subjects": subjects(page),
+        "replica_stopped": len(stops),
+    }
+    seen["ready_after_death"] = ready_answer(Client())
 
 
 if __name__ == "__main__":

@@ -14,7 +14,11 @@ throttle and the pagination, so every endpoint (``helpdesk.api``'s too) has them
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -34,6 +38,9 @@ from tickets.workflow import TransitionError
 
 logger = logging.getLogger(__name__)
 
+# A list's size when it is known without counting rows, or how to learn it.
+KnownCount = int | Callable[[], int | None] | None
+
 
 class Pagination(PageNumberPagination):
     """Numbered pages, or keyset pages for lists that ask for them (``keyset``).
@@ -41,7 +48,12 @@ class Pagination(PageNumberPagination):
     A keyset list (the ticket list) starts at the first page without a
     ``page`` and links ``next``/``previous`` by ``cursor``: every page costs
     what the first does, and a search is not stopped at its counted 1,000.
-    An explicit ``page`` still gets a numbered page, as before.
+    The first page's ``count`` rides in the cursors it links, and later pages
+    answer it without counting again (a filtered list of a million rows costs
+    its count once); a cursor taken to another caller or other filters is
+    counted afresh. An explicit ``page`` still gets a numbered page, as before.
+
+    ``known_count`` may be a function, asked only when a page must count.
     """
 
     page_size = 25
@@ -52,7 +64,7 @@ class Pagination(PageNumberPagination):
     def __init__(
         self,
         *,
-        known_count: int | None = None,
+        known_count: KnownCount = None,
         cap: int | None = None,
         keyset: bool = False,
         estimate: bool = False,
@@ -65,10 +77,11 @@ class Pagination(PageNumberPagination):
 
     def django_paginator_class(self, object_list, per_page) -> BoundedPaginator:  # type: ignore[override]
         # Exact unless capped (a search); a known count is not counted again.
+        known = self.known_count() if callable(self.known_count) else self.known_count
         return BoundedPaginator(
             object_list,
             per_page,
-            known_count=self.known_count,
+            known_count=known,
             cap=self.cap,
             estimate=self.estimate,
         )
@@ -89,9 +102,26 @@ class Pagination(PageNumberPagination):
         rows, next_cursor, previous_cursor = keyset_page(
             queryset, cursor, self.get_page_size(request) or self.page_size
         )
-        self.cursors = (next_cursor, previous_cursor)
-        self.count = self.django_paginator_class(queryset, 1).count
+        scope = self.list_scope(request)
+        carried = cursor.count_for(scope) if cursor is not None else None
+        self.count = (
+            carried if carried is not None else self.django_paginator_class(queryset, 1).count
+        )
+        self.cursors = (
+            replace(next_cursor, count=self.count, scope=scope) if next_cursor else None,
+            replace(previous_cursor, count=self.count, scope=scope) if previous_cursor else None,
+        )
         return rows
+
+    def list_scope(self, request) -> str:
+        """Which list a carried count is of: the caller and every parameter but
+        the page's own (``cursor``, ``page``, ``page_size``)."""
+        own = {self.cursor_query_param, self.page_query_param, self.page_size_query_param}
+        params = sorted(
+            (name, values) for name, values in request.query_params.lists() if name not in own
+        )
+        text = json.dumps([request.user.pk, params])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def _cursor_link(self, cursor: Cursor | None) -> str | None:
         if cursor is None:

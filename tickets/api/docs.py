@@ -31,12 +31,12 @@ def page_size(what: str) -> OpenApiParameter:
     return OpenApiParameter("page_size", int, description=f"{what} a page, 1 to 100.")
 
 
-def paginated(serializer_class, name: str):
+def paginated(serializer_class, name: str, *, count_help: str = "Matches on all pages."):
     """The documented shape of a page: ``{count, next, previous, results}``."""
     return inline_serializer(
         name=name,
         fields={
-            "count": serializers.IntegerField(help_text="Matches on all pages."),
+            "count": serializers.IntegerField(help_text=count_help),
             "next": serializers.URLField(allow_null=True, help_text="The next page, or null."),
             "previous": serializers.URLField(
                 allow_null=True, help_text="The previous page, or null."
@@ -44,3 +44,11 @@ def paginated(serializer_class, name: str):
             "results": serializer_class(many=True),
         },
     )
+
+
+CURSOR_COUNT = (
+    "Matches on all pages, as the first page counted them. Pages reached by a `cursor` "
+    "repeat the first page's count (it rides in the cursor) rather than counting again: "
+    "tickets opened or changed since do not change it; start again from the first page "
+    "for a fresh count. With `search`, see the operation's description."
+)

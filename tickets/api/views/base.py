@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.requests import AuthenticatedRequest
 from accounts.selectors import staff_by_email
 from tickets.api import serializers as s
-from tickets.api.common import Pagination
+from tickets.api.common import KnownCount, Pagination
 from tickets.models import Category, Ticket
 from tickets.selectors import active_category, with_unseen
 
@@ -56,7 +56,7 @@ def paginated_answer(
     queryset,
     serializer_class,
     *,
-    known_count: int | None = None,
+    known_count: KnownCount = None,
     cap: int | None = None,
     keyset: bool = False,
     estimate: bool = False,
@@ -64,9 +64,10 @@ def paginated_answer(
     """One page of ``queryset``: ``{count, next, previous, results}``.
 
     ``known_count``: the size when the kept counters know it (not counted
-    again); ``cap``: count no further than this (a search's matches);
-    ``keyset``: link the pages by cursor (the queryset's ordering ends in a
-    unique field); ``estimate``: a large result's count is the planner's
+    again), or a function giving it (asked only when a page counts);
+    ``cap``: count no further than this (a search's matches); ``keyset``:
+    link the pages by cursor (the queryset's ordering ends in a unique
+    field); ``estimate``: a large result's count is the planner's
     estimate (a search's).
     """
     paginator = Pagination(known_count=known_count, cap=cap, keyset=keyset, estimate=estimate)

@@ -44,10 +44,17 @@ class TicketListView(APIView):
             "moves in an `updated_at` ordering; to walk every ticket once, order by "
             "`created_at`. With `search`, `count` is exact for a few matches, for support "
             "the database's estimate for many, and stops at 1,000 otherwise "
-            "(the pages go on). A numbered `page` is still answered, up to the count."
+            "(the pages go on). The first page counts; a page reached by `cursor` answers "
+            "the first page's `count` again without counting (every page costs the same, "
+            "however many tickets match). A numbered `page` is still answered, up to the count."
         ),
         parameters=[TicketListParameters, docs.CURSOR, docs.PAGE, docs.page_size("Tickets")],
-        responses={200: docs.paginated(s.TicketSerializer, "PaginatedTicketList"), **docs.ERRORS},
+        responses={
+            200: docs.paginated(
+                s.TicketSerializer, "PaginatedTicketList", count_help=docs.CURSOR_COUNT
+            ),
+            **docs.ERRORS,
+        },
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         filters = ApiTicketFilter(
@@ -64,7 +71,7 @@ class TicketListView(APIView):
             request,
             tickets,
             s.TicketSerializer,
-            known_count=filters.known_count(),
+            known_count=filters.known_count,
             cap=count_cap() if searching else None,
             keyset=True,
             # Estimates come from every organisation's statistics: support's lists only.
