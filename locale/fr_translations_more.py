@@ -35,4 +35,10 @@ MORE = {
     "Breaching soon": "Échéance proche",
     "overdue %(amount)s": "en retard de %(amount)s",
     "Still to fill in:": "Encore à remplir :",
+    "Done (%(action)s): %(numbers)s.": "Fait (%(action)s) : %(numbers)s.",
+    "#%(number)s was skipped: %(reason)s": "Le n° %(number)s a été ignoré : %(reason)s",
+    ("The ticket stays selected.", "The %(count)d tickets stay selected."): (
+        "Le ticket reste sélectionné.",
+        "Les %(count)d tickets restent sélectionnés.",
+    ),
 }
