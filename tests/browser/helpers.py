@@ -1,7 +1,10 @@
 """What browser tests share besides fixtures: watching pages for CSP violations,
-and the look of a submit button that waits for its form to be filled."""
+the look of a submit button that waits for its form to be filled, and what
+axe-core and the page width say."""
 
 import re
+
+from axe_playwright_python.sync_playwright import Axe
 
 # Every document of a context reports the Content-Security-Policy violations it
 # meets as console errors, from its first parsed tag on (an init script runs
@@ -61,3 +64,19 @@ def expect_ready(button) -> None:
     expect(button).not_to_have_attribute("aria-disabled", "true")
     expect(button).to_be_enabled()
     expect(button).not_to_have_attribute("aria-describedby", re.compile("missing-"))
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(str(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("critical", "serious")
+    ]
+
+
+def page_width(page) -> dict:
+    return page.evaluate(
+        "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
