@@ -36,37 +36,6 @@ var helpdeskModal = (function () {
 (function () {
   "use strict";
 
-  // A form's error summary takes focus when the page comes back with errors;
-  // each of its links moves focus to the field it names.
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
-    summary.querySelectorAll("[data-error-link]").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        var field = document.getElementById(link.dataset.errorLink);
-        if (!field) return;
-        event.preventDefault();
-        field.scrollIntoView({ block: "center" });
-        field.focus();
-      });
-    });
-  }
-
-  // Forms whose submit button stays disabled until the named fields are filled.
-  document.querySelectorAll("form[data-require-filled]").forEach(function (form) {
-    var fields = form.dataset.requireFilled.split(/\s+/).map(function (id) {
-      return document.getElementById(id);
-    }).filter(Boolean);
-    var buttons = form.querySelectorAll("[data-submit]");
-    if (!buttons.length || !fields.length) return;
-    function update() {
-      var empty = fields.some(function (field) { return !field.value.trim(); });
-      buttons.forEach(function (button) { button.disabled = empty; });
-    }
-    fields.forEach(function (field) { field.addEventListener("input", update); });
-    update();
-  });
-
   // "Reopen ticket" reveals its message box in place.
   document.querySelectorAll("[data-reveal]").forEach(function (link) {
     link.addEventListener("click", function (event) {
@@ -101,21 +70,6 @@ var helpdeskModal = (function () {
     });
     dialog.querySelectorAll("[data-close-dialog]").forEach(function (button) {
       button.addEventListener("click", function () { dialog.close(); });
-    });
-  });
-
-  // A form sent once (the login: its password check takes a second) shows
-  // that it is working and refuses a second submit meanwhile.
-  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (form.dataset.sending) { event.preventDefault(); return; }
-      form.dataset.sending = "1";
-      form.setAttribute("aria-busy", "true");
-      form.querySelectorAll("button[data-busy-text]").forEach(function (button) {
-        button.textContent = button.dataset.busyText;
-        button.setAttribute("aria-disabled", "true");
-        button.classList.add("busy");
-      });
     });
   });
 

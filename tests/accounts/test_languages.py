@@ -108,11 +108,19 @@ def _pages(french, make_ticket, bob):
             reverse("tickets:archive"),
             french.get_absolute_url(),
             reverse("tickets:create"),
+            reverse("tickets:close", args=[french.number]),
             reverse("profile"),
+            reverse("password_change"),
+            reverse("two_factor_setup"),
+            reverse("get_support"),
+            reverse("notifications:list"),
+            reverse("notifications:preferences"),
         ],
         "agent": [
             reverse("agent:queue", args=["active"]),
             french.get_absolute_url(),
+            reverse("agent:open"),
+            reverse("notifications:list"),
         ],
     }
 
@@ -145,6 +153,30 @@ def test_the_ticket_page_writes_dates_the_french_way(login, french, bob):
     french_months = ["janv.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept."]
     french_months += ["oct.", "nov.", "déc."]
     assert f" {french_months[month - 1]} " in _readable(html)
+
+
+@pytest.mark.parametrize(
+    "name", ["login", "password_reset", "password_reset_done", "password_reset_complete"]
+)
+def test_the_pages_before_login_read_in_french(client, name):
+    english = _english_sentences()
+
+    html = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    text = _readable(html)
+    assert '<html lang="fr">' in html
+    assert [s for s in english if re.search(rf"(?<![\w@.]){re.escape(s)}(?![\w@])", text)] == []
+
+
+def test_an_organisation_admin_reads_the_organisation_page_in_french(login, alice):
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    english = _english_sentences()
+
+    text = _readable(login(alice).get(reverse("organization")).content.decode())
+
+    assert "Envoyer l\u2019invitation" in text
+    assert [s for s in english if re.search(rf"(?<![\w@.]){re.escape(s)}(?![\w@])", text)] == []
 
 
 def test_a_visitor_gets_the_browsers_language(client):

@@ -4,8 +4,13 @@ import os
 
 import pytest
 
+from accounts.models import SupportContact, User
+from accounts.tokens import token_create
+from inbound.models import SupportAddress
 from tests.browser.helpers import watch_for_csp_violations
-from tests.helpers import chromium_path
+from tests.helpers import PASSWORD, bring_to, chromium_path
+from tickets import services
+from tickets.models import Status
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls
 # the tests make around it are still plain synchronous calls.
@@ -64,3 +69,68 @@ def log_in_to(page):
 @pytest.fixture
 def log_in(log_in_to):
     return log_in_to
+
+
+LONG_WORD = "ERR_UPSTREAM_TLS_HANDSHAKE_TIMEOUT_WHILE_NEGOTIATING_WITH_LOADBALANCER_EU_WEST_1"
+LONG_URL = (
+    "https://console.cloud.example.com/projects/acme-production-eu-west-1/instances/"
+    "i-0123456789abcdef0123456789abcdef/logs?since=2024-01-01T00:00:00Z&until=now"
+)
+
+
+@pytest.fixture
+def desk(alice, bob, agent, agent2, acme, make_ticket):
+    """A desk with rows to overflow: long subjects, references, addresses and words."""
+    User.objects.create_user(
+        "maximilian.wolfeschlegelsteinhausenbergerdorff@acme-international-holdings.example",
+        PASSWORD,
+        full_name="Maximilian Wolfeschlegelsteinhausenbergerdorff",
+        role=User.Role.MEMBER,
+        organization=acme,
+    )
+    customer_ticket = make_ticket(
+        alice,
+        subject=f"Checkout fails for every customer in the EU with {LONG_WORD}",
+        description=f"Logs: {LONG_URL}\n\n`{LONG_WORD}{LONG_WORD}`",
+        internal_reference="PO-2024-ACME-INFRASTRUCTURE-0000012345",
+    )
+    services.ticket_take(ticket=customer_ticket, agent=agent)
+    services.ticket_reply(
+        ticket=customer_ticket, author=agent, body=f"Please send the output of {LONG_URL}"
+    )
+    make_ticket(bob, subject="Invoice for March shows the wrong VAT number")
+    make_ticket(alice, subject=LONG_WORD)
+    for status in (Status.SOLVED, Status.CLOSED):
+        bring_to(
+            make_ticket(alice, subject=f"{status.label}: {LONG_WORD} on the staging cluster"),
+            status,
+            agent=agent,
+            customer=alice,
+        )
+    agent_ticket = make_ticket(
+        bob, subject=f"Database replica lagging behind the primary: {LONG_WORD}"
+    )
+    services.ticket_take(ticket=agent_ticket, agent=agent2)
+
+    token_create(user=alice, name=f"CRM {LONG_WORD}")
+    SupportAddress.objects.create(email="urgent-incidents-emea@support.example")
+    for kind, topic, label, value in [
+        (
+            SupportContact.Kind.EMAIL,
+            "support",
+            "Incidents",
+            "urgent-incidents-emea@support.example",
+        ),
+        (SupportContact.Kind.CHAT, "support", "Live chat", LONG_URL),
+        (
+            SupportContact.Kind.PHONE,
+            "support",
+            "Europe, Middle East and Africa",
+            "+44 20 7946 0000",
+        ),
+        (SupportContact.Kind.WEB, "support", "Status page", LONG_URL),
+        (SupportContact.Kind.EMAIL, "sales", "Sales", "enterprise-sales-team@provider.example"),
+        (SupportContact.Kind.EMAIL, "billing", "Billing", "accounts-receivable@provider.example"),
+    ]:
+        SupportContact.objects.create(kind=kind, topic=topic, label=label, value=value)
+    return {"customer_ticket": customer_ticket, "agent_ticket": agent_ticket}

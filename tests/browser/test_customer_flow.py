@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import expect_ready, expect_waiting_for
 from tests.helpers import PASSWORD
 from tickets.models import Message, Status, Ticket
 
@@ -18,12 +19,13 @@ def test_a_customer_creates_replies_closes_finds_in_archive_and_reopens(log_in, 
     expect(page.get_by_text("You have no tickets yet")).to_be_visible()
     page.goto("/tickets/new/")
     create = page.get_by_role("button", name="Create ticket")
-    expect(create).to_be_disabled()
+    expect_waiting_for(create, "Subject", "Description")
     page.select_option("#id_category", "technical")
     page.fill("#id_subject", "VPN tunnel keeps dropping")
-    expect(create).to_be_disabled()  # still no description
+    expect_waiting_for(create, "Description")
+    assert not Ticket.objects.exists()
     page.fill("#id_description", "The tunnel to Frankfurt drops every 10 minutes.")
-    expect(create).to_be_enabled()
+    expect_ready(create)
     create.click()
 
     ticket = Ticket.objects.get()
@@ -32,7 +34,7 @@ def test_a_customer_creates_replies_closes_finds_in_archive_and_reopens(log_in, 
 
     # Reply.
     send = page.get_by_role("button", name="Send", exact=True)
-    expect(send).to_be_disabled()
+    expect_waiting_for(send, "Reply")
     page.fill("#id_body", "It also drops on the backup line.")
     send.click()
     expect(
@@ -55,14 +57,14 @@ def test_a_customer_creates_replies_closes_finds_in_archive_and_reopens(log_in, 
     page.get_by_role("tab", name="Archive").click()
     page.get_by_role("link", name="VPN tunnel keeps dropping").click()
 
-    # Reopen: the button stays disabled until there is a message.
+    # Reopen: the button waits until there is a message.
     page.get_by_role("link", name="Reopen ticket").click()
     expect(page.locator("#id_reopen_body")).to_be_focused()
     reopen = page.get_by_role("button", name="Send and reopen")
     expect(reopen).to_be_visible()
-    expect(reopen).to_be_disabled()
+    expect_waiting_for(reopen, "Reply")
     page.fill("#id_reopen_body", "It is dropping again since this morning.")
-    expect(reopen).to_be_enabled()
+    expect_ready(reopen)
     reopen.click()
 
     expect(page.get_by_text(f"Ticket #{ticket.pk} was reopened.")).to_be_visible()

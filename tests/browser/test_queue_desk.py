@@ -67,7 +67,7 @@ def test_at_1366_by_900_twenty_single_line_rows_and_every_column_fit(
     # Every optional column on, the widest the queue gets.
     page.get_by_text("Columns", exact=True).click()
     for label in QUEUE_COLUMNS.values():
-        page.locator(".columns-form").get_by_label(label, exact=True).check()
+        page.locator(".columns-form").get_by_label(str(label), exact=True).check()
     page.get_by_role("button", name="Save columns").click()
 
     page.goto(reverse("agent:queue", args=["active"]))
@@ -85,7 +85,7 @@ def test_at_1366_by_900_twenty_single_line_rows_and_every_column_fit(
     assert max(sizes["heights"]) < 40  # one line each
     head = page.locator("table.queue thead")
     for label in QUEUE_COLUMNS.values():
-        expect(head.get_by_text(label)).to_be_visible()
+        expect(head.get_by_text(str(label))).to_be_visible()
     # The exact time of a relative age is one hover away.
     updated = page.locator("table.queue tbody tr").first.locator("time").last
     expect(updated).to_have_attribute("title", re.compile(r"\d{4}, \d\d:\d\d$"))
@@ -157,3 +157,53 @@ def test_a_bulk_action_by_keyboard_alone(page, log_in_to, agent, busy_desk):
     for ticket in (first, second):
         ticket.refresh_from_db()
         assert ticket.status == Status.WAITING
+
+
+def _row_box(page, ticket):
+    return page.get_by_role("checkbox", name=f"Select #{ticket.pk}", exact=True)
+
+
+def test_the_selection_survives_a_bulk_action_error(page, log_in_to, agent, agent2, busy_desk):
+    """An error sends the agent back to the same queue with the same rows
+    checked and the same choices, so nothing has to be picked again."""
+    page.set_viewport_size(DESKTOP)
+    log_in_to(agent.email, PASSWORD, landing=LANDING)
+    queue = reverse("agent:queue", args=["active"]) + "?sort=created"
+    page.goto(queue)
+    first, second, third = busy_desk[1], busy_desk[2], busy_desk[3]
+    held, free = busy_desk[4], busy_desk[5]  # the first is agent2's
+    for ticket in (first, second):
+        _row_box(page, ticket).check()
+
+    # "Assign to…" without an agent: refused, the two rows stay checked.
+    page.get_by_label("Bulk action").select_option("assign")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".flash-error")).to_have_text("Choose the agent to assign the tickets to.")
+    expect(page.locator(".flash-info")).to_have_text("The 2 tickets stay selected.")
+    assert page.url.endswith(queue)
+    expect(_row_box(page, first)).to_be_checked()
+    expect(_row_box(page, second)).to_be_checked()
+    expect(_row_box(page, third)).not_to_be_checked()
+    expect(page.get_by_label("Bulk action")).to_have_value("assign")
+
+    # Now with the agent: done, and the next visit starts with nothing checked.
+    page.get_by_label("Assign to", exact=True).select_option(str(agent2.pk))
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"#{first.pk}, #{second.pk}")
+    for ticket in (first, second):
+        ticket.refresh_from_db()
+        assert ticket.assignee == agent2
+    expect(page.locator('input[name="ticket"]:checked')).to_have_count(0)
+
+    # A partial failure: the done row is cleared, the skipped one stays checked.
+    for ticket in (held, free):
+        _row_box(page, ticket).check()
+    page.get_by_label("Bulk action").select_option("take")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".flash-error")).to_contain_text(f"#{held.pk} was skipped")
+    expect(page.locator(".flash-info")).to_have_text("The ticket stays selected.")
+    expect(_row_box(page, held)).to_be_checked()
+    expect(_row_box(page, free)).not_to_be_checked()
+    expect(page.locator('input[name="ticket"]:checked')).to_have_count(1)
+    page.reload()
+    expect(page.locator('input[name="ticket"]:checked')).to_have_count(0)

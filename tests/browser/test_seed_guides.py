@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.attachments.files import REAL
+from tests.browser.helpers import expect_ready, expect_waiting_for
 from tests.helpers import PASSWORD
 from tests.notifications.helpers import deliver
 from tickets import services
@@ -46,12 +47,12 @@ def test_seed_002_customer_guide_in_order(page, log_in, alice, agent, category, 
 
     # Ticket type, the mandatory Subject and Description, and files.
     create = page.get_by_role("button", name="Create ticket")
-    expect(create).to_be_disabled()
+    expect_waiting_for(create, "Subject", "Description")
     page.select_option("#id_category", "technical")
     page.fill("#id_subject", "CDN cache not purging")
     page.fill("#id_description", "Purges of /assets/* stay stale for an hour.")
     page.set_input_files("#id_files", [str(shot), str(notes)])
-    expect(create).to_be_enabled()
+    expect_ready(create)
     create.click()
     ticket = Ticket.objects.get()
     expect(page).to_have_url(re.compile(rf"/tickets/{ticket.pk}/$"))
@@ -120,9 +121,9 @@ def test_seed_002_customer_guide_in_order(page, log_in, alice, agent, category, 
     page.get_by_role("link", name="Reopen ticket").click()
     expect(page.locator("#id_reopen_body")).to_be_focused()
     reopen = page.get_by_role("button", name="Send and reopen")
-    expect(reopen).to_be_disabled()
+    expect_waiting_for(reopen, "Reply")
     page.fill("#id_reopen_body", "Stale again since the last deploy.")
-    expect(reopen).to_be_enabled()
+    expect_ready(reopen)
     reopen.click()
     expect(page.get_by_text(f"Ticket #{ticket.pk} was reopened.")).to_be_visible()
     ticket.refresh_from_db()
@@ -201,7 +202,8 @@ def test_seed_001_customer_guide_in_order(page, log_in, alice, bob, billing, mak
 
     # Close beside Send: the response is sent and the ticket closed, once confirmed.
     close = page.get_by_role("button", name="Close", exact=True)
-    expect(close).to_be_disabled()  # nothing to send yet
+    expect_waiting_for(close, "Reply")  # nothing to send yet
+    expect(page.get_by_role("dialog")).to_be_hidden()
     page.fill("#id_body", "We resized the volume ourselves; closing.")
     close.click()
     dialog = page.get_by_role("dialog", name=f"Close ticket #{ticket.pk}?")
@@ -225,7 +227,7 @@ def test_seed_001_customer_guide_in_order(page, log_in, alice, bob, billing, mak
     # A closed ticket: its Reply box is right there, and Send brings it back.
     reply = page.locator("#id_reopen_body")
     expect(reply).to_be_visible()
-    expect(page.get_by_role("button", name="Send and reopen")).to_be_disabled()
+    expect_waiting_for(page.get_by_role("button", name="Send and reopen"), "Reply")
     reply.fill("It is back: the volume filled up again.")
     page.get_by_role("button", name="Send and reopen").click()
     expect(page.get_by_text(f"Ticket #{ticket.pk} was reopened.")).to_be_visible()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import VerifyCallerForm
@@ -29,6 +30,7 @@ from tickets.agent_forms import (
     StatusForm,
 )
 from tickets.models import Ticket
+from tickets.views.bulk_selection import selection_keep
 from tickets.views.common import (
     add_service_errors,
     form_errors_as_messages,
@@ -47,6 +49,7 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     back = safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         form_errors_as_messages(request, form)
+        _keep_selection(request, request.POST.getlist("ticket"))
         return redirect(back)
     data = form.cleaned_data
     if data["action"] == "close" and not data["confirmed"]:
@@ -64,13 +67,32 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         assignee=data.get("assignee"),
         priority=data.get("priority"),
     )
-    label = dict(BulkForm.ACTIONS)[data["action"]].rstrip("…").lower()
+    label = str(dict(BulkForm.ACTIONS)[data["action"]]).rstrip("…").lower()
     if result.done:
         numbers = ", ".join(f"#{number}" for number in result.done)
-        messages.success(request, f"Done ({label}): {numbers}.")
+        messages.success(
+            request, _("Done (%(action)s): %(numbers)s.") % {"action": label, "numbers": numbers}
+        )
     for number, reason in result.skipped:
-        messages.error(request, f"#{number} was skipped: {reason}")
+        messages.error(
+            request,
+            _("#%(number)s was skipped: %(reason)s") % {"number": number, "reason": reason},
+        )
+    _keep_selection(request, [number for number, _reason in result.skipped])
     return redirect(back)
+
+
+def _keep_selection(request: AuthenticatedHttpRequest, tickets: list) -> None:
+    """After an error the queue comes back with the same rows checked (the
+    skipped ones, when others were done) and the same choices in the bulk bar."""
+    if tickets:
+        selection_keep(request, tickets=tickets, choices=request.POST)
+        count = len(tickets)
+        messages.info(
+            request,
+            ngettext("The ticket stays selected.", "The %(count)d tickets stay selected.", count)
+            % {"count": count},
+        )
 
 
 # --- Actions on one ticket ------------------------------------------------------
@@ -273,6 +295,7 @@ def verify_caller(request: AuthenticatedHttpRequest) -> HttpResponse:
     back = safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         form_errors_as_messages(request, form)
+        _keep_selection(request, request.POST.getlist("ticket"))
         return redirect(back)
     data = form.cleaned_data
     ticket = get_ticket_for(request.user, data["ticket"]) if data["ticket"] else None

@@ -25,6 +25,7 @@ from tickets.models import Category, Status, Ticket
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.selectors import with_unseen
 from tickets.sla.states import breaching_soon
+from tickets.views.bulk_selection import selection_take
 from tickets.views.common import safe_next, support_only
 from tickets.views.portal import LIST_DEFERRED
 from tickets.views.queue_rows import options, queue_rows
@@ -107,6 +108,7 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
     columns = queue_columns_for(user)
     now = timezone.now()  # one instant for every relative age on the page ("3 h ago")
     agents = list(support_staff().values_list("pk", "email", "full_name"))
+    kept = selection_take(request) or {"tickets": [], "action": "", "assignee": "", "priority": ""}
     return render(
         request,
         "agent/queue.html",
@@ -124,7 +126,8 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
                 ((email, name) for _, email, name in agents),
                 filters.form["assignee"].value() if "assignee" in filters.form.fields else None,
             ),
-            "assign_options": options((pk, name) for pk, _, name in agents),
+            "assign_options": options(((pk, name) for pk, _, name in agents), kept["assignee"]),
+            "kept": kept,
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,
             "bulk_actions": BulkForm.ACTIONS,
