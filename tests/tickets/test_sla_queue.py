@@ -139,3 +139,14 @@ def test_the_agent_page_shows_each_target_and_what_became_of_it(login, agent, al
     ]
     assert re.search(r'data-sla-target="met"><span>First response</span>', panel)
     assert re.search(r'data-sla-target="on_track"><span>Resolution</span>', panel)
+
+
+def test_breaching_soon_stops_counting_at_the_cap(login, agent, due, settings):
+    settings.HELPDESK_LIST_COUNT_CAP = 1
+
+    response = login(agent).get(queue_url("breaching"))
+
+    counts = {key: count for key, _label, count in response.context["views"]}
+    assert counts["breaching"] == "1+"
+    assert numbers(response)[0] == due["overdue"].pk
+    assert 'data-view-count="breaching">1+<' in response.content.decode()

@@ -61,12 +61,24 @@ def queue_counts(user: User) -> dict[str, int]:
     return {
         "unassigned": sum(states[(status, False)] for status in UNSOLVED),
         "mine": Ticket.objects.visible_to(user).filter(assignee=user, status__in=UNSOLVED).count(),
-        "breaching": Ticket.objects.visible_to(user).filter(breaching_soon(timezone.now())).count(),
+        # Counted through the due index, at most to the cap ("1000+"): a desk
+        # far behind must not count every overdue ticket on every page.
+        "breaching": (
+            Ticket.objects.visible_to(user)
+            .filter(breaching_soon(timezone.now()))
+            .order_by()[: count_cap() + 1]
+            .count()
+        ),
         "active": sum(n for status, n in by_status.items() if status != Status.CLOSED),
         "waiting": by_status[Status.WAITING],
         "solved": by_status[Status.SOLVED],
         "closed": by_status[Status.CLOSED],
     }
+
+
+def _shown(view: str, count: int) -> int | str:
+    """A view's count as shown: Breaching soon stops counting at the cap ("1000+")."""
+    return f"{count_cap()}+" if view == "breaching" and count > count_cap() else count
 
 
 @login_required
@@ -94,7 +106,8 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
 
     counts = queue_counts(user)
     filtering = filters.is_narrowing()
-    known = None if filtering else counts[view]
+    capped = view == "breaching" and counts[view] > count_cap()
+    known = None if filtering or capped else counts[view]
     # Filtered, the count stops at HELPDESK_LIST_COUNT_CAP ("1,000+"): a broad search across
     # every organisation must not count all its matches to show 25.
     paginator = BoundedPaginator(
@@ -115,7 +128,10 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
         {
             "view": view,
             "title": title,
-            "views": [(key, label, counts[key]) for key, (label, _) in QUEUE_VIEWS.items()],
+            "views": [
+                (key, label, _shown(key, counts[key]))
+                for key, (label, _unused) in QUEUE_VIEWS.items()
+            ],
             "page": page,
             "tickets": page.object_list,
             "rows": queue_rows(page.object_list, columns, now),
