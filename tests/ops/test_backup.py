@@ -132,7 +132,7 @@ def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(
 
     assert str(refused.value) == (
         "Not restoring: the database already holds data (2 organizations, 4 users, 3 tickets, "
-        "4 messages, 6 attachments and rows in 3 more tables). Add --force to replace it with "
+        "4 messages, 6 attachments and rows in 4 more tables). Add --force to replace it with "
         "the backup."
     )
     assert desk_rows() == rows
