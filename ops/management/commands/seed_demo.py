@@ -20,8 +20,8 @@ from accounts.models import Organization, User
 from ops.management.commands._demo_support import seed_support_channels
 from tickets import services
 from tickets.events import history_only
-from tickets.sla.refresh import sla_refresh
 from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
+from tickets.sla.refresh import sla_refresh
 from tickets.workflow import Action
 
 DEMO_PASSWORD = "demo-password"  # demo data only, refused outside DEBUG
