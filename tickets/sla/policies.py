@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.models import Organization
 from tickets.models import BusinessCalendar, SlaPolicyTarget, Ticket
@@ -40,19 +40,27 @@ def calendar_hours(calendar: BusinessCalendar) -> Hours:
     )
 
 
+def _applicable(organization: Organization) -> QuerySet[SlaPolicyTarget]:
+    """The target rows of ``organization``'s contract and of its tier's policy."""
+    return SlaPolicyTarget.objects.filter(
+        Q(policy__organization_id=organization.pk)
+        | Q(policy__tier=organization.support_tier, policy__organization__isnull=True)
+    ).select_related("policy__calendar")
+
+
+def _by_priority(rows) -> dict[int, SlaPolicyTarget]:
+    """Each priority's row: the contract's where it has one, else the tier's."""
+    chosen: dict[int, SlaPolicyTarget] = {}
+    for row in sorted(rows, key=lambda row: row.policy.organization_id is not None):
+        chosen[row.priority] = row
+    return chosen
+
+
 def targets_for(ticket: Ticket) -> Targets | None:
-    """The targets that apply to ``ticket`` now; ``None`` when no policy does."""
-    organization = ticket.organization
-    rows = (
-        SlaPolicyTarget.objects.filter(priority=ticket.priority)
-        .filter(
-            Q(policy__organization_id=organization.pk)
-            | Q(policy__tier=organization.support_tier, policy__organization__isnull=True)
-        )
-        .select_related("policy__calendar")
-    )
-    # The contract first: its row, when it has one, wins over the tier's.
-    chosen = min(rows, key=lambda row: row.policy.organization_id is None, default=None)
+    """The targets that apply to ``ticket`` now; ``None`` when no policy does. One
+    query, and two for a calendar with working hours."""
+    rows = _applicable(ticket.organization).filter(priority=ticket.priority)
+    chosen = _by_priority(rows).get(ticket.priority)
     if chosen is None:
         return None
     return Targets(
@@ -66,25 +74,11 @@ def targets_for(ticket: Ticket) -> Targets | None:
     )
 
 
-def _contract_last(row: tuple) -> bool:
-    return row[3] is not None
-
-
 def first_response_targets(organization: Organization) -> dict[int, tuple[int, bool]]:
     """Priority -> (first-response minutes, counted in business hours) for
-    ``organization``: its contract's rows over its tier's. One query."""
-    rows = SlaPolicyTarget.objects.filter(
-        Q(policy__organization_id=organization.pk)
-        | Q(policy__tier=organization.support_tier, policy__organization__isnull=True)
-    ).values_list(
-        "priority", "first_response", "policy__calendar__always_open", "policy__organization"
-    )
-    chosen: dict[int, tuple[int | None, bool]] = {}
-    # Tier rows first, then the contract's, which overwrite them (as ``targets_for``).
-    for priority, minutes, always_open, _contract in sorted(rows, key=_contract_last):
-        chosen[priority] = (minutes, not always_open)
+    ``organization``, chosen as ``targets_for`` chooses. One query."""
     return {
-        priority: (minutes, business)
-        for priority, (minutes, business) in chosen.items()
-        if minutes is not None
+        priority: (row.first_response, not row.policy.calendar.always_open)
+        for priority, row in _by_priority(_applicable(organization)).items()
+        if row.first_response is not None
     }

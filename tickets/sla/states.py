@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tickets.models import WORKED_STATUSES
+from tickets.models import WORKED_STATUSES, SlaClock
 
 
 class SlaState(StrEnum):
@@ -109,13 +109,13 @@ def clock_rows(clocks, now: datetime) -> list[dict]:
     """The agent's "Service level" panel: the first response, the latest next
     response and the resolution, each with what became of it."""
     latest_next = max(
-        (clock for clock in clocks if clock.kind == "next_response"),
+        (clock for clock in clocks if clock.kind == SlaClock.Kind.NEXT_RESPONSE),
         key=lambda clock: clock.seq,
         default=None,
     )
     rows = []
     for clock in clocks:
-        if clock.kind == "next_response" and clock is not latest_next:
+        if clock.kind == SlaClock.Kind.NEXT_RESPONSE and clock is not latest_next:
             continue
         row = {"label": clock.get_kind_display(), "due": clock.due_at, "met_at": clock.met_at}
         if clock.met_at is not None:
