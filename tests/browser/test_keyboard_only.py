@@ -103,8 +103,11 @@ def test_a_customer_closes_through_the_dialog_by_keyboard_and_focus_stays_inside
     expect(opener).to_be_focused()
     # The page scrolls again once the dialog's close event has run (the browser
     # moves focus back on Escape a moment before that event fires).
+    # A function, not an expression: Playwright evals expressions, which our
+    # CSP (script-src 'self') refuses.
     page.wait_for_function(
-        "getComputedStyle(document.documentElement).overflow !== 'hidden'", timeout=5000
+        "() => getComputedStyle(document.documentElement).overflow !== 'hidden'",
+        timeout=5000,
     )
 
     page.keyboard.press("Enter")
