@@ -110,7 +110,13 @@ def seed(
     filler, n_filler = _array(FILLER), len(FILLER)
     topics, n_topics = _array(TOPICS), len(TOPICS)
     starts, things, ends = _array(SUBJECT_STARTS), _array(SUBJECT_THINGS), _array(SUBJECT_ENDS)
-    big = ("tickets_ticket", "tickets_message", "tickets_ticketevent", "tickets_ticketread")
+    big = (
+        "tickets_ticket",
+        "tickets_message",
+        "tickets_ticketevent",
+        "tickets_ticketread",
+        "tickets_slaclock",
+    )
     # One transaction: should a step fail, the dropped indexes come back with the rollback.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -301,37 +307,82 @@ def seed(
         )
         # Service levels (issue 17), near enough without replaying five million
         # events: the default matrix of the organisation's tier and the ticket's
-        # priority, in calendar time. A first response is owed where support has
-        # not yet written in public; resolution runs from the last update of an
-        # Open or In progress ticket (so due times spread from overdue to days ahead).
+        # priority, in calendar time, written as the clocks the replay keeps
+        # (tickets.sla.clocks), so the alert sweep and attainment read real rows.
+        # First response starts at creation and is met by support's first public
+        # reply (or by the solve, which answers any clock still running);
+        # resolution is met when the ticket was solved, paused (no due) while
+        # Waiting, and still running for Open and In progress, due from the last
+        # update so due times spread from overdue to days ahead. Next-response
+        # clocks are left out. A clock past due and not met in time is breached,
+        # and was warned 30 minutes before (the default lead).
+        step(
+            "service level inputs",
+            """
+            CREATE TEMP TABLE seed_sla ON COMMIT DROP AS
+            SELECT a.id, a.organization_id, a.status, a.created_at, a.updated_at,
+                   p.id AS policy_id, x.first_response, x.resolution, s.answered_at
+            FROM tickets_ticket a
+            JOIN accounts_organization o ON o.id = a.organization_id
+            JOIN tickets_slapolicy p ON p.tier = o.support_tier AND p.organization_id IS NULL
+            JOIN tickets_slapolicytarget x ON x.policy_id = p.id AND x.priority = a.priority
+            LEFT JOIN (
+                SELECT m.ticket_id, min(m.created_at) AS answered_at FROM tickets_message m
+                JOIN accounts_user u ON u.id = m.author_id
+                WHERE NOT m.is_internal AND u.organization_id IS NULL
+                GROUP BY m.ticket_id
+            ) s ON s.ticket_id = a.id
+            """,
+        )
+        step(
+            "service level clocks",
+            """
+            INSERT INTO tickets_slaclock (ticket_id, organization_id, kind, seq, policy_id,
+                                          started_at, due_at, met_at, warned_at, breached_at)
+            SELECT id, organization_id, kind, 0, policy_id, started_at, due_at, met_at,
+                   CASE WHEN due_at - interval '30 minutes' < coalesce(met_at, now())
+                        THEN due_at - interval '30 minutes' END,
+                   CASE WHEN due_at < coalesce(met_at, now()) THEN due_at END
+            FROM (
+                SELECT id, organization_id, policy_id, 'first_response' AS kind,
+                       created_at AS started_at,
+                       created_at + make_interval(mins => first_response) AS due_at,
+                       CASE WHEN answered_at IS NOT NULL THEN answered_at
+                            WHEN status IN ('solved', 'closed') THEN updated_at END AS met_at
+                FROM seed_sla WHERE first_response IS NOT NULL
+                UNION ALL
+                SELECT id, organization_id, policy_id, 'resolution', created_at,
+                       CASE WHEN status = 'waiting_for_customer' THEN NULL
+                            WHEN status IN ('open', 'in_progress')
+                            THEN updated_at + make_interval(mins => resolution)
+                            ELSE created_at + make_interval(mins => resolution) END,
+                       CASE WHEN status IN ('solved', 'closed') THEN updated_at END
+                FROM seed_sla WHERE resolution IS NOT NULL
+            ) c
+            """,
+        )
+        # The ticket's due fields are its running clocks' due times, as
+        # tickets.sla.refresh writes them.
         step(
             "service levels",
             """
             UPDATE tickets_ticket t SET
-                first_response_due = CASE WHEN NOT v.answered
-                    THEN t.created_at + make_interval(mins => v.first_response) END,
-                resolution_due = CASE WHEN t.status IN ('open', 'in_progress')
-                    THEN t.updated_at + make_interval(mins => v.resolution) END,
-                waiting_since = CASE WHEN t.status = 'waiting_for_customer' THEN t.updated_at END
+                first_response_due = c.first_response_due,
+                resolution_due = c.resolution_due,
+                sla_due = least(c.first_response_due, c.resolution_due)
             FROM (
-                SELECT a.id, x.first_response, x.resolution, s.ticket_id IS NOT NULL AS answered
-                FROM tickets_ticket a
-                JOIN accounts_organization o ON o.id = a.organization_id
-                JOIN tickets_slapolicy p ON p.tier = o.support_tier AND p.organization_id IS NULL
-                JOIN tickets_slapolicytarget x ON x.policy_id = p.id AND x.priority = a.priority
-                LEFT JOIN (
-                    SELECT DISTINCT m.ticket_id FROM tickets_message m
-                    JOIN accounts_user u ON u.id = m.author_id
-                    WHERE NOT m.is_internal AND u.organization_id IS NULL
-                ) s ON s.ticket_id = a.id
-                WHERE a.status IN ('open', 'in_progress', 'waiting_for_customer')
-            ) v
-            WHERE v.id = t.id
+                SELECT ticket_id,
+                       max(due_at) FILTER (WHERE kind = 'first_response') AS first_response_due,
+                       max(due_at) FILTER (WHERE kind = 'resolution') AS resolution_due
+                FROM tickets_slaclock WHERE met_at IS NULL AND due_at IS NOT NULL
+                GROUP BY ticket_id
+            ) c
+            WHERE c.ticket_id = t.id
             """,
         )
         cursor.execute(
-            "UPDATE tickets_ticket SET sla_due = least(first_response_due, resolution_due) "
-            "WHERE first_response_due IS NOT NULL OR resolution_due IS NOT NULL"
+            "UPDATE tickets_ticket SET waiting_since = updated_at "
+            "WHERE status = 'waiting_for_customer'"
         )
         # Search text as tickets.services.common.search_document_text builds it.
         step(
@@ -365,7 +416,8 @@ def seed(
             cursor.execute(definition)
         steps["indexes"] = round(time.perf_counter() - began, 1)
         for table in ("tickets_ticket", "tickets_message", "tickets_attachment",
-                      "tickets_ticketevent", "tickets_ticketread", "accounts_user"):  # fmt: skip
+                      "tickets_ticketevent", "tickets_ticketread", "tickets_slaclock",
+                      "accounts_user"):  # fmt: skip
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"

@@ -5,10 +5,12 @@ told to the customers through the outbox; configurable per tier or contract."""
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from notifications.emails import build_email
 from notifications.models import Kind, Notification
 from notifications.services import notifications_for_event
+from tests.concurrency import run_together
 from tests.tickets.sla_helpers import around_the_clock
 from tickets import services
 from tickets.models import SlaPolicy, Status, Ticket, TicketEvent
@@ -96,3 +98,58 @@ def test_a_business_day_is_an_average_working_day_of_the_calendar():
     )
     assert day_minutes(office) == 480
     assert day_minutes(Hours.around_the_clock()) == 1440
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_sweeps_at_once_remind_once_and_solve_once(waiting, alice, make_ticket, agent):
+    reminded = make_ticket(alice, "Printer jams")
+    services.ticket_reply(
+        ticket=reminded, author=agent, body="Which tray?", submit_as="waiting_for_customer"
+    )
+    reminded = Ticket.objects.get(pk=reminded.pk)
+    # ``waiting`` is due to be solved, ``reminded`` only to be reminded.
+    Ticket.objects.filter(pk=waiting.pk).update(
+        waiting_since=waiting.waiting_since - 6 * DAY,
+        waiting_remind_at=None,
+        waiting_solve_at=waiting.waiting_since - DAY,
+    )
+    now = reminded.waiting_since + 2 * DAY + timedelta(minutes=1)
+
+    results = run_together(*[lambda: waiting_nudges_due(now=now)] * 20)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r for r, _ in results) == 1
+    assert sum(s for _, s in results) == 1
+    assert TicketEvent.objects.filter(ticket=reminded, kind=TicketEvent.Kind.REMINDED).count() == 1
+    assert not TicketEvent.objects.filter(ticket=waiting, kind=TicketEvent.Kind.REMINDED).exists()
+    solves = TicketEvent.objects.filter(ticket=waiting, kind="status", to_value=Status.SOLVED)
+    assert solves.count() == 1
+    assert Ticket.objects.get(pk=waiting.pk).status == Status.SOLVED
+    assert Ticket.objects.get(pk=reminded.pk).status == Status.WAITING
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_customer_answering_while_the_sweeps_solve_is_never_left_solved(waiting, alice):
+    Ticket.objects.filter(pk=waiting.pk).update(
+        waiting_solve_at=waiting.waiting_since - DAY, waiting_remind_at=None
+    )
+    now = timezone.now()
+
+    def answer():
+        return services.ticket_reply(
+            ticket=Ticket.objects.get(pk=waiting.pk), author=alice, body="It is web-1."
+        )
+
+    results = run_together(answer, *[lambda: waiting_nudges_due(now=now)] * 10)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    ticket = Ticket.objects.get(pk=waiting.pk)
+    # Whichever came first, the customer's answer is kept once and leaves the
+    # ticket with support: either the solve never happened, or the answer reopened it.
+    assert ticket.messages.filter(author=alice, body="It is web-1.").count() == 1
+    assert ticket.status == Status.OPEN
+    solves = TicketEvent.objects.filter(ticket=ticket, kind="status", to_value=Status.SOLVED)
+    assert solves.count() <= 1
+    assert (ticket.waiting_since, ticket.waiting_solve_at) == (None, None)
