@@ -87,7 +87,8 @@ def main() -> None:
     for events in lengths:
         ticket = conversation(events)
         assert SlaClock.objects.filter(ticket=ticket).exists(), "the replay wrote no clocks"
-        replays = sorted(timed(lambda: sla_refresh(ticket.pk)) for _ in range(args.calls))
+        pk = ticket.pk
+        replays = sorted(timed(lambda pk=pk: sla_refresh(pk)) for _ in range(args.calls))
         with CaptureQueriesContext(connection) as queries:
             sla_refresh(ticket.pk)
         replies = []
@@ -95,8 +96,8 @@ def main() -> None:
             author = agent if turn % 2 == 0 else customer
             replies.append(
                 timed(
-                    lambda author=author: services.ticket_reply(
-                        ticket=Ticket.objects.get(pk=ticket.pk), author=author, body="More."
+                    lambda author=author, pk=pk: services.ticket_reply(
+                        ticket=Ticket.objects.get(pk=pk), author=author, body="More."
                     )
                 )
             )
