@@ -46,6 +46,7 @@ QUEUE_COLUMNS = {
     "priority": gettext_lazy("Priority"),
     "status": gettext_lazy("Status"),
     "category": gettext_lazy("Type"),
+    "tags": gettext_lazy("Tags"),
     "assignee": gettext_lazy("Assignee"),
     "created": gettext_lazy("Created"),
     "due": gettext_lazy("Due"),

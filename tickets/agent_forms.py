@@ -17,6 +17,7 @@ from accounts.selectors import (
 )
 from tickets.forms import MultipleFileField, TicketCreateForm
 from tickets.models import Priority, Status
+from tickets.services.tags import tag_names
 
 SUBMIT_AS_CHOICES = [
     ("", _("Keep the status")),
@@ -104,6 +105,8 @@ class BulkForm(forms.Form):
         ("take", _("Take")),
         ("assign", _("Assign to…")),
         ("priority", _("Set priority…")),
+        ("tag", _("Add tags…")),
+        ("untag", _("Remove tags…")),
         ("wait", _("Mark waiting for customer")),
         ("solve", _("Mark solved")),
         ("close", _("Close")),
@@ -118,6 +121,7 @@ class BulkForm(forms.Form):
     priority = forms.TypedChoiceField(
         choices=[("", "—"), *Priority.choices], coerce=int, required=False, empty_value=None
     )
+    tags = forms.CharField(required=False, max_length=1000)
     confirmed = forms.BooleanField(required=False)
     next = forms.CharField(required=False)
 
@@ -133,6 +137,12 @@ class BulkForm(forms.Form):
             self.add_error("assignee", _("Choose the agent to assign the tickets to."))
         if data.get("action") == "priority" and not data.get("priority"):
             self.add_error("priority", _("Choose the priority to set."))
+        if data.get("action") in ("tag", "untag"):
+            try:
+                if not tag_names(data.get("tags") or ""):
+                    self.add_error("tags", _("Type the tags to add or remove."))
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 

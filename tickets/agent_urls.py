@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tickets.views import agent, queue
+from tickets.views import agent, queue, tags
 
 app_name = "agent"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("bulk/", agent.bulk, name="bulk"),
     path("tickets/new/", agent.open_for_customer, name="open"),
     path("verify-caller/", agent.verify_caller, name="verify_caller"),
+    path("tags/", tags.tag_suggestions, name="tag_suggestions"),
 ]

@@ -74,7 +74,13 @@ class TicketFilter(django_filters.FilterSet):
 
     # Filters a customer may not use: their organisation is the door's to decide,
     # and who in support holds a ticket, or which targets are at risk, is support's business.
-    STAFF_ONLY: ClassVar[tuple[str, ...]] = ("organization", "assignee", "sla", "sla_state")
+    STAFF_ONLY: ClassVar[tuple[str, ...]] = (
+        "organization",
+        "assignee",
+        "sla",
+        "sla_state",
+        "tag",
+    )
 
     class Meta:
         model = Ticket
@@ -128,6 +134,10 @@ class TicketFilter(django_filters.FilterSet):
     def filter_search(self, tickets: QuerySet, name: str, query: str) -> QuerySet:
         return search_tickets(tickets, query, include_notes=self.request.user.is_support_staff)
 
+    def filter_tag(self, tickets: QuerySet, name: str, tag: str) -> QuerySet:
+        """Tickets tagged ``tag`` (as typed: normalised like every tag)."""
+        return tickets.filter(tag_links__tag__name=tag.strip().lstrip("#").lower())
+
     def filter_sla(self, tickets: QuerySet, name: str, state: str) -> QuerySet:
         return tickets.filter(state_condition(state, timezone.now()))
 
@@ -154,6 +164,7 @@ class QueueFilter(TicketFilter):
     )
     category = SlugFilter(field_name="category__slug")
     assignee = django_filters.CharFilter(method="filter_assignee", max_length=254)
+    tag = django_filters.CharFilter(method="filter_tag", max_length=50)
     sla = django_filters.ChoiceFilter(
         choices=[(state.value, label) for state, label in LABELS.items()],
         empty_label="Any SLA state",

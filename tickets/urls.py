@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.attachments import views as attachments
-from tickets.views import agent, portal
+from tickets.views import agent, portal, tags
 
 app_name = "tickets"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("<int:number>/category/", agent.category, name="category"),
     path("<int:number>/properties/", agent.properties, name="properties"),
     path("<int:number>/status/", agent.change_status, name="status"),
+    path("<int:number>/tags/", tags.ticket_tags, name="tags"),
 ]

@@ -382,3 +382,43 @@ var helpdeskModal = (function () {
     }
   });
 })();
+
+(function () {
+  "use strict";
+  // Tag suggestions (issue 18): as an agent types, the field's datalist is
+  // filled with the existing tags that start with the last word. Without this
+  // script the field still takes any tag.
+  var form = document.querySelector("[data-tag-input]");
+  var input = form && form.querySelector("input[name=add]");
+  var list = input && document.getElementById(input.getAttribute("list"));
+  if (!list || !window.fetch) return;
+  var url = form.getAttribute("data-tag-input");
+  var asked = "";
+  var timer = null;
+  function suggest() {
+    var words = input.value.split(/[\s,]+/);
+    var last = words[words.length - 1];
+    if (last === asked) return;
+    asked = last;
+    fetch(url + "?q=" + encodeURIComponent(last), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) { return response.ok ? response.json() : { tags: [] }; })
+      .then(function (data) {
+        if (asked !== last) return; // a later keystroke asked again
+        var before = words.slice(0, -1).join(" ");
+        list.textContent = "";
+        data.tags.forEach(function (tag) {
+          var option = document.createElement("option");
+          option.value = before ? before + " " + tag : tag;
+          list.appendChild(option);
+        });
+      })
+      .catch(function () { /* suggestions are a convenience; typing still works */ });
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(suggest, 150);
+  });
+})();

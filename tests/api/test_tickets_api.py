@@ -62,6 +62,7 @@ def test_a_ticket_has_every_documented_field(api, alice, agent, make_ticket):
         "next_response_due": None,
         "resolution_due": None,  # support's business, as is the state
         "sla_state": None,
+        "tags": None,  # support's own words for grouping
         "unread": False,
     }
     ticket.refresh_from_db()

@@ -122,6 +122,7 @@ class ApiTicketFilter(TicketFilter):
     search = ApiTextFilter(method="filter_search", max_length=200)
     organization = ApiTextFilter(method="filter_organization")
     assignee = ApiTextFilter(method="filter_assignee")
+    tag = ApiTextFilter(method="filter_tag", max_length=50)
     sla_state = django_filters.ChoiceFilter(
         choices=[(state.value, state.value) for state in SlaState],
         method="filter_sla",
@@ -191,6 +192,9 @@ class TicketListParameters(serializers.Serializer):
     organization = serializers.CharField(required=False, help_text="Staff only: account alias.")
     assignee = serializers.CharField(
         required=False, help_text="Staff only: an agent's email, or `none` for unassigned."
+    )
+    tag = serializers.CharField(
+        required=False, max_length=50, help_text="Staff only: tickets with this tag."
     )
     sla_state = serializers.ChoiceField(
         choices=[state.value for state in SlaState],

@@ -12,6 +12,8 @@ from tickets import workflow
 from tickets.models import (
     REFERENCE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    TAGS_PER_TICKET,
     Attachment,
     Priority,
     Status,
@@ -153,6 +155,9 @@ class TicketSerializer(serializers.Serializer):
         help_text="Support only (null for customers): breached, at_risk (due within the "
         "hour), on_track or none (nothing running)."
     )
+    tags = serializers.SerializerMethodField(
+        help_text="Support only (null for customers): the ticket's tags, sorted."
+    )
     unread = serializers.BooleanField(
         read_only=True,
         source="unseen",
@@ -169,6 +174,14 @@ class TicketSerializer(serializers.Serializer):
             return None
         now = self.context.setdefault("now", timezone.now())
         return sla_state(ticket.sla_due, now).value
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_tags(self, ticket) -> list[str] | None:
+        request = self.context.get("request")
+        if request is None or not request.user.is_support_staff:
+            return None
+        # Prefetched by tickets.api.views.base.ticket_rows, sorted by name.
+        return [tag.name for tag in ticket.tags.all()]
 
 
 class TicketDetailSerializer(TicketSerializer):
@@ -285,6 +298,13 @@ class TicketUpdateSerializer(serializers.Serializer):
     category = serializers.SlugField(required=False, help_text="Support staff only.")
     assignee = serializers.EmailField(
         required=False, allow_null=True, help_text="Support staff only; null to unassign."
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX_LENGTH),
+        required=False,
+        max_length=TAGS_PER_TICKET,
+        help_text="Support staff only: the ticket's whole set of tags (it replaces them); "
+        "[] removes them all.",
     )
 
 

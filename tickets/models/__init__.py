@@ -22,6 +22,7 @@ from tickets.models.sla import (
     SlaPolicyTarget,
     WorkingHours,
 )
+from tickets.models.tags import TAG_MAX_LENGTH, TAGS_PER_TICKET, Tag, TicketTag, TicketTagQuerySet
 from tickets.models.tickets import (
     ARCHIVED_STATUSES,
     REFERENCE_MAX_LENGTH,
@@ -44,6 +45,8 @@ __all__ = [
     "PREVIEWABLE",
     "REFERENCE_MAX_LENGTH",
     "SUBJECT_MAX_LENGTH",
+    "TAGS_PER_TICKET",
+    "TAG_MAX_LENGTH",
     "WORKED_STATUSES",
     "Attachment",
     "AttachmentQuerySet",
@@ -59,11 +62,14 @@ __all__ = [
     "SlaPolicy",
     "SlaPolicyTarget",
     "Status",
+    "Tag",
     "Ticket",
     "TicketCounter",
     "TicketEvent",
     "TicketQuerySet",
     "TicketRead",
+    "TicketTag",
+    "TicketTagQuerySet",
     "WorkingHours",
     "attachment_key",
     "priority_label",

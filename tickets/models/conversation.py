@@ -85,6 +85,7 @@ class TicketEvent(models.Model):
         SLA_WARNING = "sla_warning", _("warned that a target is due soon")
         SLA_BREACHED = "sla_breached", _("recorded a missed target")
         REMINDED = "reminded", _("reminded the customer")
+        TAGS = "tags", _("changed the tags")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

@@ -161,6 +161,10 @@ class Ticket(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True, editable=False)
     waiting_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
     waiting_solve_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Support's tags (``tickets.models.tags``), written only by ``tickets.services.tags``.
+    tags = models.ManyToManyField(
+        "tickets.Tag", through="tickets.TicketTag", related_name="tickets", blank=True
+    )
 
     objects = TicketQuerySet.as_manager()
 

@@ -29,10 +29,13 @@ from tickets.services.support import (
     ticket_update,
     tickets_bulk,
 )
+from tickets.services.tags import tag_names, tags_matching, ticket_tag
 
 __all__ = [
     "BulkResult",
     "Reply",
+    "tag_names",
+    "tags_matching",
     "ticket_assign",
     "ticket_change_status",
     "ticket_close",
@@ -45,6 +48,7 @@ __all__ = [
     "ticket_set_category",
     "ticket_set_priority",
     "ticket_set_reference",
+    "ticket_tag",
     "ticket_take",
     "ticket_update",
     "tickets_auto_close_due",

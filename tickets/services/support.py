@@ -21,6 +21,7 @@ from tickets.models import Category, Priority, Ticket
 from tickets.models import TicketEvent as Event
 from tickets.services.common import touch
 from tickets.services.conversation import ticket_set_reference
+from tickets.services.tags import tag_names, ticket_tag
 from tickets.workflow import Action, TransitionError
 
 
@@ -158,8 +159,11 @@ def ticket_update(
     priority: int | None = None,
     category: Category | None = None,
     assignee: User | Literal[Keep.ASSIGNEE] | None = Keep.ASSIGNEE,
+    tags: Iterable[str] | None = None,
 ) -> Ticket:
     """Change several properties of a ticket as one act, all or none.
+
+    ``tags``, when given, is the ticket's whole set of tags afterwards.
 
     Each change writes its own history entry, all at one instant, so that
     customers hear of the act once (``notifications.acts``). Customers may
@@ -178,6 +182,16 @@ def ticket_update(
         ticket = ticket_set_category(ticket=ticket, actor=actor, category=category, now=now)
     if assignee is not Keep.ASSIGNEE:
         ticket = ticket_assign(ticket=ticket, actor=actor, assignee=assignee, now=now)
+    if tags is not None:
+        wanted = tag_names(list(tags))
+        current = list(ticket.tags.values_list("name", flat=True))
+        ticket_tag(
+            ticket=ticket,
+            actor=actor,
+            add=[name for name in wanted if name not in current],
+            remove=[name for name in current if name not in wanted],
+            now=now,
+        )
     return ticket
 
 
@@ -201,7 +215,7 @@ class BulkResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-BULK_ACTIONS = ("take", "assign", "priority", "wait", "solve", "close")
+BULK_ACTIONS = ("take", "assign", "priority", "tag", "untag", "wait", "solve", "close")
 
 
 def tickets_bulk(
@@ -211,6 +225,7 @@ def tickets_bulk(
     action: str,
     assignee: User | None = None,
     priority: int | None = None,
+    tags: str = "",
 ) -> BulkResult:
     """Apply one of support's actions to many tickets, each in its own transaction.
 
@@ -225,18 +240,28 @@ def tickets_bulk(
         raise ValidationError({"assignee": "Choose the agent to assign the tickets to."})
     if action == "priority" and priority not in Priority.values:
         raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+    if action in ("tag", "untag") and not tag_names(tags):
+        raise ValidationError({"tags": "Type the tags to add or remove."})
+    one: dict[str, Callable[[Ticket], object]] = {
+        "take": lambda ticket: ticket_take(ticket=ticket, agent=actor),
+        "assign": lambda ticket: ticket_assign(ticket=ticket, actor=actor, assignee=assignee),
+        "priority": lambda ticket: ticket_set_priority(
+            ticket=ticket,
+            actor=actor,
+            priority=priority,  # type: ignore[arg-type]
+        ),
+        "tag": lambda ticket: ticket_tag(ticket=ticket, actor=actor, add=tags),
+        "untag": lambda ticket: ticket_tag(ticket=ticket, actor=actor, remove=tags),
+    }
+    apply = one.get(
+        action,
+        lambda ticket: ticket_change_status(ticket=ticket, actor=actor, action=Action(action)),
+    )
     tickets = Ticket.objects.visible_to(actor).filter(pk__in=set(ticket_ids)).order_by("pk")
     result = BulkResult()
     for ticket in tickets:
         try:
-            if action == "take":
-                ticket_take(ticket=ticket, agent=actor)
-            elif action == "assign":
-                ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
-            elif action == "priority":
-                ticket_set_priority(ticket=ticket, actor=actor, priority=priority)  # type: ignore[arg-type]
-            else:
-                ticket_change_status(ticket=ticket, actor=actor, action=Action(action))
+            apply(ticket)
         except (TransitionError, ValidationError) as error:
             reason = error.messages[0] if isinstance(error, ValidationError) else str(error)
             result.skipped.append((ticket.pk, reason))

@@ -131,6 +131,8 @@ def _other_event_text(event: TicketEvent) -> str:
         if kind == Kind.CATEGORY:
             return _("changed the ticket type from %(before)s to %(after)s") % values
         return _("changed the internal reference from %(before)s to %(after)s") % values
+    if kind == Kind.TAGS:
+        return _tags_text(event)
     if kind == Kind.VERIFIED:
         return _("verified the caller by PIN")
     if kind == Kind.SENDER:
@@ -142,6 +144,15 @@ def _other_event_text(event: TicketEvent) -> str:
             "number": event.to_value
         }
     return str(event.get_kind_display())
+
+
+def _tags_text(event: TicketEvent) -> str:
+    added, removed = event.to_value, event.from_value
+    if added and removed:
+        return _("tagged %(added)s and removed %(removed)s") % {"added": added, "removed": removed}
+    if added:
+        return _("tagged %(added)s") % {"added": added}
+    return _("removed the tags %(removed)s") % {"removed": removed}
 
 
 @register.simple_tag(takes_context=True)

@@ -66,6 +66,7 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         action=data["action"],
         assignee=data.get("assignee"),
         priority=data.get("priority"),
+        tags=data.get("tags") or "",
     )
     label = str(dict(BulkForm.ACTIONS)[data["action"]]).rstrip("…").lower()
     if result.done:

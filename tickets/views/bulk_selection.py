@@ -13,7 +13,7 @@ from typing import TypedDict
 from django.http import HttpRequest
 
 SESSION_KEY = "queue_kept_selection"
-CHOICES = ("action", "assignee", "priority")
+CHOICES = ("action", "assignee", "priority", "tags")
 
 
 class KeptSelection(TypedDict):
@@ -21,6 +21,7 @@ class KeptSelection(TypedDict):
     action: str
     assignee: str
     priority: str
+    tags: str
 
 
 def selection_keep(request: HttpRequest, *, tickets: Iterable[object], choices) -> None:
@@ -33,6 +34,7 @@ def selection_keep(request: HttpRequest, *, tickets: Iterable[object], choices) 
         "action": str(choices.get("action") or ""),
         "assignee": str(choices.get("assignee") or ""),
         "priority": str(choices.get("priority") or ""),
+        "tags": str(choices.get("tags") or "")[:1000],
     }
     request.session[SESSION_KEY] = kept
 

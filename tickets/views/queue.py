@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from accounts.selectors import support_staff
 from tickets.agent_forms import BulkForm
 from tickets.counters import counts_by_state
 from tickets.filters import QueueFilter
-from tickets.models import Category, Status, Ticket
+from tickets.models import Category, Status, Tag, Ticket
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.selectors import with_unseen
 from tickets.sla.states import breaching_soon
@@ -104,6 +104,9 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
         .defer(*LIST_DEFERRED)
     )
 
+    columns = queue_columns_for(user)
+    if "tags" in columns:
+        tickets = tickets.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     counts = queue_counts(user)
     filtering = filters.is_narrowing()
     capped = view == "breaching" and counts[view] > count_cap()
@@ -118,10 +121,15 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
         estimate=bool(filters.form.cleaned_data.get("q")) if filters.is_valid() else False,
     )
     page = paginator.get_page(request.GET.get("page"))
-    columns = queue_columns_for(user)
     now = timezone.now()  # one instant for every relative age on the page ("3 h ago")
     agents = list(support_staff().values_list("pk", "email", "full_name"))
-    kept = selection_take(request) or {"tickets": [], "action": "", "assignee": "", "priority": ""}
+    kept = selection_take(request) or {
+        "tickets": [],
+        "action": "",
+        "assignee": "",
+        "priority": "",
+        "tags": "",
+    }
     return render(
         request,
         "agent/queue.html",

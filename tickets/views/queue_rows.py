@@ -47,6 +47,11 @@ CELLS: dict[str, Callable[[Ticket, datetime], SafeString]] = {
     "category": lambda t, now: format_html(
         '<td class="minor"><span class="cut">{}</span></td>', t.category.name
     ),
+    "tags": lambda t, now: format_html(
+        '<td class="minor" data-label="{}">{}</td>',
+        _("Tags"),
+        format_html_join(" ", '<span class="tag">{}</span>', ((tag.name,) for tag in t.tags.all())),
+    ),
     "assignee": lambda t, now: format_html(
         '<td data-label="{}">{}</td>', _("Assignee"), _assignee(t)
     ),

@@ -110,6 +110,7 @@ def render_ticket_page(
             agents=support_staff(),
             categories=Category.objects.filter(is_active=True),
             priorities=Priority.choices,
+            tags=list(ticket.tags.order_by("name").values_list("name", flat=True)),
             other_active=Ticket.objects.visible_to(user)
             .filter(organization_id=ticket.organization_id)
             .active()

@@ -53,6 +53,15 @@ CATEGORIES = [
     ("General question", "question", "Anything else."),
 ]
 
+# Support's tags (issue 18) on every other ticket of a type, so the queue's
+# Tags column and filter have something to show.
+DEMO_TAGS = {
+    "technical": "needs-engineering",
+    "billing": "refund",
+    "service-change": "upsell",
+    "account": "access",
+}
+
 # (subject, category slug, priority, product, description)
 SUBJECTS = [
     (
@@ -276,6 +285,9 @@ class Command(BaseCommand):
             )
             for step in PLANS[final_status]:
                 self._act(ticket, step, agent=agent, requester=requester, rng=rng)
+            if slug in DEMO_TAGS and index % 2 == 0:
+                tags = DEMO_TAGS[slug] + (" vip" if priority == Priority.URGENT else "")
+                services.ticket_tag(ticket=ticket, actor=agent, add=tags)
             # Spread the last activity over the last six weeks; solved tickets
             # inside the auto-close window so that customers see when they close.
             age = timedelta(hours=3 + index * 25 + rng.randint(0, 20))

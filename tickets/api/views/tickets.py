@@ -181,8 +181,8 @@ class TicketDetailView(APIView):
         summary="Change a ticket's properties",
         description=(
             "Customers may change `internal_reference`; support staff also `priority`, "
-            "`category` and `assignee`. `status` is not writable here (400): use the action "
-            "endpoints. All changes apply together or none does."
+            "`category`, `assignee` and `tags` (the whole set). `status` is not writable "
+            "here (400): use the action endpoints. All changes apply together or none does."
         ),
         parameters=[docs.NUMBER],
         request=s.TicketUpdateSerializer,
@@ -211,7 +211,7 @@ def refuse_unwritable(request: AuthenticatedRequest, ticket: Ticket) -> None:
     fields not by customers."""
     allowed = {"internal_reference"}
     if request.user.is_support_staff:
-        allowed |= {"priority", "category", "assignee"}
+        allowed |= {"priority", "category", "assignee", "tags"}
     data = request.data
     if not hasattr(data, "keys"):
         raise exceptions.ValidationError({"detail": ["Send the changes as a JSON object."]})
