@@ -384,4 +384,17 @@ MORE = {
     "has web page code (HTML) before its PDF header; it is not accepted": "contient du code de page web (HTML) avant son en-tête PDF ; il n’est pas accepté",
     "has no pages": "n’a aucune page",
     "is a web page (HTML), not plain text; it is not accepted": "est une page web (HTML), pas du texte brut ; il n’est pas accepté",
+    # The API's own refusals (the services' are above): in the request's language.
+    "This field may not be blank.": "Ce champ ne peut pas être vide.",
+    "Must be a valid boolean.": "Doit être un booléen valide.",
+    "Choose one of: {}.": "Choisissez parmi : {}.",
+    "Order by one of {}.": "Triez selon l’un de ces critères : {}.",
+    "Customers can group by kind only.": "Les clients ne peuvent regrouper que par type d’objectif.",
+    "Must be on or before until.": "Doit être antérieur ou égal à until.",
+    "A period is at most %(days)d days.": "Une période dure au plus %(days)d jours.",
+    "No active support staff has that email.": "Aucun membre actif du support n’a cet e-mail.",
+    "No active ticket type has the slug %(slug)s; see /api/v1/categories/.": "Aucun type de ticket actif n’a le slug %(slug)s ; voir /api/v1/categories/.",
+    "Only support staff can set this.": "Seul le support peut définir ce champ.",
+    "Only support staff open tickets for someone else.": "Seul le support ouvre des tickets pour quelqu’un d’autre.",
+    "Send the changes as a JSON object.": "Envoyez les modifications sous forme d’objet JSON.",
 }

@@ -299,3 +299,21 @@ def test_the_scripts_words_arrive_translated_in_the_page(login, french, agent):
     assert 'data-i18n-selected="%(row)s, sélectionnée"' in queue
     assert 'data-i18n-position-other="Pièce jointe %(n)s sur %(total)s"' in ticket
     assert 'data-i18n-meta="Envoyée le %(date)s · %(size)s"' in ticket
+
+
+def test_api_refusals_follow_the_requests_language_and_stay_english_by_default(
+    api, alice, make_ticket
+):
+    ticket = make_ticket(alice)
+    client = api(alice)
+    url = f"/api/v1/tickets/{ticket.pk}/messages/"
+
+    french = client.post(
+        url, {"body": "x", "status": "solved"}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    english = client.post(url, {"body": "x", "status": "solved"}, format="json")
+    empty = client.post(url, {"body": "  "}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert french.json() == {"status": ["Seul le support peut définir ce champ."]}
+    assert english.json() == {"status": ["Only support staff can set this."]}
+    assert empty.json() == {"body": ["Ce champ ne peut pas être vide."]}
