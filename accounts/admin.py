@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ApiToken, Organization, PinChange, PinCheck, SupportContact, User
 from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
@@ -40,9 +42,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "full_name", "organization__alias")
     fieldsets = (
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name", "organization", "role", "is_active"]}),
-        ("Support PIN", {"fields": ["support_pin_set_at", "pin_locked"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (gettext_lazy("Person"), {"fields": ["full_name", "organization", "role", "is_active"]}),
+        (gettext_lazy("Support PIN"), {"fields": ["support_pin_set_at", "pin_locked"]}),
+        (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
     )
     add_fieldsets = (
         (
@@ -57,21 +59,25 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("support_pin_set_at", "pin_locked")
     actions = ("reset_pin", "clear_pin_lockout")
 
-    @admin.display(description="PIN verification locked", boolean=True)
+    @admin.display(description=gettext_lazy("PIN verification locked"), boolean=True)
     def pin_locked(self, user):
         return is_locked_out(user)
 
-    @admin.action(description="Reset the support PIN (the user is asked by email to set a new one)")
+    @admin.action(
+        description=gettext_lazy(
+            "Reset the support PIN (the user is asked by email to set a new one)"
+        )
+    )
     def reset_pin(self, request, queryset):
         for user in queryset.filter(role__in=User.CUSTOMER_ROLES):
             pin_reset(user=user, actor=request.user)
-        self.message_user(request, "PINs reset; the users were emailed.", messages.SUCCESS)
+        self.message_user(request, _("PINs reset; the users were emailed."), messages.SUCCESS)
 
-    @admin.action(description="Clear the PIN verification lockout")
+    @admin.action(description=gettext_lazy("Clear the PIN verification lockout"))
     def clear_pin_lockout(self, request, queryset):
         for user in queryset:
             pin_lockout_clear(user=user)
-        self.message_user(request, "Lockouts cleared.", messages.SUCCESS)
+        self.message_user(request, _("Lockouts cleared."), messages.SUCCESS)
 
 
 @admin.register(PinCheck)
@@ -137,8 +143,11 @@ class SupportContactForm(forms.ModelForm):
         ):
             self.add_error(
                 "value",
-                f"{email} is not an active support address, so customers would not see "
-                "it. Add it under Email channel › Support addresses first.",
+                _(
+                    "%(email)s is not an active support address, so customers would not see "
+                    "it. Add it under Email channel › Support addresses first."
+                )
+                % {"email": email},
             )
         return data
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from outbox.models import Purpose
@@ -46,26 +47,34 @@ def member_invite(*, admin: User, email: str, full_name: str) -> User:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": "Enter a valid email address."}) from None
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
     if not full_name:
-        raise ValidationError({"full_name": "Name is required."})
+        raise ValidationError({"full_name": _("Name is required.")})
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "Someone already has an account with that email."})
+        raise ValidationError({"email": _("Someone already has an account with that email.")})
     user = User.objects.create_user(
         email, None, full_name=full_name, role=User.Role.MEMBER, organization=admin.organization
     )
     link = invitation_link(user)
     organization = admin.organization
     assert organization is not None  # _require_admin_of: a customer admin has one
-    email_enqueue(
-        purpose=Purpose.INVITATION,
-        to=email,
-        recipient=user,
-        subject=f"{admin.full_name} invited you to {organization.name}'s support desk",
-        body=f"Hello {full_name},\n\n{admin.full_name} invited you to open and follow "
-        f"{organization.name}'s support tickets. Choose your password here:\n\n{link}\n\n"
-        "The link works once and expires in a few days.\n",
+    # The invited person has chosen no language yet: the invitation is written
+    # in the inviting admin's (this request's), most likely their colleague's too.
+    names = {"admin": admin.full_name, "organization": organization.name}
+    subject = _("%(admin)s invited you to %(organization)s's support desk") % names
+    body = (
+        _("Hello %(name)s,") % {"name": full_name}
+        + "\n\n"
+        + _(
+            "%(admin)s invited you to open and follow %(organization)s's support tickets. "
+            "Choose your password here:"
+        )
+        % names
+        + f"\n\n{link}\n\n"
+        + _("The link works once and expires in a few days.")
+        + "\n"
     )
+    email_enqueue(purpose=Purpose.INVITATION, to=email, recipient=user, subject=subject, body=body)
     return user
 
 
@@ -81,7 +90,7 @@ def member_set_admin(*, admin: User, user: User, make_admin: bool) -> None:
             .exists()
         )
         if not others:
-            raise ValidationError("An organisation keeps at least one active admin.")
+            raise ValidationError(_("An organisation keeps at least one active admin."))
     user.role = User.Role.ADMIN if make_admin else User.Role.MEMBER
     user.save(update_fields=["role"])
 
@@ -91,6 +100,6 @@ def member_set_active(*, admin: User, user: User, active: bool) -> None:
     """Deactivate (they can no longer log in; their tickets stay) or reactivate a user."""
     _require_admin_of(admin, user)
     if user.pk == admin.pk and not active:
-        raise ValidationError("You cannot deactivate yourself.")
+        raise ValidationError(_("You cannot deactivate yourself."))
     user.is_active = active
     user.save(update_fields=["is_active"])

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.backends import client_address, login_lock
 from accounts.zones import as_recipient
@@ -97,8 +98,9 @@ class PasswordResetView(auth_views.PasswordResetView):
                 "registration/password_reset_form.html",
                 {
                     "form": self.get_form(),
-                    "throttled": "Too many password reset requests from your network. "
-                    "Try again in an hour.",
+                    "throttled": _(
+                        "Too many password reset requests from your network. Try again in an hour."
+                    ),
                 },
                 status=429,
             )

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import PinChange, PinCheck, User
 from accounts.zones import as_recipient
@@ -32,14 +33,16 @@ def pin_rules_check(pin: str) -> str:
     """The PIN if it follows the rules; ``ValidationError`` on ``pin`` naming the rule."""
     pin = (pin or "").strip()
     if not pin.isdigit() or not pin.isascii():
-        raise ValidationError({"pin": "A PIN has digits only."})
+        raise ValidationError({"pin": _("A PIN has digits only.")})
     if not 6 <= len(pin) <= 8:
-        raise ValidationError({"pin": f"A PIN has 6 to 8 digits (this one has {len(pin)})."})
+        raise ValidationError(
+            {"pin": _("A PIN has 6 to 8 digits (this one has %(count)d).") % {"count": len(pin)}}
+        )
     if len(set(pin)) == 1:
-        raise ValidationError({"pin": "A PIN cannot be one digit repeated."})
+        raise ValidationError({"pin": _("A PIN cannot be one digit repeated.")})
     steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {-1}):
-        raise ValidationError({"pin": "A PIN cannot be a run of digits like 123456."})
+        raise ValidationError({"pin": _("A PIN cannot be a run of digits like 123456.")})
     return pin
 
 
@@ -47,25 +50,32 @@ def pin_rules_check(pin: str) -> str:
 def pin_set(*, user: User, pin: str) -> None:
     """Set or change the user's own PIN (customers only)."""
     if not user.is_customer:
-        raise ValidationError("Support PINs are for customers.")
+        raise ValidationError(_("Support PINs are for customers."))
     pin = pin_rules_check(pin)
     kind = PinChange.Kind.CHANGED if user.support_pin else PinChange.Kind.SET
     user.support_pin = make_password(pin)
     user.support_pin_set_at = timezone.now()
     user.save(update_fields=["support_pin", "support_pin_set_at"])
     PinChange.objects.create(user=user, actor=user, kind=kind)
-    # If it was not them, they hear of it at once.
-    verb = "changed" if kind == PinChange.Kind.CHANGED else "set"
+    # If it was not them, they hear of it at once, in their language and zone.
     with as_recipient(user):
         when = f"{timezone.localtime(user.support_pin_set_at):%Y-%m-%d %H:%M %Z}"
+        if kind == PinChange.Kind.CHANGED:
+            subject = _("Your support PIN was changed")
+            said = _("Your support PIN was changed on %(when)s.") % {"when": when}
+        else:
+            subject = _("Your support PIN was set")
+            said = _("Your support PIN was set on %(when)s.") % {"when": when}
+        body = (
+            _("Hello %(name)s,") % {"name": user.full_name}
+            + "\n\n"
+            + said
+            + " "
+            + _("If this was not you, change your password and your PIN now, and tell support.")
+            + "\n"
+        )
     email_enqueue(
-        purpose=Purpose.PIN_CHANGED,
-        to=user.email,
-        recipient=user,
-        subject=f"Your support PIN was {verb}",
-        body=f"Hello {user.full_name},\n\nYour support PIN was {verb} on "
-        f"{when}. If this was not you, "
-        "change your password and your PIN now, and tell support.\n",
+        purpose=Purpose.PIN_CHANGED, to=user.email, recipient=user, subject=subject, body=body
     )
 
 
@@ -77,13 +87,19 @@ def pin_reset(*, user: User, actor: User | None = None) -> None:
     user.save(update_fields=["support_pin", "support_pin_set_at"])
     PinChange.objects.create(user=user, actor=actor, kind=PinChange.Kind.RESET)
     link = settings.SITE_URL + reverse("profile")
+    with as_recipient(user):
+        subject = _("Your support PIN was reset")
+        body = (
+            _("Hello %(name)s,") % {"name": user.full_name}
+            + "\n\n"
+            + _(
+                "Support reset your support PIN. Please set a new one on your profile page "
+                "before you next call or email support:"
+            )
+            + f"\n\n{link}\n"
+        )
     email_enqueue(
-        purpose=Purpose.PIN_RESET,
-        to=user.email,
-        recipient=user,
-        subject="Your support PIN was reset",
-        body=f"Hello {user.full_name},\n\nSupport reset your support PIN. Please set a new one "
-        f"on your profile page before you next call or email support:\n\n{link}\n",
+        purpose=Purpose.PIN_RESET, to=user.email, recipient=user, subject=subject, body=body
     )
 
 
@@ -108,7 +124,7 @@ def is_locked_out(user: User, *, now=None) -> bool:
 def pin_verify(*, agent: User, alias: str, email: str, pin: str, ticket=None) -> bool:
     """Is the caller who they say? Only support staff may ask; every try is recorded."""
     if not agent.is_support_staff:
-        raise ValidationError("Only support verifies callers.")
+        raise ValidationError(_("Only support verifies callers."))
     return _pin_check(agent=agent, alias=alias, email=email, pin=pin, ticket=ticket)
 
 

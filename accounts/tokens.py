@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -34,14 +35,19 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns it and its key (show the key once)."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Name is required: say what the token is for."})
+        raise ValidationError({"name": _("Name is required: say what the token is for.")})
     if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError({"name": f"Name can be at most {NAME_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {"name": _("Name can be at most %(count)d characters.") % {"count": NAME_MAX_LENGTH}}
+        )
     if not user.is_active:
-        raise ValidationError("A deactivated user cannot have API tokens.")
+        raise ValidationError(_("A deactivated user cannot have API tokens."))
     if ApiToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
         raise ValidationError(
-            {"name": f"You have {MAX_TOKENS_PER_USER} tokens already; revoke one first."}
+            {
+                "name": _("You have %(count)d tokens already; revoke one first.")
+                % {"count": MAX_TOKENS_PER_USER}
+            }
         )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -52,7 +58,7 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 def token_revoke(*, user: User, token_id: int) -> bool:
     """Revoke one of ``user``'s own tokens; False when there is no such token of theirs."""
-    deleted, _ = ApiToken.objects.visible_to(user).filter(pk=token_id).delete()
+    deleted, _kinds = ApiToken.objects.visible_to(user).filter(pk=token_id).delete()
     return bool(deleted)
 
 

@@ -174,7 +174,10 @@ def organization(request):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"{invited.email} is invited and will get an email.")
+            messages.success(
+                request,
+                _("%(email)s is invited and will get an email.") % {"email": invited.email},
+            )
             return redirect("organization")
     team = list(people.order_by("full_name"))
     return render(
@@ -209,11 +212,11 @@ def organization_member(request, pk: int):
         elif action in ("deactivate", "reactivate"):
             members.member_set_active(admin=request.user, user=user, active=action == "reactivate")
         else:
-            raise ValidationError("Choose what to do with this user.")
+            raise ValidationError(_("Choose what to do with this user."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{user.full_name}: saved.")
+        messages.success(request, _("%(name)s: saved.") % {"name": user.full_name})
     return redirect("organization")
 
 
@@ -224,7 +227,7 @@ class InvitationView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("login")
 
     def form_valid(self, form):
-        messages.success(self.request, "Your password is set. Welcome! Log in to continue.")
+        messages.success(self.request, _("Your password is set. Welcome! Log in to continue."))
         return super().form_valid(form)
 
 
@@ -264,9 +267,13 @@ def two_factor_verify(request):
         wait = two_factor.throttled_seconds(request.user)
         form.add_error(
             "code",
-            f"That code is not right or has expired. Wait {wait} seconds before trying again."
+            _(
+                "That code is not right or has expired. "
+                "Wait %(seconds)s seconds before trying again."
+            )
+            % {"seconds": wait}
             if wait
-            else "That code is not right or has expired.",
+            else _("That code is not right or has expired."),
         )
     return render(
         request,
@@ -287,7 +294,7 @@ def two_factor_setup(request):
             if two_factor.device_remove(request=request, token=form.cleaned_data["code"]):
                 messages.success(request, _("Two-factor authentication is off."))
                 return redirect("two_factor_setup")
-            form.add_error("code", "That code is not right or has expired.")
+            form.add_error("code", _("That code is not right or has expired."))
         context = {
             "device": device,
             "form": form,
@@ -305,7 +312,7 @@ def two_factor_setup(request):
                 return redirect(_next_url(request))
             form.add_error(
                 "code",
-                "That code is not right or has expired. Check the time on your phone.",
+                _("That code is not right or has expired. Check the time on your phone."),
             )
         context = {
             "form": form,

@@ -15,6 +15,7 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 
 @cache
@@ -28,7 +29,7 @@ def validate_time_zone(value: str) -> None:
     """Refuse anything but an IANA zone name (empty means the site's default)."""
     if value and value not in time_zone_names():
         raise ValidationError(
-            "%(value)s is not a time zone. Choose one such as Europe/Paris.",
+            _("%(value)s is not a time zone. Choose one such as Europe/Paris."),
             code="invalid",
             params={"value": value},
         )

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.selectors import alias_normalized, member_by_email, organization_by_alias
 from inbound import parsing
@@ -21,8 +23,8 @@ class SupportAddressAdmin(admin.ModelAdmin):
 
 
 class ToTicketForm(forms.Form):
-    organization = forms.CharField(label="Organisation alias", max_length=40)
-    requester = forms.EmailField(label="Requester's email")
+    organization = forms.CharField(label=gettext_lazy("Organisation alias"), max_length=40)
+    requester = forms.EmailField(label=gettext_lazy("Requester's email"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -30,12 +32,15 @@ class ToTicketForm(forms.Form):
         alias = alias_normalized(data.get("organization"))
         organization = organization_by_alias(alias)
         if alias and organization is None:
-            self.add_error("organization", f"No active organisation has the alias {alias}.")
+            self.add_error(
+                "organization",
+                _("No active organisation has the alias %(alias)s.") % {"alias": alias},
+            )
             return data
         email = data.get("requester")
         requester = member_by_email(email, organization=organization)
         if email and organization and requester is None:
-            self.add_error("requester", "No active user of that organisation has this email.")
+            self.add_error("requester", _("No active user of that organisation has this email."))
         data["organization_obj"], data["requester_obj"] = organization, requester
         return data
 
@@ -77,7 +82,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.display(description="Ticket")
+    @admin.display(description=gettext_lazy("Ticket"))
     def ticket_link(self, inbound):
         if inbound.ticket_id is None:
             return "—"
@@ -87,24 +92,25 @@ class InboundEmailAdmin(admin.ModelAdmin):
             inbound.ticket_id,
         )
 
-    @admin.display(description="Text (any PIN masked)")
+    @admin.display(description=gettext_lazy("Text (any PIN masked)"))
     def text(self, inbound):
         try:
             body = parsing.pin_masked(parsing.parse(bytes(inbound.raw)).text)
         except Exception as error:  # noqa: BLE001 - a message that does not parse shows why
-            return f"(cannot read: {error})"
+            return _("(cannot read: %(error)s)") % {"error": error}
         return format_html('<pre class="mail-text">{}</pre>', body[:20000])
 
-    @admin.display(description="Quarantine")
+    @admin.display(description=gettext_lazy("Quarantine"))
     def actions_for_quarantine(self, inbound):
         if inbound.state != InboundEmail.State.QUARANTINED:
             return "—"
         return format_html(
-            '<a class="button" href="{}">Open a ticket from this message…</a>',
+            '<a class="button" href="{}">{}</a>',
             reverse("admin:inbound_inboundemail_to_ticket", args=[inbound.pk]),
+            _("Open a ticket from this message…"),
         )
 
-    @admin.action(description="Retry handling the selected failed messages")
+    @admin.action(description=gettext_lazy("Retry handling the selected failed messages"))
     def retry(self, request, queryset):
         states = [
             email_process(inbound_id=pk)
@@ -113,18 +119,26 @@ class InboundEmailAdmin(admin.ModelAdmin):
         failed = states.count(InboundEmail.State.FAILED)
         self.message_user(
             request,
-            f"Retried {len(states)}; {failed} failed again." if states else "Nothing failed there.",
+            _("Retried %(count)d; %(failed)d failed again.")
+            % {"count": len(states), "failed": failed}
+            if states
+            else _("Nothing failed there."),
             messages.WARNING if failed else messages.SUCCESS,
         )
 
-    @admin.action(description="Discard the selected quarantined messages")
+    @admin.action(description=gettext_lazy("Discard the selected quarantined messages"))
     def discard(self, request, queryset):
         quarantined = queryset.filter(state=InboundEmail.State.QUARANTINED)
         count = 0
         for inbound in quarantined:
             quarantine_discard(inbound=inbound)
             count += 1
-        self.message_user(request, f"Discarded {count} messages.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Discarded %(count)d message.", "Discarded %(count)d messages.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         return [
@@ -149,11 +163,15 @@ class InboundEmailAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                self.message_user(request, f"Opened ticket #{ticket.pk}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Opened ticket #%(number)s.") % {"number": ticket.pk},
+                    messages.SUCCESS,
+                )
                 return redirect("admin:inbound_inboundemail_change", inbound.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Open a ticket from a quarantined message",
+            "title": _("Open a ticket from a quarantined message"),
             "inbound": inbound,
             "form": form,
             "opts": self.model._meta,

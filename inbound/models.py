@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Category, Priority
 
@@ -23,7 +24,7 @@ class SupportAddress(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        help_text="Tickets opened by mail to this address get this type (default: the first).",
+        help_text=_("Tickets opened by mail to this address get this type (default: the first)."),
     )
     is_active = models.BooleanField("active", default=True)
     notes = models.CharField(max_length=200, blank=True)
@@ -65,13 +66,15 @@ class InboundEmail(models.Model):
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     sender = models.CharField(max_length=254, blank=True)
     recipient = models.CharField(
-        max_length=254, blank=True, help_text="The support address it reached."
+        max_length=254, blank=True, help_text=_("The support address it reached.")
     )
     subject = models.CharField(max_length=300, blank=True)
     state = models.CharField(
         max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True
     )
-    reason = models.CharField(max_length=300, blank=True, help_text="Why it landed where it did.")
+    reason = models.CharField(
+        max_length=300, blank=True, help_text=_("Why it landed where it did.")
+    )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from notifications.models import Kind
 from tickets.models import Status, TicketEvent, priority_label, status_label
 
@@ -127,13 +129,17 @@ class Act:
                 rows.append(
                     (
                         "Assignee",
-                        event.from_value or "Not assigned",
-                        event.to_value or "Not assigned",
+                        event.from_value or _("Not assigned"),
+                        event.to_value or _("Not assigned"),
                     )
                 )
             elif event.kind == Event.REFERENCE:
                 rows.append(
-                    ("Internal reference", event.from_value or "(none)", event.to_value or "(none)")
+                    (
+                        "Internal reference",
+                        event.from_value or _("(none)"),
+                        event.to_value or _("(none)"),
+                    )
                 )
         return rows
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from notifications.models import Notification
 from notifications.services import notification_email_retry
@@ -15,7 +16,7 @@ class NotificationAdmin(OutboxAdmin):
     list_select_related = ("recipient", "ticket")
     actions = ("retry_email",)
 
-    @admin.action(description="Send the email again (failed ones)")
+    @admin.action(description=gettext_lazy("Send the email again (failed ones)"))
     def retry_email(self, request, queryset):
         self.send_again(
             request, queryset, lambda ids: notification_email_retry(notification_ids=ids)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -135,7 +136,9 @@ class Notification(models.Model):
         """The in-app line. An organisation admin told of a ticket support opened
         for a colleague reads whose it is, not "for you"."""
         if self.kind == Kind.OPENED_FOR_YOU and self.ticket.requester_id != self.recipient_id:
-            return f"Support opened a ticket for {self.ticket.requester.full_name}"
+            return gettext("Support opened a ticket for %(requester)s") % {
+                "requester": self.ticket.requester.full_name
+            }
         return self.get_kind_display()
 
     def closes_at(self) -> datetime | None:

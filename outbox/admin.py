@@ -1,6 +1,7 @@
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from outbox.models import OutboundEmail
 from outbox.services import outbound_retry
@@ -19,7 +20,14 @@ class OutboxAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset, retry: Callable[[Iterable[int]], int]) -> None:
         count = retry(queryset.values_list("pk", flat=True))
         self.message_user(
-            request, f"{count} email(s) will be sent by the next sweep.", messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d email will be sent by the next sweep.",
+                "%(count)d emails will be sent by the next sweep.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )
 
 
@@ -32,6 +40,6 @@ class OutboundEmailAdmin(OutboxAdmin):
     search_fields = ("to", "subject")
     actions = ("retry",)
 
-    @admin.action(description="Send again (failed ones)")
+    @admin.action(description=gettext_lazy("Send again (failed ones)"))
     def retry(self, request, queryset):
         self.send_again(request, queryset, lambda ids: outbound_retry(email_ids=ids))

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outbox"
-    verbose_name = "Outgoing email"
+    verbose_name = _("Outgoing email")

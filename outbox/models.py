@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
@@ -41,7 +42,7 @@ class OutboundEmail(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The user it is for; re-checked when it is sent. Empty for strangers.",
+        help_text=_("The user it is for; re-checked when it is sent. Empty for strangers."),
     )
     subject = models.CharField(max_length=300)
     body = models.TextField()

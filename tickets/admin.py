@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Organization
 from tickets.models import (
@@ -106,7 +108,8 @@ class HolidayInline(admin.TabularInline):
 
 class HolidayImportForm(forms.Form):
     file = forms.FileField(
-        label="iCalendar file", help_text="An .ics file; every event's days become holidays."
+        label=gettext_lazy("iCalendar file"),
+        help_text=gettext_lazy("An .ics file; every event's days become holidays."),
     )
 
 
@@ -138,14 +141,22 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
                 for message in error.message_dict.get("file", error.messages):
                     form.add_error("file", message)
             else:
-                messages.success(request, f"Imported {added} new holiday(s) into {calendar}.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Imported %(count)d new holiday into %(calendar)s.",
+                        "Imported %(count)d new holidays into %(calendar)s.",
+                        added,
+                    )
+                    % {"count": added, "calendar": calendar},
+                )
                 return redirect("admin:tickets_businesscalendar_change", calendar.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": calendar,
             "form": form,
-            "title": f"Import holidays into {calendar}",
+            "title": _("Import holidays into %(calendar)s") % {"calendar": calendar},
         }
         return render(request, "admin/tickets/businesscalendar/import_holidays.html", context)
 
@@ -165,6 +176,9 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tier":
             kwargs["widget"] = forms.Select(
-                choices=[("", "— a contract (name the organisation) —"), *Organization.Tier.choices]
+                choices=[
+                    ("", gettext_lazy("— a contract (name the organisation) —")),
+                    *Organization.Tier.choices,
+                ]
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -59,7 +59,7 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         queryset=support_staff(),
         required=False,
-        empty_label="Nobody",
+        empty_label=_("Nobody"),
         error_messages={"invalid_choice": _("Choose an active support agent.")},
     )
 
@@ -95,7 +95,7 @@ STATUS_ACTION_LABELS = {
 
 class StatusForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("resume", "In progress"), ("wait", "Waiting for customer"), ("solve", "Solved")],
+        choices=list(STATUS_ACTION_LABELS.items()),
         error_messages={"invalid_choice": _("Choose In progress, Waiting for customer or Solved.")},
     )
 
@@ -168,7 +168,10 @@ class AgentTicketForm(TicketCreateForm):
         alias = alias_normalized(self.cleaned_data["organization"])
         organization = organization_by_alias(alias)
         if organization is None:
-            raise ValidationError(f"No active organisation has the account alias {alias}.")
+            raise ValidationError(
+                _("No active organisation has the account alias %(alias)s."),
+                params={"alias": alias},
+            )
         return organization
 
     def clean(self) -> dict[str, Any]:
@@ -180,7 +183,11 @@ class AgentTicketForm(TicketCreateForm):
             requester = member_by_email(email, organization=organization)
             if requester is None:
                 self.add_error(
-                    "requester", f"{email} is not an active user of {organization.alias}."
+                    "requester",
+                    ValidationError(
+                        _("%(email)s is not an active user of %(alias)s."),
+                        params={"email": email, "alias": organization.alias},
+                    ),
                 )
             else:
                 data["requester"] = requester

@@ -26,6 +26,8 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import alias_normalized
 from tickets.models import Priority, Status, Ticket, TicketQuerySet
@@ -104,7 +106,7 @@ class TicketFilter(django_filters.FilterSet):
             return True
         for name in self.STAFF_ONLY:
             if self.form.cleaned_data.get(name):
-                self.form.add_error(name, "Only support staff can filter by this.")
+                self.form.add_error(name, _("Only support staff can filter by this."))
                 return False
         return True
 
@@ -158,16 +160,18 @@ class QueueFilter(TicketFilter):
 
     q = django_filters.CharFilter(method="filter_search", max_length=200)
     organization = django_filters.CharFilter(method="filter_organization", max_length=20)
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, empty_label=gettext_lazy("Any status")
+    )
     priority = django_filters.TypedChoiceFilter(
-        choices=[("", "Any priority"), *Priority.choices], coerce=int
+        choices=[("", gettext_lazy("Any priority")), *Priority.choices], coerce=int
     )
     category = SlugFilter(field_name="category__slug")
     assignee = django_filters.CharFilter(method="filter_assignee", max_length=254)
     tag = django_filters.CharFilter(method="filter_tag", max_length=50)
     sla = django_filters.ChoiceFilter(
         choices=[(state.value, label) for state, label in LABELS.items()],
-        empty_label="Any SLA state",
+        empty_label=gettext_lazy("Any SLA state"),
         method="filter_sla",
     )
     sort = SortFilter(orderings=QUEUE_SORTS)

@@ -27,14 +27,12 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-def _required(label: str) -> dict[str, str]:
-    return {"required": f"{label} is required."}
-
-
-def _max_length(label: str) -> dict[str, str]:
-    return {
-        "max_length": f"{label} can be at most %(limit_value)d characters (it has %(show_value)d)."
-    }
+# Each error names its field in a whole sentence, so that a language can phrase it.
+_REFERENCE_TOO_LONG = {
+    "max_length": _(
+        "Internal reference can be at most %(limit_value)d characters (it has %(show_value)d)."
+    )
+}
 
 
 class TicketCreateForm(forms.Form):
@@ -42,25 +40,33 @@ class TicketCreateForm(forms.Form):
         label=_("Ticket type"),
         queryset=Category.objects.filter(is_active=True),
         to_field_name="slug",
-        empty_label="Choose a ticket type",
+        empty_label=_("Choose a ticket type"),
         error_messages={
-            **_required("Ticket type"),
+            "required": _("Ticket type is required."),
             "invalid_choice": _("Choose one of the listed ticket types."),
         },
     )
     subject = forms.CharField(
+        label=_("Subject"),
         max_length=SUBJECT_MAX,
-        error_messages={**_required("Subject"), **_max_length("Subject")},
+        error_messages={
+            "required": _("Subject is required."),
+            "max_length": _(
+                "Subject can be at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     description = forms.CharField(
+        label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages=_required("Description"),
-        help_text=(
+        error_messages={"required": _("Description is required.")},
+        help_text=_(
             "Markdown is supported. Include what you did, what you expected and what happened."
         ),
     )
     priority = forms.TypedChoiceField(
+        label=_("Priority"),
         choices=Priority.choices,
         coerce=int,
         initial=Priority.NORMAL,
@@ -70,8 +76,8 @@ class TicketCreateForm(forms.Form):
         label=_("Your internal reference"),
         required=False,
         max_length=REFERENCE_MAX,
-        error_messages=_max_length("Internal reference"),
-        help_text=(
+        error_messages=_REFERENCE_TOO_LONG,
+        help_text=_(
             "Optional: your own ticket or order number, shown to your colleagues and support."
         ),
     )
@@ -98,7 +104,7 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=_required("Message"),
+        error_messages={"required": _("Message is required.")},
     )
     # The form metaclass moves fields off the class, so this never shadows
     # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
@@ -116,7 +122,7 @@ class ReferenceForm(forms.Form):
         label=_("Internal reference"),
         required=False,
         max_length=REFERENCE_MAX,
-        error_messages=_max_length("Internal reference"),
+        error_messages=_REFERENCE_TOO_LONG,
     )
 
 

@@ -21,6 +21,9 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.counters import counter_shift
 from tickets.events import record_event
@@ -66,7 +69,9 @@ ACTIVE = (Status.OPEN, Status.IN_PROGRESS, Status.WAITING, Status.SOLVED)
 class Rule:
     actors: frozenset[Actor]
     moves: dict[str, str]  # from status -> to status (the same status: allowed, no change)
-    verb: str  # for the refusal message: "You can't <verb> a ticket that is <status>."
+    # For the refusal message: "You can't <verb> a ticket that is <status>."
+    # Lazy, so that it is written in the language of whoever is refused.
+    verb: str | Promise
     # The act is the move and nothing else (a status button): where it would
     # leave the status as it is, it is allowed (a reply's "submit as") but not
     # offered (``available_actions``).
@@ -84,20 +89,26 @@ TABLE: dict[Action, Rule] = {
     Action.TAKE: Rule(
         _STAFF,
         {**_stay(*ACTIVE), Status.OPEN: Status.IN_PROGRESS},
-        "assign",
+        pgettext_lazy("refused action", "assign"),
     ),
     Action.AGENT_REPLY: Rule(
         _STAFF,
         {**_stay(*ACTIVE), Status.OPEN: Status.IN_PROGRESS},
-        "reply to",
+        pgettext_lazy("refused action", "reply to"),
     ),
-    Action.NOTE: Rule(_STAFF, _stay(*ACTIVE), "add a note to"),
-    Action.EDIT: Rule(_STAFF, _stay(*ACTIVE), "change"),
+    Action.NOTE: Rule(_STAFF, _stay(*ACTIVE), pgettext_lazy("refused action", "add a note to")),
+    Action.EDIT: Rule(_STAFF, _stay(*ACTIVE), pgettext_lazy("refused action", "change")),
     Action.RESUME: Rule(
-        _STAFF, {status: Status.IN_PROGRESS for status in ACTIVE}, "resume", status_only=True
+        _STAFF,
+        {status: Status.IN_PROGRESS for status in ACTIVE},
+        pgettext_lazy("refused action", "resume"),
+        status_only=True,
     ),
     Action.WAIT: Rule(
-        _STAFF, {status: Status.WAITING for status in ACTIVE}, "wait on", status_only=True
+        _STAFF,
+        {status: Status.WAITING for status in ACTIVE},
+        pgettext_lazy("refused action", "wait on"),
+        status_only=True,
     ),
     Action.CUSTOMER_REPLY: Rule(
         frozenset({Actor.CUSTOMER}),
@@ -107,22 +118,38 @@ TABLE: dict[Action, Rule] = {
             Status.WAITING: BACK_TO_WORK,
             Status.SOLVED: Status.OPEN,
         },
-        "reply to",
+        pgettext_lazy("refused action", "reply to"),
     ),
     Action.SOLVE: Rule(
-        _STAFF, {status: Status.SOLVED for status in ACTIVE}, "solve", status_only=True
+        _STAFF,
+        {status: Status.SOLVED for status in ACTIVE},
+        pgettext_lazy("refused action", "solve"),
+        status_only=True,
     ),
     Action.AUTO_CLOSE: Rule(
-        frozenset({Actor.SYSTEM}), {Status.SOLVED: Status.CLOSED}, "close", status_only=True
+        frozenset({Actor.SYSTEM}),
+        {Status.SOLVED: Status.CLOSED},
+        pgettext_lazy("refused action", "close"),
+        status_only=True,
     ),
     Action.AUTO_SOLVE: Rule(
-        frozenset({Actor.SYSTEM}), {Status.WAITING: Status.SOLVED}, "solve", status_only=True
+        frozenset({Actor.SYSTEM}),
+        {Status.WAITING: Status.SOLVED},
+        pgettext_lazy("refused action", "solve"),
+        status_only=True,
     ),
     Action.CLOSE: Rule(
-        _PEOPLE, {status: Status.CLOSED for status in ACTIVE}, "close", status_only=True
+        _PEOPLE,
+        {status: Status.CLOSED for status in ACTIVE},
+        pgettext_lazy("refused action", "close"),
+        status_only=True,
     ),
-    Action.REOPEN: Rule(_PEOPLE, {Status.CLOSED: Status.OPEN}, "reopen"),
-    Action.FOLLOW_UP: Rule(_PEOPLE, _stay(Status.CLOSED), "follow up on"),
+    Action.REOPEN: Rule(
+        _PEOPLE, {Status.CLOSED: Status.OPEN}, pgettext_lazy("refused action", "reopen")
+    ),
+    Action.FOLLOW_UP: Rule(
+        _PEOPLE, _stay(Status.CLOSED), pgettext_lazy("refused action", "follow up on")
+    ),
 }
 
 
@@ -135,7 +162,7 @@ def actor_kind(actor, ticket: Ticket) -> Actor:
     if actor.organization_id != ticket.organization_id or not actor.is_active:
         # Callers fetch tickets through the tenant door, so this is a bug
         # elsewhere; refuse rather than act across tenants.
-        raise TransitionError("You can't act on this ticket.")
+        raise TransitionError(_("You can't act on this ticket."))
     return Actor.CUSTOMER
 
 
@@ -156,10 +183,17 @@ def check(ticket: Ticket, action: Action, actor) -> str:
     rule = TABLE[action]
     kind = actor_kind(actor, ticket)
     if kind not in rule.actors:
-        who = "support" if rule.actors == _STAFF else "the customer"
+        # Whole sentences per "who": languages agree the words around it differently.
         if rule.actors == frozenset({Actor.SYSTEM}):
-            who = "the automatic close" if action == Action.AUTO_CLOSE else "the automatic solve"
-        raise TransitionError(f"Only {who} can {rule.verb} a ticket that way.")
+            if action == Action.AUTO_CLOSE:
+                refusal = _("Only the automatic close can %(verb)s a ticket that way.")
+            else:
+                refusal = _("Only the automatic solve can %(verb)s a ticket that way.")
+        elif rule.actors == _STAFF:
+            refusal = _("Only support can %(verb)s a ticket that way.")
+        else:
+            refusal = _("Only the customer can %(verb)s a ticket that way.")
+        raise TransitionError(refusal % {"verb": rule.verb})
     target = rule.moves.get(ticket.status)
     if target is None:
         label = Status(ticket.status).label
@@ -169,9 +203,12 @@ def check(ticket: Ticket, action: Action, actor) -> str:
             Action.NOTE,
         ):
             raise TransitionError(
-                "This ticket is closed. Reopen it with a message to continue the conversation."
+                _("This ticket is closed. Reopen it with a message to continue the conversation.")
             )
-        raise TransitionError(f"You can't {rule.verb} a ticket that is {label.lower()}.")
+        raise TransitionError(
+            _("You can't %(verb)s a ticket that is %(status)s.")
+            % {"verb": rule.verb, "status": label.lower()}
+        )
     if target == BACK_TO_WORK:
         target = Status.IN_PROGRESS if ticket.assignee_id else Status.OPEN
     return target
@@ -226,7 +263,7 @@ def apply(
     target = check(ticket, action, actor)
     now = now or timezone.now()
     if action == Action.AUTO_CLOSE and not is_due_for_auto_close(ticket, now=now):
-        raise TransitionError("This ticket is not due to close yet.")
+        raise TransitionError(_("This ticket is not due to close yet."))
     if target == ticket.status:
         return None
     previous = ticket.status

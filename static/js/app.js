@@ -117,6 +117,22 @@ var helpdeskModal = (function () {
   });
 })();
 
+// The scripts' words come from the page, translated there: an element's
+// data-i18n-* attribute holds a sentence with %(name)s places (our CSP runs no
+// inline script, so a template cannot hand over a catalogue any other way
+// without one more request). English stays as the fallback.
+var helpdeskText = {
+  fill: function (template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return name in values ? String(values[name]) : whole;
+    });
+  },
+  get: function (element, name, fallback, values) {
+    var template = (element && element.getAttribute("data-i18n-" + name)) || fallback;
+    return helpdeskText.fill(template, values || {});
+  },
+};
+
 (function () {
   "use strict";
   // Queue keyboard model (issue 20): the rows are one roving tab stop. j/k or
@@ -134,10 +150,13 @@ var helpdeskModal = (function () {
     var subject = row.querySelector("td.title a");
     var status = row.querySelector(".badge");
     var box = row.querySelector('input[name="ticket"]');
-    return row.querySelector("td.num").textContent.trim() + " " +
+    var text = row.querySelector("td.num").textContent.trim() + " " +
       (subject ? subject.textContent.trim() : "") +
-      (status ? ", " + status.textContent.trim() : "") +
-      (box && box.checked ? ", selected" : "");
+      (status ? ", " + status.textContent.trim() : "");
+    if (box && box.checked) {
+      text = helpdeskText.get(table, "selected", "%(row)s, selected", { row: text });
+    }
+    return text;
   }
   function setCurrent(index) {
     current = Math.max(0, Math.min(rows.length - 1, index));
@@ -151,7 +170,11 @@ var helpdeskModal = (function () {
     var row = rows[current];
     row.focus();
     row.scrollIntoView({ block: "nearest" });
-    if (live) live.textContent = "Row " + (current + 1) + " of " + rows.length + ": " + describe(row);
+    if (live) {
+      live.textContent = helpdeskText.get(table, "row", "Row %(n)s of %(total)s: %(row)s", {
+        n: current + 1, total: rows.length, row: describe(row),
+      });
+    }
   }
   setCurrent(0);
   rows.forEach(function (row, i) {
@@ -247,10 +270,16 @@ var helpdeskModal = (function () {
     viewer.querySelector("[data-viewer-name]").textContent = link.dataset.name;
     viewer.querySelector("[data-viewer-download]").href = link.dataset.download;
     viewer.querySelector("[data-viewer-download]").setAttribute("download", link.dataset.name);
-    viewer.querySelector("[data-viewer-position]").textContent =
-      (index + 1) + " of " + items.length + " attachment" + (items.length === 1 ? "" : "s");
-    viewer.querySelector("[data-viewer-meta]").textContent =
-      "Uploaded " + link.dataset.date + " · " + link.dataset.size;
+    // N is never 0 here, and 1 is singular in every language we speak.
+    viewer.querySelector("[data-viewer-position]").textContent = items.length === 1
+      ? helpdeskText.get(viewer, "position-one", "%(n)s of %(total)s attachment", { n: 1, total: 1 })
+      : helpdeskText.get(viewer, "position-other", "%(n)s of %(total)s attachments", {
+        n: index + 1, total: items.length,
+      });
+    viewer.querySelector("[data-viewer-meta]").textContent = helpdeskText.get(
+      viewer, "meta", "Uploaded %(date)s · %(size)s",
+      { date: link.dataset.date, size: link.dataset.size }
+    );
     body.textContent = "";
     var element;
     if (link.dataset.kind === "image") {
@@ -306,7 +335,7 @@ var helpdeskModal = (function () {
       var source = document.getElementById(button.dataset.copy);
       if (!source || !navigator.clipboard) return;
       navigator.clipboard.writeText(source.textContent).then(function () {
-        button.textContent = "Copied";
+        button.textContent = button.dataset.copiedText || "Copied";
       });
     });
   });

@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from tests.helpers import PASSWORD
 from tests.notifications.helpers import deliver, start_clean
 from tickets import services
 from tickets.models import Status
@@ -232,3 +233,87 @@ def test_emails_are_written_in_each_recipients_language(alice, bob, agent, make_
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "Statut : Résolu" in bodies["bob@acme.example"]
     assert "Status: Solved" in bodies["alice@acme.example"]
+
+
+# --- What the Python side says (issue 20): messages, refusals, emails, scripts ----
+
+
+def test_a_french_customer_reads_the_close_confirmation_in_french(login, french, bob):
+    response = login(bob).post(reverse("tickets:close", args=[french.number]), follow=True)
+
+    text = _readable(response.content.decode())
+    assert f"Le ticket n° {french.number} a été fermé et est passé aux Archives." in text
+    assert "was closed and moved to the Archive" not in text
+
+
+def test_a_french_agent_reads_the_lifecycles_refusal_in_french(login, french, agent):
+    french.status = Status.CLOSED
+    french.save(update_fields=["status"])
+
+    response = login(agent).post(
+        reverse("tickets:status", args=[french.number]), {"action": "solve"}, follow=True
+    )
+
+    assert "Vous ne pouvez pas résoudre un ticket fermé." in _readable(response.content.decode())
+    french.refresh_from_db()
+    assert french.status == Status.CLOSED
+
+
+def test_a_refused_pin_is_explained_in_french_beside_its_field(login, bob):
+    bob.language = "fr"
+    bob.save(update_fields=["language"])
+
+    response = login(bob).post(
+        reverse("profile"), {"password": PASSWORD, "pin": "4821", "pin_again": "4821"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    error = re.search(r'<div class="error" id="id_pin_error"[^>]*>(.*?)</div>\s*</div>', html, re.S)
+    assert error is not None
+    assert "Un code PIN a de 6 à 8 chiffres (celui-ci en a 4)." in error.group(1)
+
+
+def test_pin_emails_are_written_in_the_recipients_language(alice, bob):
+    from accounts.pins import pin_reset
+    from outbox.models import OutboundEmail
+
+    bob.language = "fr"
+    bob.save(update_fields=["language"])
+
+    pin_reset(user=bob)
+    pin_reset(user=alice)
+
+    subjects = dict(OutboundEmail.objects.values_list("to", "subject"))
+    assert subjects["bob@acme.example"] == "Votre code PIN de support a été réinitialisé"
+    assert subjects["alice@acme.example"] == "Your support PIN was reset"
+    body = OutboundEmail.objects.get(to="bob@acme.example").body
+    assert body.startswith(f"Bonjour {bob.full_name},\n\nLe support a réinitialisé votre code PIN")
+
+
+def test_the_scripts_words_arrive_translated_in_the_page(login, french, agent):
+    queue = login(agent).get(reverse("agent:queue", args=["active"])).content.decode()
+    ticket = login(agent).get(french.get_absolute_url()).content.decode()
+
+    assert 'data-i18n-row="Ligne %(n)s sur %(total)s : %(row)s"' in queue
+    assert 'data-i18n-selected="%(row)s, sélectionnée"' in queue
+    assert 'data-i18n-position-other="Pièce jointe %(n)s sur %(total)s"' in ticket
+    assert 'data-i18n-meta="Envoyée le %(date)s · %(size)s"' in ticket
+
+
+def test_api_refusals_follow_the_requests_language_and_stay_english_by_default(
+    api, alice, make_ticket
+):
+    ticket = make_ticket(alice)
+    client = api(alice)
+    url = f"/api/v1/tickets/{ticket.pk}/messages/"
+
+    french = client.post(
+        url, {"body": "x", "status": "solved"}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    english = client.post(url, {"body": "x", "status": "solved"}, format="json")
+    empty = client.post(url, {"body": "  "}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert french.json() == {"status": ["Seul le support peut définir ce champ."]}
+    assert english.json() == {"status": ["Only support staff can set this."]}
+    assert empty.json() == {"body": ["Ce champ ne peut pas être vide."]}

@@ -127,6 +127,27 @@ def test_j_and_k_move_focus_between_rows_and_announce_the_row(page, log_in_to, a
     assert rows.nth(1).get_attribute("tabindex") == "-1"
 
 
+def test_a_french_agent_hears_the_row_and_its_selection_in_french(
+    page, log_in_to, agent, busy_desk
+):
+    agent.language = "fr"
+    agent.save(update_fields=["language"])
+    page.set_viewport_size(DESKTOP)
+    log_in_to(agent.email, PASSWORD, landing=LANDING)
+    page.goto(reverse("agent:queue", args=["active"]))
+    rows = page.locator("table.queue tbody tr")
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+
+    total = rows.count()
+    announce = page.locator("[data-queue-announce]")
+    expect(announce).to_have_text(re.compile(r"^#\d+ .*, sélectionnée$"))
+    page.keyboard.press("j")
+    expect(announce).to_have_text(re.compile(rf"^Ligne 3 sur {total} : #\d+ "))
+
+
 def test_a_bulk_action_by_keyboard_alone(page, log_in_to, agent, busy_desk):
     page.set_viewport_size(DESKTOP)
     log_in_to(agent.email, PASSWORD, landing=LANDING)

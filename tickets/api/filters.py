@@ -16,6 +16,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.selectors import organization_by_alias
@@ -29,7 +31,9 @@ from tickets.sla.states import SlaState
 class ApiText(forms.CharField):
     """Text as DRF's ``CharField`` reads it: trimmed, and never spaces alone."""
 
-    default_error_messages: ClassVar[dict[str, Any]] = {"blank": "This field may not be blank."}
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "blank": gettext_lazy("This field may not be blank.")
+    }
 
     def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
         validators = list(kwargs.pop("validators", ()))
@@ -79,7 +83,9 @@ class ApiNullBoolean(forms.Field):
     """true or false in DRF's spellings (``yes``, ``0``, ...); empty or ``null`` is absent."""
 
     widget = forms.TextInput
-    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": "Must be a valid boolean."}
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "invalid": gettext_lazy("Must be a valid boolean.")
+    }
 
     def to_python(self, value: Any) -> bool | None:
         spelling = value.lower() if isinstance(value, str) else value
@@ -116,7 +122,7 @@ class ApiTicketFilter(TicketFilter):
     priority = django_filters.TypedChoiceFilter(
         choices=[(name, name) for name in PRIORITY_BY_NAME],
         coerce=PRIORITY_BY_NAME.__getitem__,
-        error_messages={"invalid_choice": "Choose low, normal, high or urgent."},
+        error_messages={"invalid_choice": gettext_lazy("Choose low, normal, high or urgent.")},
     )
     archived = ApiNullBooleanFilter(method="filter_archived")
     search = ApiTextFilter(method="filter_search", max_length=200)
@@ -127,12 +133,16 @@ class ApiTicketFilter(TicketFilter):
         choices=[(state.value, state.value) for state in SlaState],
         method="filter_sla",
         error_messages={
-            "invalid_choice": "Choose one of: " + ", ".join(state.value for state in SlaState) + "."
+            "invalid_choice": format_lazy(
+                gettext_lazy("Choose one of: {}."), ", ".join(state.value for state in SlaState)
+            )
         },
     )
     ordering = SortFilter(
         orderings=ORDERINGS,
-        error_messages={"invalid_choice": "Order by one of " + ", ".join(ORDERINGS) + "."},
+        error_messages={
+            "invalid_choice": format_lazy(gettext_lazy("Order by one of {}."), ", ".join(ORDERINGS))
+        },
     )
 
     # The filters the kept counters (per organisation and status) can answer.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,7 +36,8 @@ class PriorityField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "One of low, normal, high, urgent.")
         kwargs.setdefault(
-            "error_messages", {"invalid_choice": "Choose low, normal, high or urgent."}
+            "error_messages",
+            {"invalid_choice": gettext_lazy("Choose low, normal, high or urgent.")},
         )
         super().__init__(choices=list(PRIORITY_BY_NAME), **kwargs)
 

@@ -25,14 +25,22 @@ from dataclasses import dataclass
 import rarfile
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tickets.attachments.inspect_common import NotThisType, Refused, megabytes
 
 # Below this unpacked total the expansion ratio is not judged: a small file of
 # repeated lines compresses a thousand times and harms no one.
 RATIO_FLOOR = 16 * 1024 * 1024
-SPECIAL = {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFIFO: "a pipe"}
-SPECIAL[stat.S_IFSOCK] = "a socket"
+# Named in English here, translated when a refusal names one.
+SPECIAL = {
+    stat.S_IFCHR: gettext_noop("a device"),
+    stat.S_IFBLK: gettext_noop("a device"),
+    stat.S_IFIFO: gettext_noop("a pipe"),
+}
+SPECIAL[stat.S_IFSOCK] = gettext_noop("a socket")
 DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -47,16 +55,23 @@ class Entry:
 def _name_problem(name: str) -> str | None:
     path = name.replace("\\", "/")
     if path.startswith("/") or DRIVE.match(path):
-        return f"contains “{name}”, an absolute path; archives must hold only relative paths"
+        return _(
+            "contains “%(name)s”, an absolute path; archives must hold only relative paths"
+        ) % {"name": name}
     if ".." in path.split("/"):
-        return f"contains “{name}”, which points outside the archive (“..”); it is not accepted"
+        return _(
+            "contains “%(name)s”, which points outside the archive (“..”); it is not accepted"
+        ) % {"name": name}
     if "\x00" in path:
-        return "contains a name with a NUL character; it is not accepted"
+        return _("contains a name with a NUL character; it is not accepted")
     return None
 
 
 def _too_many(maximum: int) -> str:
-    return f"has more than {maximum:,} entries; archives can have at most {maximum:,}"
+    count = number_format(maximum, force_grouping=True)
+    return _("has more than %(count)s entries; archives can have at most %(count)s") % {
+        "count": count
+    }
 
 
 def _judge(entries: Iterator[Entry], archive_size: int) -> list[str]:
@@ -73,10 +88,14 @@ def _judge(entries: Iterator[Entry], archive_size: int) -> list[str]:
         if entry.kind == "link":
             pointing = f" → “{entry.target}”" if entry.target else ""
             raise Refused(
-                f"contains a link (“{entry.name}”{pointing}); archives with links are not accepted"
+                _("contains a link (“%(name)s”%(pointing)s); archives with links are not accepted")
+                % {"name": entry.name, "pointing": pointing}
             )
         if entry.kind != "file":
-            raise Refused(f"contains “{entry.name}”, {entry.kind}; it is not accepted")
+            raise Refused(
+                _("contains “%(name)s”, %(kind)s; it is not accepted")
+                % {"name": entry.name, "kind": _(entry.kind)}
+            )
         names.append(entry.name)
         total += entry.size
     _judge_size(total, archive_size)
@@ -87,14 +106,20 @@ def _judge_size(total: int, archive_size: int) -> None:
     limit = settings.HELPDESK_ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES
     if total > limit:
         raise Refused(
-            f"would unpack to {megabytes(total)} MB; archives can unpack to at most "
-            f"{megabytes(limit)} MB"
+            _("would unpack to %(size)s MB; archives can unpack to at most %(limit)s MB")
+            % {"size": megabytes(total), "limit": megabytes(limit)}
         )
     ratio = settings.HELPDESK_ATTACHMENT_ARCHIVE_MAX_RATIO
     if total > RATIO_FLOOR and total > ratio * max(archive_size, 1):
         raise Refused(
-            f"would unpack to {total // max(archive_size, 1):,} times its size; "
-            f"archives can expand at most {ratio} times"
+            _(
+                "would unpack to %(times)s times its size; archives can expand at most "
+                "%(ratio)s times"
+            )
+            % {
+                "times": number_format(total // max(archive_size, 1), force_grouping=True),
+                "ratio": ratio,
+            }
         )
 
 
@@ -125,7 +150,7 @@ def _zip_entries(archive: zipfile.ZipFile) -> Iterator[Entry]:
     ends = sorted((info.header_offset, info.header_offset + info.compress_size) for info in infos)
     for (_start, end), (next_start, _next_end) in itertools.pairwise(ends):
         if end > next_start:
-            raise Refused("has entries that overlap each other (a zip bomb); it is not accepted")
+            raise Refused(_("has entries that overlap each other (a zip bomb); it is not accepted"))
     for info in infos:
         yield Entry(info.filename, info.file_size, _zip_kind(info))
 
@@ -168,7 +193,7 @@ def _tar_entries(archive: tarfile.TarFile, size: int) -> Iterator[Entry]:
             yield Entry(member.name, 0, "a pipe")
         else:
             if not member.issparse() and member.offset_data + member.size > size:
-                raise Refused("is damaged or incomplete: an entry ends past the end of the file")
+                raise Refused(_("is damaged or incomplete: an entry ends past the end of the file"))
             yield Entry(member.name, member.size)
 
 
@@ -210,12 +235,14 @@ def check_rar(upload: UploadedFile, head: bytes) -> None:
     try:
         archive = rarfile.RarFile(upload)
     except rarfile.NeedFirstVolume:
-        raise Refused("is a later part of a multi-part archive; attach the first part") from None
+        raise Refused(_("is a later part of a multi-part archive; attach the first part")) from None
     except Exception:  # noqa: BLE001 - rarfile reports a broken file with many exception types
         raise NotThisType from None
     if archive.needs_password() and not archive.infolist():
         raise Refused(
-            "has an encrypted list of files, so it cannot be checked; "
-            "attach it without encrypting the file names"
+            _(
+                "has an encrypted list of files, so it cannot be checked; "
+                "attach it without encrypting the file names"
+            )
         )
     _judge(_rar_entries(archive), size)

@@ -20,6 +20,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageSequence
 
 from tickets.attachments.inspect_common import Check, NotThisType, Refused, has_markup, read_all
@@ -31,7 +33,7 @@ SIGNATURES = {
     "BMP": (b"BM",),
 }
 START_OF_FRAME = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-DAMAGED = "is damaged or incomplete: it could not be read as an image"
+DAMAGED = gettext_lazy("is damaged or incomplete: it could not be read as an image")
 # Frames of an animation are decoded until this many times the pixel limit;
 # the rest were walked block by block, which is all a viewer needs of them.
 DECODED_FRAMES_BUDGET = 4
@@ -198,8 +200,16 @@ def _check_pixels(width: int, height: int) -> None:
     limit = max_pixels()
     if width * height > limit:
         raise Refused(
-            f"is {width} × {height} pixels ({_megapixels(width * height)} megapixels); "
-            f"images can be at most {_megapixels(limit)} megapixels"
+            _(
+                "is %(width)s × %(height)s pixels (%(megapixels)s megapixels); "
+                "images can be at most %(limit)s megapixels"
+            )
+            % {
+                "width": width,
+                "height": height,
+                "megapixels": _megapixels(width * height),
+                "limit": _megapixels(limit),
+            }
         )
 
 
@@ -230,14 +240,17 @@ def check_image(image_format: str, upload: UploadedFile, head: bytes) -> None:
     data = read_all(upload)
     if has_markup(data):
         raise Refused(
-            "has web page code (HTML or script) hidden in it; an image must be only an image"
+            _("has web page code (HTML or script) hidden in it; an image must be only an image")
         )
     shape = WALKS[image_format](data)
     _check_pixels(shape.width, shape.height)
     if shape.end < len(data):
         raise Refused(
-            f"has {len(data) - shape.end} bytes of other data after the end of the image; "
-            "an image must be only an image"
+            _(
+                "has %(count)s bytes of other data after the end of the image; "
+                "an image must be only an image"
+            )
+            % {"count": len(data) - shape.end}
         )
     _decode(data, image_format)
 

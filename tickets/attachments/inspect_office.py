@@ -17,14 +17,16 @@ from functools import partial
 
 import olefile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tickets.attachments.inspect_archives import check_zip
 from tickets.attachments.inspect_common import Check, NotThisType, Refused
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MACROS = (
+MACROS = gettext_lazy(
     "contains macros (a Visual Basic project), and files with macros are not accepted; "
-    "save it without macros{hint} and attach it again"
+    "save it without macros%(hint)s and attach it again"
 )
 # The main stream of each kind; one of them must be there.
 MAIN_STREAMS = {"doc": ("worddocument",), "xls": ("workbook", "book")}
@@ -51,13 +53,13 @@ def check_ole2(upload: UploadedFile, head: bytes, *, kind: str) -> None:
     if not top.intersection(MAIN_STREAMS[kind]):
         raise NotThisType
     if _has_vba(paths):
-        raise Refused(MACROS.format(hint=f" (as .{kind}x)"))
+        raise Refused(MACROS % {"hint": _(" (as .%(extension)s)") % {"extension": f"{kind}x"}})
 
 
 def check_ooxml(upload: UploadedFile, head: bytes, *, required: tuple[str, ...]) -> None:
     names = check_zip(upload, head, required=required)
     if any(name.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for name in names):
-        raise Refused(MACROS.format(hint=""))
+        raise Refused(MACROS % {"hint": ""})
 
 
 def ole2_check(kind: str) -> Check:

@@ -14,6 +14,9 @@ import io
 import time
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -23,7 +26,7 @@ HEADER_WINDOW = 1024  # viewers accept the header this far in; so do we
 MAX_OBJECTS = 250_000  # a 20 MB PDF of text and drawings has some tens of thousands
 MAX_ITEMS_PER_OBJECT = 200_000
 SECONDS = 3.0  # per file; a message of ten such PDFs still answers within 30 s
-DAMAGED = "is damaged: it could not be read as a PDF"
+DAMAGED = gettext_lazy("is damaged: it could not be read as a PDF")
 
 
 def _reader(data: bytes) -> PdfReader:
@@ -41,7 +44,7 @@ def _reader(data: bytes) -> PdfReader:
 def _unlocked(reader: PdfReader) -> None:
     if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
         raise Refused(
-            "is protected by a password, so it cannot be checked; attach it without the password"
+            _("is protected by a password, so it cannot be checked; attach it without the password")
         )
 
 
@@ -57,15 +60,15 @@ def _finding(value: object) -> str | None:
         item = stack.pop()
         items += 1
         if items > MAX_ITEMS_PER_OBJECT:
-            raise Refused("is too complex to check (an object with too many parts)")
+            raise Refused(_("is too complex to check (an object with too many parts)"))
         if isinstance(item, DictionaryObject):
             action, action_type = dict.get(item, "/S"), dict.get(item, "/Type")
             if action == "/JavaScript" or "/JS" in item or "/JavaScript" in item:
-                return "contains JavaScript; PDFs with scripts are not accepted"
+                return _("contains JavaScript; PDFs with scripts are not accepted")
             if action == "/Launch":
-                return "contains a Launch action (it could start a program); it is not accepted"
+                return _("contains a Launch action (it could start a program); it is not accepted")
             if "/EF" in item or "/EmbeddedFiles" in item or action_type == "/EmbeddedFile":
-                return "contains embedded files; attach those files separately instead"
+                return _("contains embedded files; attach those files separately instead")
             stack.extend(dict.values(item))
         elif isinstance(item, ArrayObject):
             stack.extend(list.__iter__(item))
@@ -76,7 +79,10 @@ def _object_ids(reader: PdfReader) -> list[tuple[int, int]]:
     ids = [(number, generation) for generation, table in reader.xref.items() for number in table]
     ids += [(number, 0) for number in reader.xref_objStm]
     if len(ids) > MAX_OBJECTS:
-        raise Refused(f"is too complex to check (more than {MAX_OBJECTS:,} objects)")
+        raise Refused(
+            _("is too complex to check (more than %(count)s objects)")
+            % {"count": number_format(MAX_OBJECTS, force_grouping=True)}
+        )
     return ids
 
 
@@ -87,7 +93,7 @@ def _scan(reader: PdfReader) -> None:
         if finding:
             raise Refused(finding)
         if time.monotonic() > deadline:
-            raise Refused("is too complex to check (reading it took too long)")
+            raise Refused(_("is too complex to check (reading it took too long)"))
         finding = _finding(reader.get_object(IndirectObject(number, generation, reader)))
     if finding:
         raise Refused(finding)
@@ -121,14 +127,14 @@ def check_pdf(upload: UploadedFile, head: bytes) -> None:
     if start < 0:
         raise NotThisType
     if b"<" in head[:start]:
-        raise Refused("has web page code (HTML) before its PDF header; it is not accepted")
+        raise Refused(_("has web page code (HTML) before its PDF header; it is not accepted"))
     data = read_all(upload)
     try:
         reader = _reader(data)
         _unlocked(reader)
         _scan(reader)
         if not _has_a_page(reader):
-            raise Refused("has no pages")
+            raise Refused(_("has no pages"))
     except Refused:
         raise
     except Exception:  # noqa: BLE001 - pypdf reports a broken file with many exception types

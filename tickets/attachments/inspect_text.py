@@ -15,6 +15,7 @@ import re
 
 import puremagic
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from tickets.attachments.inspect_common import NotThisType, Refused, read_all
 
@@ -71,4 +72,4 @@ def check_text(upload: UploadedFile, head: bytes) -> None:
     if text is None or CONTROL.search(text.removesuffix("\x1a")):
         raise NotThisType
     if PAGE.match(text[:PAGE_WINDOW].lstrip("\ufeff")):
-        raise Refused("is a web page (HTML), not plain text; it is not accepted")
+        raise Refused(_("is a web page (HTML), not plain text; it is not accepted"))

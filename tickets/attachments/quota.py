@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from tickets.attachments.validation import CheckedFile
@@ -87,15 +88,27 @@ def attachments_quota_check(
     if org_quota:
         used = _used(organization_id=organization_id)
         if used + incoming > org_quota:
-            whose = (
-                "your organisation"
-                if uploader.organization_id == organization_id
-                else Organization.objects.get(pk=organization_id).name
-            )
+            if uploader.organization_id == organization_id:
+                refusal = _(
+                    "%(files)s would take your organisation past its %(quota)s of "
+                    "attachments; %(used)s are used."
+                )
+                whose = ""
+            else:
+                refusal = _(
+                    "%(files)s would take %(organization)s past its %(quota)s of "
+                    "attachments; %(used)s are used."
+                )
+                whose = Organization.objects.get(pk=organization_id).name
             raise ValidationError(
                 {
-                    "files": f"{files} would take {whose} past its {amount(org_quota)} of "
-                    f"attachments; {amount(used)} are used."
+                    "files": refusal
+                    % {
+                        "files": files,
+                        "organization": whose,
+                        "quota": amount(org_quota),
+                        "used": amount(used),
+                    }
                 }
             )
     if user_quota:
@@ -103,7 +116,10 @@ def attachments_quota_check(
         if used + incoming > user_quota:
             raise ValidationError(
                 {
-                    "files": f"{files} would take you past your {amount(user_quota)} of "
-                    f"attachments; {amount(used)} are used."
+                    "files": _(
+                        "%(files)s would take you past your %(quota)s of "
+                        "attachments; %(used)s are used."
+                    )
+                    % {"files": files, "quota": amount(user_quota), "used": amount(used)}
                 }
             )

@@ -18,6 +18,7 @@ import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from tickets.attachments.inspect_archives import check_rar, check_tar, check_zip
 from tickets.attachments.inspect_common import Check, NotThisType, Refused, megabytes
@@ -61,10 +62,15 @@ def limits_text() -> str:
     mb = settings.HELPDESK_ATTACHMENT_MAX_BYTES // (1024 * 1024)
     image_mb = settings.HELPDESK_ATTACHMENT_IMAGE_MAX_BYTES // (1024 * 1024)
     kinds = ", ".join(settings.HELPDESK_ATTACHMENT_TYPES)
-    return (
-        f"Up to {settings.HELPDESK_ATTACHMENT_MAX_FILES} files, {mb} MB each "
-        f"({image_mb} MB for jpg and png). Allowed: {kinds}."
-    )
+    return _(
+        "Up to %(count)s files, %(mb)s MB each (%(image_mb)s MB for jpg and png). "
+        "Allowed: %(kinds)s."
+    ) % {
+        "count": settings.HELPDESK_ATTACHMENT_MAX_FILES,
+        "mb": mb,
+        "image_mb": image_mb,
+        "kinds": kinds,
+    }
 
 
 def safe_name(raw: str) -> str:
@@ -113,7 +119,9 @@ CHECKS: dict[str, Check] = {
 
 def _looks_like(head: bytes) -> str:
     found = sorted(_detected(head) - {""})
-    return f" (it looks like {', '.join('.' + f for f in found[:3])})" if found else ""
+    if not found:
+        return ""
+    return " " + _("(it looks like %(types)s)") % {"types": ", ".join("." + f for f in found[:3])}
 
 
 def _inspect(name: str, extension: str, upload: UploadedFile) -> None:
@@ -125,12 +133,18 @@ def _inspect(name: str, extension: str, upload: UploadedFile) -> None:
     except NotThisType:
         raise ValidationError(
             {
-                "files": f"“{name}” is not a real .{extension} file{_looks_like(head)}; "
-                "its content must match its extension."
+                "files": _(
+                    "“%(name)s” is not a real .%(extension)s file%(looks_like)s; "
+                    "its content must match its extension."
+                )
+                % {"name": name, "extension": extension, "looks_like": _looks_like(head)}
             }
         ) from None
     except Refused as refusal:
-        raise ValidationError({"files": f"“{name}” {refusal}."}) from None
+        # The refusal is a predicate ("is damaged…") written in the active language.
+        raise ValidationError(
+            {"files": _("“%(name)s” %(refusal)s.") % {"name": name, "refusal": refusal}}
+        ) from None
     finally:
         upload.seek(0)
 
@@ -144,8 +158,10 @@ def check_files(uploads: list[UploadedFile]) -> list[CheckedFile]:
     if len(uploads) > maximum:
         raise ValidationError(
             {
-                "files": f"At most {maximum} files can be attached to one message; "
-                f"you chose {len(uploads)}."
+                "files": _(
+                    "At most %(maximum)d files can be attached to one message; you chose %(count)d."
+                )
+                % {"maximum": maximum, "count": len(uploads)}
             }
         )
     allowed = set(settings.HELPDESK_ATTACHMENT_TYPES)
@@ -154,19 +170,33 @@ def check_files(uploads: list[UploadedFile]) -> list[CheckedFile]:
         name = safe_name(upload.name or "")
         extension = name.rpartition(".")[2].lower() if "." in name else ""
         if extension not in allowed:
-            what = f"a .{extension} file" if extension else "a file without an extension"
+            types = ", ".join(sorted(allowed))
+            if extension:
+                refusal = _("“%(name)s” is a .%(extension)s file; allowed types are: %(types)s.")
+            else:
+                refusal = _(
+                    "“%(name)s” is a file without an extension; allowed types are: %(types)s."
+                )
             raise ValidationError(
-                {"files": f"“{name}” is {what}; allowed types are: {', '.join(sorted(allowed))}."}
+                {"files": refusal % {"name": name, "extension": extension, "types": types}}
             )
         size = upload.size or 0
         if size == 0:
-            raise ValidationError({"files": f"“{name}” is empty."})
+            raise ValidationError({"files": _("“%(name)s” is empty.") % {"name": name}})
         limit = _limit_for(extension)
         if size > limit:
             raise ValidationError(
                 {
-                    "files": f"“{name}” is {megabytes(size)} MB; .{extension} files can be at "
-                    f"most {megabytes(limit)} MB."
+                    "files": _(
+                        "“%(name)s” is %(size)s MB; .%(extension)s files can be at most "
+                        "%(limit)s MB."
+                    )
+                    % {
+                        "name": name,
+                        "size": megabytes(size),
+                        "extension": extension,
+                        "limit": megabytes(limit),
+                    }
                 }
             )
         _inspect(name, extension, upload)

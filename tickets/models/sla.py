@@ -24,7 +24,7 @@ def validate_time_zone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            "Enter a time zone by its IANA name, such as Europe/Berlin or America/New_York."
+            _("Enter a time zone by its IANA name, such as Europe/Berlin or America/New_York.")
         ) from None
 
 
@@ -36,7 +36,7 @@ class BusinessCalendar(models.Model):
     always_open = models.BooleanField(
         "24×7",
         default=False,
-        help_text="Clocks run around the clock, holidays included (calendar hours).",
+        help_text=_("Clocks run around the clock, holidays included (calendar hours)."),
     )
 
     class Meta:
@@ -59,7 +59,7 @@ class WorkingHours(models.Model):
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     opens = models.TimeField()
-    closes = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+    closes = models.TimeField(help_text=_("00:00 means midnight at the end of the day."))
 
     class Meta:
         ordering = ["weekday", "opens"]
@@ -73,7 +73,7 @@ class WorkingHours(models.Model):
             return
         midnight = self.closes.hour + self.closes.minute == 0
         if self.closes <= self.opens and not midnight:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
+            raise ValidationError({"closes": _("Closing time must be after opening time.")})
 
 
 class Holiday(models.Model):
@@ -103,7 +103,7 @@ class SlaPolicy(models.Model):
     tier = models.CharField(
         max_length=20,
         blank=True,
-        help_text="The support tier this policy serves; leave empty for a contract.",
+        help_text=_("The support tier this policy serves; leave empty for a contract."),
     )
     organization = models.OneToOneField(
         "accounts.Organization",
@@ -111,22 +111,26 @@ class SlaPolicy(models.Model):
         null=True,
         blank=True,
         related_name="sla_contract",
-        help_text="An organisation whose contract overrides its tier's policy.",
+        help_text=_("An organisation whose contract overrides its tier's policy."),
     )
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="+")
     waiting_reminder_days = models.PositiveSmallIntegerField(
         "remind after (business days)",
         null=True,
         blank=True,
-        help_text="Remind the customer once after a ticket has waited for them this many "
-        "business days; empty: never.",
+        help_text=_(
+            "Remind the customer once after a ticket has waited for them this many "
+            "business days; empty: never."
+        ),
     )
     waiting_solve_days = models.PositiveSmallIntegerField(
         "solve after (business days)",
         null=True,
         blank=True,
-        help_text="Solve a ticket that has waited for the customer this many business days "
-        "(telling them so); empty: never.",
+        help_text=_(
+            "Solve a ticket that has waited for the customer this many business days "
+            "(telling them so); empty: never."
+        ),
     )
 
     class Meta:

@@ -10,14 +10,23 @@ from django.core.exceptions import ValidationError
 from tickets.models import Message, Ticket
 
 
-def clean_text(value: str | None, *, field: str, label: str, max_length: int | None = None) -> str:
+def clean_text(
+    value: str | None,
+    *,
+    field: str,
+    required: str,
+    max_length: int | None = None,
+    too_long: str = "",
+) -> str:
+    """``value`` stripped; ``ValidationError`` on ``field`` when empty (``required``,
+    a sentence naming the field) or past ``max_length`` (``too_long``, with
+    ``%(max)d`` and ``%(count)d``). Whole sentences rather than a label put into
+    one, so that each language can phrase them."""
     text = (value or "").strip()
     if not text:
-        raise ValidationError({field: f"{label} is required."})
+        raise ValidationError({field: required})
     if max_length is not None and len(text) > max_length:
-        raise ValidationError(
-            {field: f"{label} can be at most {max_length} characters (it has {len(text)})."}
-        )
+        raise ValidationError({field: too_long % {"max": max_length, "count": len(text)}})
     return text
 
 

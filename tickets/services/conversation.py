@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tickets import workflow
@@ -63,12 +64,12 @@ def _submit_as_action(submit_as: str | None, author: User) -> Action | None:
     if not submit_as:
         return None
     if not author.is_support_staff:
-        raise TransitionError("Only support can choose the status a reply leaves.")
+        raise TransitionError(_("Only support can choose the status a reply leaves."))
     try:
         return _SUBMIT_AS[Status(submit_as)]
     except (ValueError, KeyError):
         raise ValidationError(
-            {"submit_as": "Submit as In progress, Waiting for customer or Solved."}
+            {"submit_as": _("Submit as In progress, Waiting for customer or Solved.")}
         ) from None
 
 
@@ -135,7 +136,7 @@ def ticket_reply(
     ``files`` are checked before anything is written; a refused file stores
     nothing of the message (``ValidationError`` on ``files``).
     """
-    body = clean_text(body, field="body", label="Message")
+    body = clean_text(body, field="body", required=_("Message is required."))
     checked = check_files(list(files))
     with files_removed_on_error() as written:
         return _reply(
@@ -166,11 +167,11 @@ def _reply(
 ) -> Reply:
     ticket = lock_ticket(ticket.pk)
     if internal and not author.is_support_staff:
-        raise TransitionError("Only support can add internal notes.")
+        raise TransitionError(_("Only support can add internal notes."))
     if internal and submit_as:
-        raise ValidationError({"submit_as": "An internal note does not change the status."})
+        raise ValidationError({"submit_as": _("An internal note does not change the status.")})
     if close and (internal or submit_as):
-        raise ValidationError({"close": "Only a public reply without a status can close."})
+        raise ValidationError({"close": _("Only a public reply without a status can close.")})
     if (
         ticket.status == Status.CLOSED
         and reopen_closed
@@ -222,7 +223,9 @@ def ticket_reopen(
 ) -> Reply:
     """Answer a closed ticket: reopen it, or open a linked follow-up (the
     organisation's policy). Either way a non-empty message is required."""
-    body = clean_text(body, field="body", label="A message saying why you reopen the ticket")
+    body = clean_text(
+        body, field="body", required=_("A message saying why you reopen the ticket is required.")
+    )
     checked = check_files(list(files))
     with files_removed_on_error() as written, transaction.atomic():
         locked = lock_ticket(ticket.pk)
@@ -290,7 +293,7 @@ def _follow_up_subject(ticket: Ticket) -> str:
 def _first_active_category() -> Category:
     category = Category.objects.filter(is_active=True).order_by("order", "name").first()
     if category is None:
-        raise ValidationError({"category": "No ticket type is available; ask support."})
+        raise ValidationError({"category": _("No ticket type is available; ask support.")})
     return category
 
 
@@ -308,7 +311,8 @@ def ticket_set_reference(
         raise ValidationError(
             {
                 "internal_reference": (
-                    f"Internal reference can be at most {REFERENCE_MAX_LENGTH} characters."
+                    _("Internal reference can be at most %(max)d characters.")
+                    % {"max": REFERENCE_MAX_LENGTH}
                 )
             }
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from tickets import workflow
@@ -61,40 +62,49 @@ def open_checked(
     """Open a ticket. A customer opens one for their own organisation (Open);
     support opens one on a customer's behalf, naming the organisation and the
     requester (Waiting for customer, seed 002)."""
-    subject = clean_text(subject, field="subject", label="Subject", max_length=SUBJECT_MAX_LENGTH)
-    description = clean_text(description, field="description", label="Description")
+    subject = clean_text(
+        subject,
+        field="subject",
+        required=_("Subject is required."),
+        max_length=SUBJECT_MAX_LENGTH,
+        too_long=_("Subject can be at most %(max)d characters (it has %(count)d)."),
+    )
+    description = clean_text(
+        description, field="description", required=_("Description is required.")
+    )
     internal_reference = (internal_reference or "").strip()
     if len(internal_reference) > REFERENCE_MAX_LENGTH:
         raise ValidationError(
             {
                 "internal_reference": (
-                    f"Internal reference can be at most {REFERENCE_MAX_LENGTH} characters."
+                    _("Internal reference can be at most %(max)d characters.")
+                    % {"max": REFERENCE_MAX_LENGTH}
                 )
             }
         )
     if category is None or not category.is_active:
-        raise ValidationError({"category": "Choose one of the available ticket types."})
+        raise ValidationError({"category": _("Choose one of the available ticket types.")})
     if priority not in Priority.values:
-        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+        raise ValidationError({"priority": _("Choose low, normal, high or urgent.")})
 
     if actor.is_support_staff:
         if organization is None:
-            raise ValidationError({"organization": "Choose the customer's organisation."})
+            raise ValidationError({"organization": _("Choose the customer's organisation.")})
         if requester is None or requester.organization_id != organization.pk:
             raise ValidationError(
-                {"requester": "Choose a user of that organisation as the requester."}
+                {"requester": _("Choose a user of that organisation as the requester.")}
             )
         channel = channel or Channel.AGENT
     else:
         organization = actor.organization
         if organization is None:
-            raise ValidationError("Only a member of an organisation can open a ticket.")
+            raise ValidationError(_("Only a member of an organisation can open a ticket."))
         requester = actor
         channel = channel or Channel.PORTAL
     if not requester.is_active:
-        raise ValidationError({"requester": "That user is deactivated."})
+        raise ValidationError({"requester": _("That user is deactivated.")})
     if not organization.is_active:
-        raise ValidationError({"organization": "That organisation is deactivated."})
+        raise ValidationError({"organization": _("That organisation is deactivated.")})
 
     now = timezone.now()
     by_support = actor.is_support_staff

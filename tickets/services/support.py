@@ -11,6 +11,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tickets import workflow
@@ -35,7 +36,9 @@ def ticket_assign(
     ``now`` is the instant of the act this change is part of (``ticket_update``).
     """
     if assignee is not None and not (assignee.is_support_staff and assignee.is_active):
-        raise ValidationError({"assignee": "Tickets can be assigned to active support staff only."})
+        raise ValidationError(
+            {"assignee": _("Tickets can be assigned to active support staff only.")}
+        )
     ticket = lock_ticket(ticket.pk)
     workflow.check(ticket, Action.TAKE if assignee else Action.EDIT, actor)
     if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -72,9 +75,10 @@ def ticket_take(*, ticket: Ticket, agent: User, take_over: bool = False) -> Tick
     """
     locked = lock_ticket(ticket.pk)
     if locked.assignee_id not in (None, agent.pk) and not take_over:
-        holder = locked.assignee.full_name if locked.assignee else "Another agent"
+        holder = locked.assignee.full_name if locked.assignee else _("Another agent")
         raise TransitionError(
-            f"{holder} has this ticket (taken in the meantime?); take it over to make it yours."
+            _("%(holder)s has this ticket (taken in the meantime?); take it over to make it yours.")
+            % {"holder": holder}
         )
     return ticket_assign(ticket=locked, actor=agent, assignee=agent)
 
@@ -113,7 +117,7 @@ def ticket_set_priority(
     *, ticket: Ticket, actor: User, priority: int, now: datetime | None = None
 ) -> Ticket:
     if priority not in Priority.values:
-        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+        raise ValidationError({"priority": _("Choose low, normal, high or urgent.")})
     return _edit(
         ticket=ticket,
         actor=actor,
@@ -131,7 +135,7 @@ def ticket_set_category(
     *, ticket: Ticket, actor: User, category: Category, now: datetime | None = None
 ) -> Ticket:
     if not category.is_active:
-        raise ValidationError({"category": "Choose one of the available ticket types."})
+        raise ValidationError({"category": _("Choose one of the available ticket types.")})
     return _edit(
         ticket=ticket,
         actor=actor,
@@ -235,13 +239,15 @@ def tickets_bulk(
     if not actor.is_support_staff:
         raise PermissionDenied("Bulk actions are for support staff.")
     if action not in BULK_ACTIONS:
-        raise ValidationError({"action": f"Choose one of: {', '.join(BULK_ACTIONS)}."})
+        raise ValidationError(
+            {"action": _("Choose one of: %(actions)s.") % {"actions": ", ".join(BULK_ACTIONS)}}
+        )
     if action == "assign" and assignee is None:
-        raise ValidationError({"assignee": "Choose the agent to assign the tickets to."})
+        raise ValidationError({"assignee": _("Choose the agent to assign the tickets to.")})
     if action == "priority" and priority not in Priority.values:
-        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+        raise ValidationError({"priority": _("Choose low, normal, high or urgent.")})
     if action in ("tag", "untag") and not tag_names(tags):
-        raise ValidationError({"tags": "Type the tags to add or remove."})
+        raise ValidationError({"tags": _("Type the tags to add or remove.")})
     one: dict[str, Callable[[Ticket], object]] = {
         "take": lambda ticket: ticket_take(ticket=ticket, agent=actor),
         "assign": lambda ticket: ticket_assign(ticket=ticket, actor=actor, assignee=assignee),

@@ -135,7 +135,7 @@ def take(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         lambda ticket, data: services.ticket_take(
             ticket=ticket, agent=request.user, take_over=request.POST.get("take_over") == "1"
         ),
-        "You took the ticket.",
+        _("You took the ticket."),
     )
 
 
@@ -150,7 +150,7 @@ def assign(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         lambda ticket, data: services.ticket_assign(
             ticket=ticket, actor=request.user, assignee=data["assignee"]
         ),
-        "Assignee saved.",
+        _("Assignee saved."),
     )
 
 
@@ -165,7 +165,7 @@ def priority(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         lambda ticket, data: services.ticket_set_priority(
             ticket=ticket, actor=request.user, priority=data["priority"]
         ),
-        "Priority saved.",
+        _("Priority saved."),
     )
 
 
@@ -180,7 +180,7 @@ def category(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         lambda ticket, data: services.ticket_set_category(
             ticket=ticket, actor=request.user, category=data["category"]
         ),
-        "Ticket type saved.",
+        _("Ticket type saved."),
     )
 
 
@@ -200,7 +200,7 @@ def properties(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
             priority=data["priority"],
             category=data["category"],
         ),
-        "Ticket properties saved.",
+        _("Ticket properties saved."),
     )
 
 
@@ -215,7 +215,7 @@ def change_status(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
         lambda ticket, data: services.ticket_change_status(
             ticket=ticket, actor=request.user, action=Action(data["action"])
         ),
-        "Status saved.",
+        _("Status saved."),
     )
 
 
@@ -227,7 +227,7 @@ def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     form = AgentReplyForm(request.POST, request.FILES)
 
     def done(reply: services.Reply) -> HttpResponse:
-        what = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+        what = _("Internal note added.") if form.cleaned_data["internal"] else _("Reply sent.")
         messages.success(request, what)
         return redirect(reply.message or reply.ticket)
 
@@ -275,8 +275,8 @@ def open_for_customer(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Ticket #{ticket.number} was opened for {ticket.requester.full_name}; "
-                    "it waits for the customer.",
+                    _("Ticket #%(number)s was opened for %(requester)s; it waits for the customer.")
+                    % {"number": ticket.number, "requester": ticket.requester.full_name},
                 )
                 return redirect(ticket)
         return render(request, "agent/open_for_customer.html", {"form": form}, status=400)
@@ -309,5 +309,9 @@ def verify_caller(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(back)
     if ticket is not None and data["record"]:
         services.ticket_record_caller_verified(ticket=ticket, actor=request.user)
-    messages.success(request, f"Verified: {data['email']} of {data['alias'].upper()}.")
+    messages.success(
+        request,
+        _("Verified: %(email)s of %(alias)s.")
+        % {"email": data["email"], "alias": data["alias"].upper()},
+    )
     return redirect(back)

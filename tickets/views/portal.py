@@ -135,7 +135,9 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"Ticket #{ticket.number} was created.")
+                messages.success(
+                    request, _("Ticket #%(number)s was created.") % {"number": ticket.number}
+                )
                 return redirect(ticket)
         status = 400
     else:
@@ -196,8 +198,11 @@ def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
             # Closed meanwhile: keep the text, in the box that answers a closed ticket.
             messages.error(
                 request,
-                f"Ticket #{current.number} was closed meanwhile; your message was not "
-                "sent. Send it below to answer the closed ticket.",
+                _(
+                    "Ticket #%(number)s was closed meanwhile; your message was not "
+                    "sent. Send it below to answer the closed ticket."
+                )
+                % {"number": current.number},
             )
             body = form.cleaned_data["body"]
             return render_ticket_page(
@@ -234,16 +239,20 @@ def _report_reply(request: AuthenticatedHttpRequest, ticket: Ticket, reply: serv
     if reply.closed:
         messages.success(
             request,
-            f"Your message was sent. Ticket #{ticket.number} was closed and moved to the Archive.",
+            _("Your message was sent. Ticket #%(number)s was closed and moved to the Archive.")
+            % {"number": ticket.number},
         )
     elif reply.followed_up:
         messages.success(
             request,
-            f"Ticket #{ticket.number} stays closed; your message opened "
-            f"follow-up ticket #{reply.ticket.number}.",
+            _(
+                "Ticket #%(number)s stays closed; your message opened "
+                "follow-up ticket #%(follow_up)s."
+            )
+            % {"number": ticket.number, "follow_up": reply.ticket.number},
         )
     elif reply.reopened:
-        messages.success(request, f"Ticket #{ticket.number} was reopened.")
+        messages.success(request, _("Ticket #%(number)s was reopened.") % {"number": ticket.number})
     else:
         messages.success(request, _("Your message was sent."))
 
@@ -260,7 +269,11 @@ def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
     except TransitionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Ticket #{ticket.number} was closed and moved to the Archive.")
+        messages.success(
+            request,
+            _("Ticket #%(number)s was closed and moved to the Archive.")
+            % {"number": ticket.number},
+        )
     return redirect(ticket)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from tickets.links import ticket_url
 from tickets.models import Ticket
 from tickets.sla.states import due_badge
-from tickets.templatetags.helpdesk import ago, priority_badge, status_badge
+from tickets.templatetags.helpdesk import ago, priority_badge, status_badge, when
 
 NOBODY = mark_safe('<span class="muted">—</span>')
 
@@ -59,10 +58,9 @@ CELLS: dict[str, Callable[[Ticket, datetime], SafeString]] = {
         '<td class="minor" data-label="{}">{}</td>', _("Created"), ago(t.created_at, now)
     ),
     "due": lambda t, now: format_html(
-        '<td data-label="Due">{}</td>',
-        due_badge(t.sla_due, now, timezone.localtime(t.sla_due).strftime("%-d %b %Y, %H:%M"))
-        if t.sla_due
-        else due_badge(None, now),
+        '<td data-label="{}">{}</td>',
+        _("Due"),
+        due_badge(t.sla_due, now, when(t.sla_due, "plain")) if t.sla_due else due_badge(None, now),
     ),
     "updated": lambda t, now: format_html(
         '<td data-label="{}">{}</td>', _("Updated"), ago(t.updated_at, now)

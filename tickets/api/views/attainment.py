@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -34,7 +35,7 @@ class AttainmentQuery(serializers.Serializer):
     def validate_by(self, value: str) -> str:
         user = self.context["request"].user
         if not user.is_support_staff and value not in CUSTOMER_GROUPS:
-            raise serializers.ValidationError("Customers can group by kind only.")
+            raise serializers.ValidationError(_("Customers can group by kind only."))
         return value
 
     def validate(self, attrs):
@@ -42,9 +43,11 @@ class AttainmentQuery(serializers.Serializer):
         until = attrs.get("until") or today
         since = attrs.get("since") or until - timedelta(days=DEFAULT_DAYS - 1)
         if since > until:
-            raise serializers.ValidationError({"since": "Must be on or before until."})
+            raise serializers.ValidationError({"since": _("Must be on or before until.")})
         if (until - since).days >= MAX_DAYS:
-            raise serializers.ValidationError({"since": f"A period is at most {MAX_DAYS} days."})
+            raise serializers.ValidationError(
+                {"since": _("A period is at most %(days)d days.") % {"days": MAX_DAYS}}
+            )
         return {**attrs, "since": since, "until": until}
 
 

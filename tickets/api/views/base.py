@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -90,7 +91,7 @@ def staff_member(email: str | None, *, field: str) -> User | None:
         return None
     user = staff_by_email(email)
     if user is None:
-        raise exceptions.ValidationError({field: ["No active support staff has that email."]})
+        raise exceptions.ValidationError({field: [_("No active support staff has that email.")]})
     return user
 
 
@@ -99,6 +100,11 @@ def category_named(slug: str, *, field: str = "category") -> Category:
     category = active_category(slug)
     if category is None:
         raise exceptions.ValidationError(
-            {field: [f"No active ticket type has the slug {slug!r}; see /api/v1/categories/."]}
+            {
+                field: [
+                    _("No active ticket type has the slug %(slug)s; see /api/v1/categories/.")
+                    % {"slug": repr(slug)}
+                ]
+            }
         )
     return category

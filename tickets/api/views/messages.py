@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -75,7 +76,9 @@ class MessageListView(APIView):
         if not request.user.is_support_staff:
             for field in ("internal", "status"):
                 if request.data.get(field) not in (None, "", False, "false"):
-                    raise exceptions.ValidationError({field: ["Only support staff can set this."]})
+                    raise exceptions.ValidationError(
+                        {field: [_("Only support staff can set this.")]}
+                    )
         if ticket.status == Status.CLOSED:
             # Guidance to the right endpoint; the lifecycle still decides under the lock.
             return conflict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -118,7 +119,7 @@ class TicketListView(APIView):
             for field in ("organization", "requester"):
                 if field in data:
                     raise exceptions.ValidationError(
-                        {field: ["Only support staff open tickets for someone else."]}
+                        {field: [_("Only support staff open tickets for someone else.")]}
                     )
             customer = {}
         ticket = services.ticket_open(
@@ -214,7 +215,7 @@ def refuse_unwritable(request: AuthenticatedRequest, ticket: Ticket) -> None:
         allowed |= {"priority", "category", "assignee", "tags"}
     data = request.data
     if not hasattr(data, "keys"):
-        raise exceptions.ValidationError({"detail": ["Send the changes as a JSON object."]})
+        raise exceptions.ValidationError({"detail": [_("Send the changes as a JSON object.")]})
     refused = {}
     for key in list(data):
         if key == "status":
