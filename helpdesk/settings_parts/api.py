@@ -2,13 +2,17 @@
 
 from helpdesk.env import env_str
 
-# The REST API (issue 7): session (with CSRF) or personal tokens, per-user throttling.
+# The REST API (issue 7): session (with CSRF) or personal tokens (whose scope
+# TokenScope enforces for every view), per-user throttling.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.tokens.TokenScope",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["tickets.api.common.PerUserThrottle"],
     "DEFAULT_PAGINATION_CLASS": "tickets.api.common.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -28,7 +32,9 @@ SPECTACULAR_SETTINGS = {
         "Tickets, messages and attachments of a multi-tenant support desk. "
         "Authenticate with `Authorization: Token <key>` (create a key on your profile "
         "page or with `manage.py create_api_token`) or with the browser session and its "
-        "CSRF token. Everything of another organisation answers 404."
+        "CSRF token. A token's scope is **read** (safe methods only) or **write**; "
+        "each operation names the scope it needs in `x-token-scope`. Everything of "
+        "another organisation answers 404."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -37,6 +43,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The ticket's status appears in both ticket shapes (list and detail): one name.
     "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status.values"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.tokens.schema_token_scopes",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
