@@ -3,7 +3,7 @@
 from helpdesk.env import env_str
 
 # The REST API (issue 7): session (with CSRF) or personal tokens (whose scope
-# TokenScope enforces for every view), per-user throttling.
+# TokenScope enforces for every view), per-user and per-organisation throttling.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.tokens.TokenAuthentication",
@@ -13,7 +13,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.tokens.TokenScope",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["tickets.api.common.PerUserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["tickets.api.throttling.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "tickets.api.common.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -25,7 +25,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per user (every token and session of theirs together), and per
+# customer organisation (all its users together); tickets/api/throttling.py.
 HELPDESK_API_RATE = env_str("HELPDESK_API_RATE", "600/minute")
+HELPDESK_API_ORGANIZATION_RATE = env_str("HELPDESK_API_ORGANIZATION_RATE", "3000/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
     "DESCRIPTION": (
@@ -34,7 +37,13 @@ SPECTACULAR_SETTINGS = {
         "page or with `manage.py create_api_token`) or with the browser session and its "
         "CSRF token. A token's scope is **read** (safe methods only) or **write**; "
         "each operation names the scope it needs in `x-token-scope`. Everything of "
-        "another organisation answers 404."
+        "another organisation answers 404.\n\n"
+        "**Rate limits.** Each user has `HELPDESK_API_RATE` requests a window (600 a "
+        "minute by default) and each customer organisation, all its users together, "
+        "`HELPDESK_API_ORGANIZATION_RATE` (3000 a minute). Every answer carries "
+        "`X-RateLimit-Limit` (requests a window), `X-RateLimit-Remaining` (left in it) "
+        "and `X-RateLimit-Reset` (seconds until the window ends, not a time), for "
+        "whichever limit is nearest; past it, 429 with `Retry-After` in seconds."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
