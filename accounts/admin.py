@@ -167,11 +167,34 @@ class SupportContactAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Personal API tokens: support admins see and revoke them (delete); keys are never shown."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at")
-    search_fields = ("name", "user__email", "prefix")
-    list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    list_display = (
+        "name",
+        "user",
+        "organization",
+        "prefix",
+        "scope",
+        "expires_at",
+        "last_used_at",
+        "last_used_ip",
+    )
+    list_filter = ("scope",)
+    search_fields = ("name", "user__email", "prefix", "user__organization__alias")
+    list_select_related = ("user__organization",)
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "last_used_ip",
+    )
     exclude = ("key_hash",)
+
+    @admin.display(ordering="user__organization__alias")
+    def organization(self, token: ApiToken):
+        return token.user.organization
 
     def has_add_permission(self, request) -> bool:
         return False  # a key is shown once, to its owner: on the profile page or by command

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.backends import password_reconfirm
+from accounts.models import ApiToken
 from accounts.pins import pin_rules_check
 from accounts.zones import time_zone_names, zone_name_of
 
@@ -97,12 +98,42 @@ class OtpCodeForm(forms.Form):
         return code
 
 
+def _expiry_days(value: str) -> int | None:
+    return None if value == "never" else int(value)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
         help_text=_("What uses it, for example: monitoring, or the CRM integration."),
         error_messages={"required": _("Name is required: say what the token is for.")},
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        help_text=_("A read only token can look at everything you can, but change nothing."),
+        error_messages={
+            "required": _("Choose what the token may do."),
+            "invalid_choice": _("Choose read only, or read and write."),
+        },
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires"),
+        choices=[
+            ("7", _("In 7 days")),
+            ("30", _("In 30 days")),
+            ("90", _("In 90 days")),
+            ("365", _("In a year")),
+            ("never", _("Never")),
+        ],
+        coerce=_expiry_days,
+        initial="90",
+        error_messages={
+            "required": _("Choose when the token expires."),
+            "invalid_choice": _("A token expires after 7, 30, 90 or 365 days, or never."),
+        },
     )
 
 

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -122,9 +124,7 @@ def api_token_create(request):
     token_form = ApiTokenForm(request.POST)
     if token_form.is_valid():
         try:
-            _token, key = tokens.token_create(
-                user=request.user, name=token_form.cleaned_data["name"]
-            )
+            _token, key = tokens.token_create(user=request.user, **token_form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 token_form.add_error(field if field in token_form.fields else None, errors)
@@ -140,6 +140,43 @@ def api_token_revoke(request, pk: int):
         raise Http404("No such token.")
     messages.success(request, _("The token is revoked; scripts using it now get 401."))
     return redirect("profile")
+
+
+TOKENS_PER_PAGE = 50
+
+
+@never_cache
+@login_required
+def api_tokens_all(request):
+    """Support admins: every user's API tokens, newest first, to revoke any of them.
+
+    Anybody else gets 404, as for a page that does not exist.
+    """
+    if not request.user.is_staff:
+        raise Http404("This page is for support admins.")
+    listed = ApiToken.objects.manageable_by(request.user).select_related("user__organization")
+    query = request.GET.get("q", "").strip()
+    if query:
+        listed = listed.filter(
+            Q(user__email__icontains=query)
+            | Q(name__icontains=query)
+            | Q(prefix__startswith=query)
+            | Q(user__organization__alias__iexact=query)
+        )
+    page = Paginator(listed, TOKENS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/api_tokens.html", {"page": page, "query": query, "section": "tokens"}
+    )
+
+
+@login_required
+@require_POST
+def api_tokens_all_revoke(request, pk: int):
+    """A support admin revokes anybody's token (404 for anybody else, nothing changes)."""
+    if not request.user.is_staff or not tokens.token_revoke(user=request.user, token_id=pk):
+        raise Http404("No such token.")
+    messages.success(request, _("The token is revoked; scripts using it now get 401."))
+    return redirect("api_tokens_all")
 
 
 @login_required

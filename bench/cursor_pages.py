@@ -29,6 +29,7 @@ def main() -> None:
 
     configure(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     os.environ["HELPDESK_API_RATE"] = "10000000/minute"
+    os.environ["HELPDESK_API_ORGANIZATION_RATE"] = "10000000/minute"
     import django
 
     django.setup()

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # X-RateLimit-* on every answer the API's throttle counted (tickets/api/throttling.py).
+    "tickets.api.throttling.RateLimitHeadersMiddleware",
     # Requests and latencies per view (django-prometheus); before axes, so it
     # counts the lockout page axes makes.
     "ops.middleware.MetricsAfterMiddleware",
@@ -281,6 +283,7 @@ CACHES = {
 REST_FRAMEWORK = api.REST_FRAMEWORK
 SPECTACULAR_SETTINGS = api.SPECTACULAR_SETTINGS
 HELPDESK_API_RATE = api.HELPDESK_API_RATE
+HELPDESK_API_ORGANIZATION_RATE = api.HELPDESK_API_ORGANIZATION_RATE
 
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))

@@ -31,6 +31,12 @@ urlpatterns = [
         account_views.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("accounts/api-tokens/", account_views.api_tokens_all, name="api_tokens_all"),
+    path(
+        "accounts/api-tokens/<int:pk>/revoke/",
+        account_views.api_tokens_all_revoke,
+        name="api_tokens_all_revoke",
+    ),
     path(
         "accounts/preferences/ticket-panel/",
         account_views.ticket_panel,

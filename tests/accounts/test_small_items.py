@@ -24,7 +24,13 @@ def test_with_two_admins_each_may_be_made_a_member(login, alice, bob):
 
 
 def test_a_new_token_has_a_copy_button_for_its_key(login, alice):
-    html = login(alice).post(reverse("api_token_create"), {"name": "CRM"}).content.decode()
+    html = (
+        login(alice)
+        .post(
+            reverse("api_token_create"), {"name": "CRM", "scope": "read", "expires_in_days": "90"}
+        )
+        .content.decode()
+    )
 
     assert '<span id="new-token-key"><code data-token-key>' in html
     assert '<button type="button" data-copy="new-token-key">Copy</button>' in html

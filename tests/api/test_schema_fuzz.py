@@ -83,6 +83,7 @@ def call_as(case, world, persona: str) -> None:
 @FUZZ
 def test_every_operation_keeps_its_schema_for_a_customer(case, api_world, settings):
     settings.HELPDESK_API_RATE = "100000/minute"
+    settings.HELPDESK_API_ORGANIZATION_RATE = "100000/minute"
     call_as(case, api_world, "customer")
 
 
@@ -91,4 +92,5 @@ def test_every_operation_keeps_its_schema_for_a_customer(case, api_world, settin
 @FUZZ
 def test_every_operation_keeps_its_schema_for_an_agent(case, api_world, settings):
     settings.HELPDESK_API_RATE = "100000/minute"
+    settings.HELPDESK_API_ORGANIZATION_RATE = "100000/minute"
     call_as(case, api_world, "agent")

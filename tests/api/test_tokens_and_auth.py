@@ -25,8 +25,10 @@ def token_client(key: str) -> APIClient:
     return client
 
 
-def create_on_profile(client, name="monitoring") -> str:
-    page = client.post(reverse("api_token_create"), {"name": name})
+def create_on_profile(client, name="monitoring", scope="write", expires="never") -> str:
+    page = client.post(
+        reverse("api_token_create"), {"name": name, "scope": scope, "expires_in_days": expires}
+    )
     assert page.status_code == 200
     assert page["Cache-Control"] == "no-store"
     return re.search(r"<code data-token-key>([^<]+)</code>", page.content.decode()).group(1)

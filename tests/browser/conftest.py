@@ -3,8 +3,9 @@
 import os
 
 import pytest
+from django.utils import timezone
 
-from accounts.models import SupportContact, User
+from accounts.models import ApiToken, SupportContact, User
 from accounts.tokens import token_create
 from inbound.models import SupportAddress
 from tests.browser.helpers import watch_for_csp_violations
@@ -112,7 +113,11 @@ def desk(alice, bob, agent, agent2, acme, make_ticket):
     )
     services.ticket_take(ticket=agent_ticket, agent=agent2)
 
-    token_create(user=alice, name=f"CRM {LONG_WORD}")
+    token, _ = token_create(user=alice, name=f"CRM {LONG_WORD}", scope="read", expires_in_days=30)
+    # The longest address a token's last use can show.
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=timezone.now(), last_used_ip="2001:db8:85a3:1234:5678:8a2e:370:7334"
+    )
     SupportAddress.objects.create(email="urgent-incidents-emea@support.example")
     for kind, topic, label, value in [
         (

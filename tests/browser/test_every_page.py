@@ -97,6 +97,10 @@ AGENT: dict[str, Visit] = {
     "profile": _go(lambda desk: reverse("profile")),
     "notifications": _go(lambda desk: reverse("notifications:list")),
 }
+SUPPORT_ADMIN: dict[str, Visit] = {
+    "api-tokens": _go(lambda desk: reverse("api_tokens_all")),
+    "profile": _go(lambda desk: reverse("profile")),
+}
 ANONYMOUS: dict[str, Visit] = {
     "login": _go(lambda desk: reverse("login")),
     "password-reset": _go(lambda desk: reverse("password_reset")),
@@ -133,9 +137,9 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("persona", ["customer", "agent", "anonymous"])
+@pytest.mark.parametrize("persona", ["customer", "agent", "support_admin", "anonymous"])
 def test_every_page_fits_the_screen_and_axe_finds_nothing_serious(
-    persona, viewport, every_page_desk, page, log_in_to, alice, agent
+    persona, viewport, every_page_desk, page, log_in_to, alice, agent, support_admin
 ):
     page.set_viewport_size(VIEWPORTS[viewport])
     if persona == "customer":
@@ -144,6 +148,9 @@ def test_every_page_fits_the_screen_and_axe_finds_nothing_serious(
     elif persona == "agent":
         log_in_to(agent.email, PASSWORD, landing="**/agent/queue/unassigned/")
         pages = AGENT
+    elif persona == "support_admin":
+        log_in_to(support_admin.email, PASSWORD, landing="**/agent/queue/unassigned/")
+        pages = SUPPORT_ADMIN
     else:
         pages = ANONYMOUS
 

@@ -9,18 +9,17 @@ Errors keep one shape, so a script can rely on it:
 The services raise Django's ``ValidationError`` and the lifecycle's
 ``TransitionError``; they are turned into 400 and 409 here, once, instead of in
 every view. ``REST_FRAMEWORK`` in the settings names the handler, the
-throttle and the pagination, so every endpoint (``helpdesk.api``'s too) has them.
+throttle (``tickets.api.throttling``) and the pagination, so every endpoint
+(``helpdesk.api``'s too) has them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.forms import Form
@@ -28,15 +27,13 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tickets.api.throttling import is_counted
 from tickets.keyset import BadCursor, Cursor, keyset_page
 from tickets.paging import BoundedPaginator
 from tickets.workflow import TransitionError
-
-logger = logging.getLogger(__name__)
 
 # A list's size when it is known without counting rows, or how to learn it.
 KnownCount = int | Callable[[], int | None] | None
@@ -145,25 +142,6 @@ class Pagination(PageNumberPagination):
         )
 
 
-class PerUserThrottle(UserRateThrottle):
-    """``HELPDESK_API_RATE`` requests per user (per address before login)."""
-
-    scope = "user"
-
-    def get_rate(self) -> str:
-        return settings.HELPDESK_API_RATE
-
-    def allow_request(self, request, view) -> bool:
-        # The counts live in the cache. With the cache down, the request goes
-        # through: losing the limit for a while is better than losing the
-        # caller's reply to a 500.
-        try:
-            return super().allow_request(request, view)
-        except Exception:  # any cache backend's connection error
-            logger.warning("API throttling is off: the cache cannot be reached.", exc_info=True)
-            return True
-
-
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The ticket's state does not allow this."
@@ -187,6 +165,17 @@ def form_errors(form: Form) -> exceptions.ValidationError:
 
 
 def exception_handler(exc, context):
+    # A request refused before DRF's throttle ran (no or a bad key, a
+    # read-only token's write) still counts against its caller: token guessing
+    # is limited too, and every answer carries the rate-limit headers.
+    request, view = context.get("request"), context.get("view")
+    if request is not None and view is not None and not is_counted(request):
+        try:
+            view.check_throttles(request)
+        except exceptions.Throttled as throttled:
+            exc = throttled
+        except exceptions.APIException:
+            pass
     if isinstance(exc, TransitionError):
         exc = Conflict(str(exc), code=TransitionError.code)
     elif isinstance(exc, DjangoValidationError):
