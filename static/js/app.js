@@ -451,3 +451,17 @@ var helpdeskText = {
     timer = setTimeout(suggest, 150);
   });
 })();
+
+(function () {
+  "use strict";
+  // The bulk bar's tags field shows only for "Add tags…" and "Remove tags…"
+  // (without this script it always shows, and is ignored by other actions).
+  var tags = document.querySelector("[data-bulk-tags]");
+  var action = tags && tags.form && tags.form.querySelector("select[name=action]");
+  if (!action) return;
+  function sync() {
+    tags.hidden = action.value !== "tag" && action.value !== "untag";
+  }
+  action.addEventListener("change", sync);
+  sync();
+})();

@@ -47,7 +47,7 @@ CELLS: dict[str, Callable[[Ticket, datetime], SafeString]] = {
         '<td class="minor"><span class="cut">{}</span></td>', t.category.name
     ),
     "tags": lambda t, now: format_html(
-        '<td class="minor" data-label="{}">{}</td>',
+        '<td class="minor" data-label="{}"><span class="cut">{}</span></td>',
         _("Tags"),
         format_html_join(" ", '<span class="tag">{}</span>', ((tag.name,) for tag in t.tags.all())),
     ),
