@@ -129,6 +129,15 @@ class User(AbstractBaseUser, PermissionsMixin):
                 ),
             )
         ]
+        indexes = [
+            # The agents every queue and ticket page lists in its menus, by name,
+            # without reading every customer (``accounts.selectors.support_staff``).
+            models.Index(
+                fields=["full_name", "email"],
+                condition=Q(role__in=["agent", "support_admin"], is_active=True),
+                name="user_active_staff",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

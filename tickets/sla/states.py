@@ -14,11 +14,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tickets.html import fast_html
 from tickets.models import WORKED_STATUSES, SlaClock
 
 
@@ -86,9 +86,9 @@ def due_text(due: datetime, now: datetime) -> str:
 def due_badge(due: datetime | None, now: datetime, exact: str = "") -> SafeString:
     """The queue's Due cell: relative time, coloured by state, exact time on hover."""
     if due is None:
-        return format_html('<span class="muted">{}</span>', "—")
+        return fast_html('<span class="muted">{}</span>', "—")
     state = sla_state(due, now)
-    return format_html(
+    return fast_html(
         '<time class="due due-{}" datetime="{}" title="{}{}">{}</time>',
         state,
         due.isoformat(),

@@ -6,11 +6,11 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
+from tickets.html import fast_html
 from tickets.models import Priority, Status, TicketEvent, priority_label, status_label
 
 register = template.Library()
@@ -76,17 +76,31 @@ def markdown(text: str) -> str:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
+# Badges by kind, language and value: a queue page shows fifty, of a dozen kinds.
+_BADGES: dict[tuple[str, str | None, object], str] = {}
+
+
 @register.simple_tag
 def status_badge(status: str) -> str:
-    label = Status(status).label
-    return format_html('<span class="badge badge-{}">{}</span>', status, label)
+    key = ("status", get_language(), status)
+    badge = _BADGES.get(key)
+    if badge is None:
+        label = Status(status).label
+        badge = _BADGES[key] = fast_html('<span class="badge badge-{}">{}</span>', status, label)
+    return badge
 
 
 @register.simple_tag
 def priority_badge(priority: int) -> str:
     # The class is the language-independent name (the stylesheet's), the text translated.
-    choice = Priority(priority)
-    return format_html('<span class="prio prio-{}">{}</span>', choice.name.lower(), choice.label)
+    key = ("priority", get_language(), priority)
+    badge = _BADGES.get(key)
+    if badge is None:
+        choice = Priority(priority)
+        badge = _BADGES[key] = fast_html(
+            '<span class="prio prio-{}">{}</span>', choice.name.lower(), choice.label
+        )
+    return badge
 
 
 @register.filter
@@ -212,7 +226,7 @@ def when(value, style: str = "long") -> str:
     text = _format(local, short=style == "short")
     if style == "plain":
         return text
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+    return fast_html('<time datetime="{}">{}</time>', local.isoformat(), text)
 
 
 def relative_text(value, now) -> str:
@@ -248,7 +262,7 @@ def ago(value, now=None) -> str:
         return ""
     local = timezone.localtime(value)
     exact = _format(local)
-    return format_html(
+    return fast_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
         exact,
