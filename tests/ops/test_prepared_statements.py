@@ -30,9 +30,7 @@ def test_a_query_run_again_is_prepared_on_the_server(alice, make_ticket):
     ticket = make_ticket(alice)
     for _ in range(6):
         found = (
-            Ticket.objects.select_related("organization", "requester")
-            .filter(pk=ticket.pk)
-            .first()
+            Ticket.objects.select_related("organization", "requester").filter(pk=ticket.pk).first()
         )
         assert found == ticket
     with connection.cursor() as cursor:
