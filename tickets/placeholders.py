@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.utils import formats, translation
 from django.utils.timezone import localtime
 
+from accounts.models import User
 from accounts.zones import zone_name_of, zone_of
 from tickets.models import Ticket
 
@@ -30,7 +31,7 @@ def _first_name(full_name: str) -> str:
     return words[0] if words else ""
 
 
-def _sla_due(ticket: Ticket, agent) -> str:
+def _sla_due(ticket: Ticket, agent: User) -> str:
     """The ticket's nearest due time, in the requester's zone and language; "" if none."""
     due = ticket.sla_due
     if due is None:
@@ -42,7 +43,7 @@ def _sla_due(ticket: Ticket, agent) -> str:
     return f"{text} ({zone_name_of(requester)})"
 
 
-PLACEHOLDERS: dict[str, Callable[[Ticket, object], str]] = {
+PLACEHOLDERS: dict[str, Callable[[Ticket, User], str]] = {
     "requester.first_name": lambda ticket, agent: _first_name(ticket.requester.full_name),
     "requester.name": lambda ticket, agent: ticket.requester.full_name,
     "ticket.number": lambda ticket, agent: str(ticket.pk),
@@ -55,7 +56,7 @@ PLACEHOLDERS: dict[str, Callable[[Ticket, object], str]] = {
 }
 
 
-def placeholders_filled(text: str, *, ticket: Ticket, agent) -> str:
+def placeholders_filled(text: str, *, ticket: Ticket, agent: User) -> str:
     """``text`` with every known placeholder replaced by its value, as plain text.
 
     One pass: a value that itself looks like a placeholder (a customer named

@@ -283,9 +283,11 @@ def macro_apply(
         status_action = macro.status_action
         target = STATUS_TARGETS[Macro.StatusAction(status_action)] if status_action else None
     else:
-        target = Status(submit_as) if submit_as else None
-        status_action = {value: key for key, value in STATUS_TARGETS.items()}.get(target, "")
-        if target is not None and not status_action:
+        by_target = {str(value): key for key, value in STATUS_TARGETS.items()}
+        chosen = by_target.get(submit_as or "")
+        status_action = chosen or ""
+        target = STATUS_TARGETS[chosen] if chosen else None
+        if submit_as and not status_action:
             raise ValidationError(
                 {"submit_as": _("Submit as In progress, Waiting for customer or Solved.")}
             )
