@@ -9,7 +9,7 @@ call of ``tickets.services``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -90,6 +90,14 @@ class MacroSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+        extra_kwargs: ClassVar[dict[str, dict[str, str]]] = {
+            "id": {"help_text": "The macro's id, for the other macro endpoints."},
+            "title": {"help_text": "What agents pick it by."},
+            "body": {"help_text": "Markdown with placeholders, as saved."},
+            "usage_count": {"help_text": "How many times it was applied."},
+            "created_at": {"help_text": "When it was created."},
+            "updated_at": {"help_text": "When it was last changed."},
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -106,7 +114,9 @@ class MacroSerializer(serializers.ModelSerializer):
 
 
 class MacroInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=MACRO_TITLE_MAX_LENGTH)
+    title = serializers.CharField(
+        max_length=MACRO_TITLE_MAX_LENGTH, help_text="What agents pick it by."
+    )
     body = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -121,10 +131,17 @@ class MacroInputSerializer(serializers.Serializer):
         help_text="On creation only: shared with every agent (support admins only).",
     )
     status_action = serializers.ChoiceField(
-        choices=Macro.StatusAction.values, required=False, allow_null=True
+        choices=Macro.StatusAction.values,
+        required=False,
+        allow_null=True,
+        help_text="resume (In progress), wait (Waiting for customer), solve, or null for none.",
     )
-    priority = s.PriorityField(required=False, allow_null=True)
-    category = serializers.SlugField(required=False, allow_null=True)
+    priority = s.PriorityField(
+        required=False, allow_null=True, help_text="low, normal, high, urgent, or null."
+    )
+    category = serializers.SlugField(
+        required=False, allow_null=True, help_text="A ticket type's slug, or null."
+    )
     tags = serializers.ListField(
         child=serializers.CharField(max_length=TAG_MAX_LENGTH),
         required=False,
