@@ -40,6 +40,8 @@ class AgentReplyForm(forms.Form):
     # BaseForm.files (the uploaded data) at run time; the stubs cannot know that.
     files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]
     submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label=_("Submit as"))
+    # The macro picked in the reply box (issue 18): its actions apply with the message.
+    macro = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].strip()
@@ -107,6 +109,7 @@ class BulkForm(forms.Form):
         ("priority", _("Set priority…")),
         ("tag", _("Add tags…")),
         ("untag", _("Remove tags…")),
+        ("macro", _("Apply macro…")),
         ("wait", _("Mark waiting for customer")),
         ("solve", _("Mark solved")),
         ("close", _("Close")),
@@ -122,6 +125,8 @@ class BulkForm(forms.Form):
         choices=[("", "—"), *Priority.choices], coerce=int, required=False, empty_value=None
     )
     tags = forms.CharField(required=False, max_length=1000)
+    # Any number: the view fetches it through the door (``macro_for``).
+    macro = forms.IntegerField(required=False, min_value=1)
     confirmed = forms.BooleanField(required=False)
     next = forms.CharField(required=False)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tickets.views import agent, queue, tags
+from tickets.views import agent, macros, queue, tags
 
 app_name = "agent"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("tickets/new/", agent.open_for_customer, name="open"),
     path("verify-caller/", agent.verify_caller, name="verify_caller"),
     path("tags/", tags.tag_suggestions, name="tag_suggestions"),
+    path("macros/", macros.macro_list, name="macros"),
+    path("macros/new/", macros.macro_create, name="macro_create"),
+    path("macros/<int:pk>/edit/", macros.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/delete/", macros.macro_delete, name="macro_delete"),
+    path("macros/<int:pk>/preview/", macros.macro_preview, name="macro_preview"),
 ]

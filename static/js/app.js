@@ -464,4 +464,90 @@ var helpdeskText = {
   }
   action.addEventListener("change", sync);
   sync();
+  // The reply box's macro picker (issue 18). Choosing a macro fetches its text
+  // for this ticket and what else it does, fills the reply (still editable),
+  // sets "Submit as" and names the macro in the reply form, so Send applies its
+  // actions in the same act. m (outside a text field) or Alt+M focuses the
+  // picker; typing a title's first letters picks it. Without this script the
+  // picker's own button shows the page again with the reply filled in.
+  var picker = document.querySelector("form[data-macro-picker]");
+  var select = picker && picker.querySelector("select[name=macro]");
+  var reply = document.querySelector("form[data-reply-form]");
+  if (!select || !reply || !window.fetch) return;
+  var preview = document.querySelector("[data-macro-preview]");
+  var list = preview && preview.querySelector("[data-macro-actions]");
+  var status = picker.querySelector("[data-macro-status]");
+  var body = reply.querySelector("textarea[name=body]");
+  var submitAs = reply.querySelector("select[name=submit_as]");
+  var chosen = reply.querySelector("input[name=macro]");
+  var base = picker.getAttribute("data-macro-picker");
+  var ticket = picker.getAttribute("data-ticket");
+  var asked = "";
+
+  function textEntry(element) {
+    return element.closest && element.closest(
+      "textarea, select, [contenteditable], input:not([type=checkbox]):not([type=radio])"
+    );
+  }
+  function show(data) {
+    if (!preview || !list) return;
+    list.textContent = "";
+    var actions = data ? data.actions : [];
+    actions.forEach(function (action) {
+      var item = document.createElement("li");
+      item.textContent = action.label + ": " + action.value;
+      list.appendChild(item);
+    });
+    if (data && !actions.length) {
+      var none = document.createElement("li");
+      none.textContent = helpdeskText.get(preview, "none", "Nothing else: only the message.");
+      list.appendChild(none);
+    }
+    preview.hidden = !data;
+  }
+  function pick(id) {
+    asked = id;
+    if (!id) {
+      chosen.value = "";
+      show(null);
+      return;
+    }
+    fetch(base + encodeURIComponent(id) + "/preview/?ticket=" + encodeURIComponent(ticket), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (data) {
+        if (asked !== id) return; // the agent picked another one meanwhile
+        body.value = data.body;
+        chosen.value = String(data.id);
+        if (submitAs) {
+          var offered = Array.prototype.some.call(submitAs.options, function (option) {
+            return option.value === data.submit_as;
+          });
+          submitAs.value = offered ? data.submit_as : "";
+        }
+        show(data);
+        if (status) status.textContent = helpdeskText.get(picker, "filled", "Reply filled in from %(title)s.", { title: data.title });
+      })
+      .catch(function () {
+        if (status) status.textContent = helpdeskText.get(picker, "failed", "The macro could not be loaded.");
+      });
+  }
+  select.addEventListener("change", function () { pick(select.value); });
+  picker.addEventListener("submit", function (event) {
+    event.preventDefault();
+    pick(select.value);
+    body.focus();
+  });
+  document.addEventListener("keydown", function (event) {
+    var altM = event.altKey && !event.ctrlKey && !event.metaKey && (event.code === "KeyM" || event.key === "m" || event.key === "M");
+    var plainM = !event.altKey && !event.ctrlKey && !event.metaKey && event.key === "m" && !textEntry(event.target);
+    if (!altM && !plainM) return;
+    event.preventDefault();
+    select.focus();
+  });
 })();

@@ -46,6 +46,12 @@ def api_world(transactional_db, live_server, alice, carol, agent, make_ticket):
     closed = make_ticket(alice, "Closed one")
     services.ticket_close(ticket=closed, actor=alice)
     make_ticket(carol, "Globex's")
+    services.macro_create(
+        actor=agent,
+        title="Ask for logs",
+        body="Hi {{ requester.first_name }}",
+        status_action="wait",
+    )
     return {
         "customer": token_create(user=alice, name="fuzz")[1],
         "agent": token_create(user=agent, name="fuzz")[1],

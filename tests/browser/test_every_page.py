@@ -17,8 +17,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from tests.browser.conftest import LONG_WORD
 from tests.browser.helpers import page_width, serious_violations
 from tests.helpers import PASSWORD, bring_to
+from tickets import services
 from tickets.models import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,6 +49,15 @@ def _bulk_close_confirm(page: Page, desk: dict) -> None:
     page.get_by_label("Bulk action").select_option("close")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Close")
+
+
+def _bulk_macro(page: Page, desk: dict) -> None:
+    page.goto(reverse("agent:queue", args=["active"]))
+    for ticket in (desk["customer_ticket"], desk["agent_ticket"]):
+        page.get_by_role("checkbox", name=f"Select #{ticket.pk}", exact=True).check()
+    page.get_by_label("Bulk action").select_option("macro")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Apply a macro")
 
 
 def _password_reset_done(page: Page, desk: dict) -> None:
@@ -94,6 +105,10 @@ AGENT: dict[str, Visit] = {
     "closed-ticket": _go(lambda desk: desk["closed_ticket"].get_absolute_url()),
     "open-for-customer": _go(lambda desk: reverse("agent:open")),
     "bulk-close-confirm": _bulk_close_confirm,
+    "bulk-macro": _bulk_macro,
+    "macros": _go(lambda desk: reverse("agent:macros")),
+    "macro-new": _go(lambda desk: reverse("agent:macro_create")),
+    "macro-edit": _go(lambda desk: reverse("agent:macro_edit", args=[desk["macro"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
     "notifications": _go(lambda desk: reverse("notifications:list")),
 }
@@ -133,7 +148,14 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
     invited = User.objects.create_user(
         "dana@acme.example", None, full_name="Dana Diaz", role=User.Role.MEMBER, organization=acme
     )
-    return {**desk, "closed_ticket": closed, "bob": bob, "invited": invited}
+    macro = services.macro_create(
+        actor=agent,
+        title=f"Ask for the logs of {LONG_WORD}",
+        body="Hello {{ requester.first_name }}, please send the logs.",
+        status_action="wait",
+        tags="needs-logs",
+    )
+    return {**desk, "closed_ticket": closed, "bob": bob, "invited": invited, "macro": macro}
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

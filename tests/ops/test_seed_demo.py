@@ -11,7 +11,7 @@ from inbound.models import SupportAddress
 from inbound.services import email_ingest
 from tests.helpers import can_log_in
 from tests.inbound import corpus
-from tickets.models import Priority, Status, Ticket
+from tickets.models import Macro, Priority, Status, Ticket
 
 
 def test_demo_data_is_refused_with_debug_off(db, settings):
@@ -39,6 +39,14 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, settings, client):
     assert (globex.support_tier, globex.reply_policy) == ("standard", "follow_up")
     assert can_log_in(client, "alice@acme.example", "demo-password")
     assert User.objects.get(email="admin@support.example").role == "support_admin"
+    # Three shared macros (issue 18), made once.
+    macros = Macro.objects.filter(owner=None).order_by("title")
+    assert [(m.title, m.status_action, m.tags) for m in macros] == [
+        ("Ask for logs", "wait", "needs-logs"),
+        ("Billing handover", "", "billing"),
+        ("Solved: please confirm", "solve", ""),
+    ]
+    assert macros.get(title="Billing handover").category.slug == "billing"
 
 
 def test_the_demo_history_notifies_nobody(db, settings):

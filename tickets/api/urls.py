@@ -6,6 +6,8 @@ from tickets.api import views
 # /api/v1/ in the ``api`` namespace, beside the project's "who you are".
 urlpatterns = [
     path("categories/", views.CategoryListView.as_view(), name="categories"),
+    path("macros/", views.MacroListView.as_view(), name="macros"),
+    path("macros/<int:macro_id>/", views.MacroDetailView.as_view(), name="macro"),
     path("sla/attainment/", views.AttainmentView.as_view(), name="sla-attainment"),
     path("tickets/", views.TicketListView.as_view(), name="tickets"),
     path("tickets/<int:number>/", views.TicketDetailView.as_view(), name="ticket"),
@@ -16,6 +18,11 @@ urlpatterns = [
     path("tickets/<int:number>/assign/", views.AssignView.as_view(), name="assign"),
     path("tickets/<int:number>/wait/", views.WaitView.as_view(), name="wait"),
     path("tickets/<int:number>/solve/", views.SolveView.as_view(), name="solve"),
+    path(
+        "tickets/<int:number>/macros/<int:macro_id>/apply/",
+        views.MacroApplyView.as_view(),
+        name="apply-macro",
+    ),
     path(
         "attachments/<int:pk>/download/",
         views.AttachmentDownloadView.as_view(),

@@ -14,6 +14,12 @@ from tickets.models.attachments import (
     attachment_key,
 )
 from tickets.models.conversation import EventQuerySet, Message, MessageQuerySet, TicketEvent
+from tickets.models.macros import (
+    MACRO_BODY_MAX_LENGTH,
+    MACRO_TITLE_MAX_LENGTH,
+    Macro,
+    MacroQuerySet,
+)
 from tickets.models.sla import (
     BusinessCalendar,
     Holiday,
@@ -42,6 +48,8 @@ from tickets.models.tickets import (
 
 __all__ = [
     "ARCHIVED_STATUSES",
+    "MACRO_BODY_MAX_LENGTH",
+    "MACRO_TITLE_MAX_LENGTH",
     "PREVIEWABLE",
     "REFERENCE_MAX_LENGTH",
     "SUBJECT_MAX_LENGTH",
@@ -55,6 +63,8 @@ __all__ = [
     "Channel",
     "EventQuerySet",
     "Holiday",
+    "Macro",
+    "MacroQuerySet",
     "Message",
     "MessageQuerySet",
     "Priority",

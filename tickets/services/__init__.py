@@ -15,6 +15,17 @@ from tickets.services.conversation import (
     ticket_reply,
     ticket_set_reference,
 )
+from tickets.services.macros import (
+    FromMacro,
+    macro_actions,
+    macro_apply,
+    macro_can_manage,
+    macro_create,
+    macro_delete,
+    macro_for,
+    macro_render,
+    macro_update,
+)
 from tickets.services.opening import ticket_open
 from tickets.services.reads import ticket_mark_seen
 from tickets.services.support import (
@@ -33,7 +44,16 @@ from tickets.services.tags import tag_names, tags_matching, ticket_tag
 
 __all__ = [
     "BulkResult",
+    "FromMacro",
     "Reply",
+    "macro_actions",
+    "macro_apply",
+    "macro_can_manage",
+    "macro_create",
+    "macro_delete",
+    "macro_for",
+    "macro_render",
+    "macro_update",
     "tag_names",
     "tags_matching",
     "ticket_assign",

@@ -18,7 +18,7 @@ from tickets import workflow
 from tickets.counters import counter_shift, ticket_state
 from tickets.events import one_act, record_event
 from tickets.locks import lock_ticket
-from tickets.models import Category, Priority, Ticket
+from tickets.models import Category, Macro, Priority, Ticket
 from tickets.models import TicketEvent as Event
 from tickets.services.common import touch
 from tickets.services.conversation import ticket_set_reference
@@ -219,7 +219,7 @@ class BulkResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-BULK_ACTIONS = ("take", "assign", "priority", "tag", "untag", "wait", "solve", "close")
+BULK_ACTIONS = ("take", "assign", "priority", "tag", "untag", "macro", "wait", "solve", "close")
 
 
 def tickets_bulk(
@@ -230,12 +230,17 @@ def tickets_bulk(
     assignee: User | None = None,
     priority: int | None = None,
     tags: str = "",
+    macro: Macro | None = None,
 ) -> BulkResult:
     """Apply one of support's actions to many tickets, each in its own transaction.
 
     A ticket the lifecycle refuses is skipped with the reason; the others go
     on. Tickets are handled in primary-key order, like every lock here.
+    ``macro`` (fetched through ``macro_for``) is applied to each ticket as
+    its own act, with its own text filled in for that ticket.
     """
+    from tickets.services.macros import macro_apply  # it builds on this module
+
     if not actor.is_support_staff:
         raise PermissionDenied("Bulk actions are for support staff.")
     if action not in BULK_ACTIONS:
@@ -248,6 +253,8 @@ def tickets_bulk(
         raise ValidationError({"priority": _("Choose low, normal, high or urgent.")})
     if action in ("tag", "untag") and not tag_names(tags):
         raise ValidationError({"tags": _("Type the tags to add or remove.")})
+    if action == "macro" and macro is None:
+        raise ValidationError({"macro": _("Choose the macro to apply.")})
     one: dict[str, Callable[[Ticket], object]] = {
         "take": lambda ticket: ticket_take(ticket=ticket, agent=actor),
         "assign": lambda ticket: ticket_assign(ticket=ticket, actor=actor, assignee=assignee),
@@ -258,6 +265,11 @@ def tickets_bulk(
         ),
         "tag": lambda ticket: ticket_tag(ticket=ticket, actor=actor, add=tags),
         "untag": lambda ticket: ticket_tag(ticket=ticket, actor=actor, remove=tags),
+        "macro": lambda ticket: macro_apply(
+            macro=macro,  # type: ignore[arg-type]
+            ticket=ticket,
+            agent=actor,
+        ),
     }
     apply = one.get(
         action,
@@ -268,8 +280,13 @@ def tickets_bulk(
     for ticket in tickets:
         try:
             apply(ticket)
-        except (TransitionError, ValidationError) as error:
-            reason = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        except (TransitionError, ValidationError, Macro.DoesNotExist) as error:
+            if isinstance(error, ValidationError):
+                reason = error.messages[0]
+            elif isinstance(error, Macro.DoesNotExist):
+                reason = _("The macro is no longer there.")
+            else:
+                reason = str(error)
             result.skipped.append((ticket.pk, reason))
         else:
             result.done.append(ticket.pk)

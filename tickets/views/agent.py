@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,7 +29,7 @@ from tickets.agent_forms import (
     PropertiesForm,
     StatusForm,
 )
-from tickets.models import Ticket
+from tickets.models import Macro, Ticket
 from tickets.views.bulk_selection import selection_keep
 from tickets.views.common import (
     add_service_errors,
@@ -53,13 +53,27 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     if data["action"] == "close" and not data["confirmed"]:
-        tickets = (
-            Ticket.objects.visible_to(request.user)
-            .filter(pk__in=data["ticket"])
-            .select_related("organization")
-            .order_by("pk")
-        )
+        tickets = _selected(request, data["ticket"])
         return render(request, "agent/bulk_close_confirm.html", {"tickets": tickets, "next": back})
+    macro = None
+    if data["action"] == "macro":
+        if not data["macro"]:
+            # The queue does not list macros (its fixed queries): choose here.
+            return render(
+                request,
+                "agent/bulk_macro.html",
+                {
+                    "tickets": _selected(request, data["ticket"]),
+                    "macros": Macro.objects.visible_to(request.user),
+                    "next": back,
+                },
+            )
+        try:
+            macro = services.macro_for(request.user, data["macro"])
+        except Macro.DoesNotExist:
+            messages.error(request, _("Choose the macro to apply."))
+            _keep_selection(request, request.POST.getlist("ticket"))
+            return redirect(back)
     result = services.tickets_bulk(
         actor=request.user,
         ticket_ids=data["ticket"],
@@ -67,6 +81,7 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         assignee=data.get("assignee"),
         priority=data.get("priority"),
         tags=data.get("tags") or "",
+        macro=macro,
     )
     label = str(dict(BulkForm.ACTIONS)[data["action"]]).rstrip("…").lower()
     if result.done:
@@ -81,6 +96,16 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     _keep_selection(request, [number for number, _reason in result.skipped])
     return redirect(back)
+
+
+def _selected(request: AuthenticatedHttpRequest, numbers: list[int]):
+    """The selected tickets the agent may see, for a page that asks before acting."""
+    return (
+        Ticket.objects.visible_to(request.user)
+        .filter(pk__in=numbers)
+        .select_related("organization")
+        .order_by("pk")
+    )
 
 
 def _keep_selection(request: AuthenticatedHttpRequest, tickets: list) -> None:
@@ -225,27 +250,43 @@ def change_status(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
 def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = get_ticket_for(request.user, number)
     form = AgentReplyForm(request.POST, request.FILES)
+    macro = None
+    if form.is_valid() and form.cleaned_data["macro"]:
+        try:
+            macro = services.macro_for(request.user, form.cleaned_data["macro"])
+        except Macro.DoesNotExist:
+            raise Http404("No such macro.") from None
 
     def done(reply: services.Reply) -> HttpResponse:
         what = _("Internal note added.") if form.cleaned_data["internal"] else _("Reply sent.")
+        if macro is not None:
+            what = _("Macro applied: %(title)s.") % {"title": macro.title}
         messages.success(request, what)
         return redirect(reply.message or reply.ticket)
 
-    return message_posted(
-        request,
-        ticket,
-        form,
-        form_name="agent_reply_form",
-        post=lambda: services.ticket_reply(
+    def post() -> services.Reply:
+        data = form.cleaned_data
+        if macro is not None:
+            # The message and the macro's actions: one act (issue 18).
+            return services.macro_apply(
+                macro=macro,
+                ticket=ticket,
+                agent=request.user,
+                body=data["body"],
+                internal=data["internal"],
+                submit_as=data["submit_as"] or None,
+                files=data["files"],
+            )
+        return services.ticket_reply(
             ticket=ticket,
             author=request.user,
-            body=form.cleaned_data["body"],
-            files=form.cleaned_data["files"],
-            internal=form.cleaned_data["internal"],
-            submit_as=form.cleaned_data["submit_as"] or None,
-        ),
-        done=done,
-    )
+            body=data["body"],
+            files=data["files"],
+            internal=data["internal"],
+            submit_as=data["submit_as"] or None,
+        )
+
+    return message_posted(request, ticket, form, form_name="agent_reply_form", post=post, done=done)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
@@ -24,6 +25,7 @@ from tickets.forms import MessageForm, ReferenceForm
 from tickets.models import (
     Attachment,
     Category,
+    Macro,
     Message,
     Priority,
     Status,
@@ -33,6 +35,7 @@ from tickets.models import (
 from tickets.selectors import history
 from tickets.sla.states import clock_rows, reply_promise
 from tickets.views.common import add_service_errors
+from tickets.views.macros import macro_preview_data
 from tickets.workflow import TransitionError
 
 
@@ -98,7 +101,22 @@ def render_ticket_page(
             (action, label) for action, label in STATUS_ACTION_LABELS.items() if action in can
         ]
         offered_targets = {SUBMIT_AS_TARGETS[action] for action, _label in status_actions}
+        macros = list(Macro.objects.visible_to(user).only("id", "title", "owner"))
+        picked = None
+        if agent_reply_form is None and request.GET.get("macro"):
+            # The picker without JavaScript: the page again, the reply box filled in.
+            picked = _picked_macro(request, ticket)
+            if picked is not None:
+                agent_reply_form = AgentReplyForm(
+                    initial={
+                        "body": picked["body"],
+                        "submit_as": picked["submit_as"],
+                        "macro": picked["id"],
+                    }
+                )
         context.update(
+            macros=macros,
+            picked_macro=picked,
             agent_reply_form=agent_reply_form or AgentReplyForm(),
             submit_as_choices=[
                 (value, label)
@@ -119,6 +137,15 @@ def render_ticket_page(
             .order_by("-updated_at")[:10],
         )
     return render(request, template, context, status=status)
+
+
+def _picked_macro(request: AuthenticatedHttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    try:
+        macro = services.macro_for(request.user, request.GET["macro"])
+    except Macro.DoesNotExist:
+        messages.error(request, _("That macro is not there any more."))
+        return None
+    return macro_preview_data(macro, ticket, request.user)
 
 
 # The status a reply "submitted as" leaves, by the status action that moves there.

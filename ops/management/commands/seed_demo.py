@@ -20,7 +20,7 @@ from accounts.models import Organization, User
 from ops.management.commands._demo_support import seed_support_channels
 from tickets import services
 from tickets.events import history_only
-from tickets.models import Category, Message, Priority, Status, Ticket, TicketEvent
+from tickets.models import Category, Macro, Message, Priority, Status, Ticket, TicketEvent
 from tickets.sla.refresh import sla_refresh
 from tickets.workflow import Action
 
@@ -193,6 +193,37 @@ STATUS_MIX = (
 )
 
 
+# Shared macros (issue 18): title, text, status action, category slug, tags.
+DEMO_MACROS = (
+    (
+        "Ask for logs",
+        "Hello {{ requester.first_name }},\n\nTo look into #{{ ticket.number }} we need the "
+        "logs from the time it happened. Could you attach them to this ticket?\n\n"
+        "Best regards,\n{{ agent.name }}",
+        "wait",
+        None,
+        "needs-logs",
+    ),
+    (
+        "Solved: please confirm",
+        "Hello {{ requester.first_name }},\n\nWe believe #{{ ticket.number }} is solved. "
+        "If anything is still wrong, just reply and the ticket comes back to us.\n\n"
+        "{{ agent.name }}",
+        "solve",
+        None,
+        "",
+    ),
+    (
+        "Billing handover",
+        "Hello {{ requester.first_name }},\n\nI am handing this over to our billing team, "
+        "who will answer you here.\n\n{{ agent.name }}",
+        "",
+        "billing",
+        "billing",
+    ),
+)
+
+
 class Command(BaseCommand):
     help = "Load the demo organisations, users and tickets (DEBUG only; safe to run again)."
 
@@ -207,6 +238,7 @@ class Command(BaseCommand):
             people = self._people(organizations)
             categories = self._categories()
             seed_support_channels(categories)
+            self._macros(people, categories)
             if Ticket.objects.filter(organization__in=organizations.values()).exists():
                 self.stdout.write("Demo tickets are already there; nothing to add.")
             else:
@@ -248,6 +280,21 @@ class Command(BaseCommand):
                 )
             result[email] = user
         return result
+
+    def _macros(self, people, categories) -> None:
+        admin = next(user for user in people.values() if user.role == User.Role.SUPPORT_ADMIN)
+        for title, body, status_action, slug, tags in DEMO_MACROS:
+            if Macro.objects.filter(owner=None, title=title).exists():
+                continue
+            services.macro_create(
+                actor=admin,
+                shared=True,
+                title=title,
+                body=body,
+                status_action=status_action,
+                category=categories.get(slug) if slug else None,
+                tags=tags,
+            )
 
     def _categories(self) -> dict[str, Category]:
         result = {}
