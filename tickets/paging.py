@@ -72,7 +72,9 @@ class BoundedPaginator(Paginator):
                 return guess
         if self.cap is None:
             return super().count
-        return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap)
+        # Only the keys: a count need not compute the rows' annotations (the
+        # "unseen" subqueries of every list).
+        return min(self.object_list.order_by().values("pk")[: self.cap + 1].count(), self.cap)
 
     @cached_property
     def capped(self) -> bool:
