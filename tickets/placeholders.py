@@ -56,8 +56,23 @@ PLACEHOLDERS: dict[str, Callable[[Ticket, User], str]] = {
 }
 
 
+def _as_text(value: str) -> str:
+    """``value`` so that Markdown shows it as typed and makes nothing of it that
+    could lead elsewhere: no ``[link](…)``, image or ``<autolink>``, no HTML.
+    A customer's subject ``[Verify your account](https://evil.example)`` must
+    not become a link in support's own reply."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+    )
+
+
 def placeholders_filled(text: str, *, ticket: Ticket, agent: User) -> str:
-    """``text`` with every known placeholder replaced by its value, as plain text.
+    """``text`` with every known placeholder replaced by its value, as plain text
+    (escaped for Markdown, ``_as_text``).
 
     One pass: a value that itself looks like a placeholder (a customer named
     ``{{ agent.name }}``) is not filled in again. Unknown names stay as typed.
@@ -70,7 +85,7 @@ def placeholders_filled(text: str, *, ticket: Ticket, agent: User) -> str:
         if value is None:
             return match.group(0)
         if name not in values:
-            values[name] = value(ticket, agent) or ""
+            values[name] = _as_text(value(ticket, agent) or "")
         return values[name]
 
     return _PLACEHOLDER.sub(fill, text)

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests.attachments.files import upload
 from tests.concurrency import run_together
+from tests.helpers import stored_objects
 from tickets import services
 from tickets.models import Macro, Message, Priority, Status, Ticket, TicketEvent
 from tickets.templatetags.helpdesk import markdown
@@ -107,8 +109,10 @@ def test_hostile_values_stay_plain_text_and_are_sanitised_when_shown(
     )
 
     text = services.macro_render(macro, fresh(ticket), agent)
-    # Put in as typed: not run as a template, and not filled in a second time.
-    assert text == f"Hello {HOSTILE} about {{{{ agent.name }}}} {{% load x %}}"
+    # Put in as typed: not run as a template, and not filled in a second time
+    # (only its "<" written so that Markdown shows it rather than reads it).
+    escaped = HOSTILE.replace("<", "&lt;")
+    assert text == f"Hello {escaped} about {{{{ agent.name }}}} {{% load x %}}"
 
     reply = services.macro_apply(macro=macro, ticket=ticket, agent=agent)
     assert reply.message.body == text
@@ -120,6 +124,20 @@ def test_hostile_values_stay_plain_text_and_are_sanitised_when_shown(
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page
     assert settings.SECRET_KEY not in page
+
+
+def test_a_customers_markdown_in_a_value_never_becomes_a_link_in_supports_reply(ticket, agent):
+    Ticket.objects.filter(pk=ticket.pk).update(
+        subject="[Verify your account](https://evil.example) <https://evil.example/x> ![p](https://evil.example/p.png)"
+    )
+    macro = services.macro_create(actor=agent, title="About", body="About: {{ ticket.subject }}")
+
+    reply = services.macro_apply(macro=macro, ticket=ticket, agent=agent)
+
+    shown = str(markdown(reply.message.body))
+    assert "<a " not in shown
+    assert "<img" not in shown
+    assert "[Verify your account](https://evil.example)" in shown  # shown as typed
 
 
 def test_an_unknown_placeholder_is_refused_on_save_naming_it(agent):
@@ -468,3 +486,19 @@ def test_twenty_agents_applying_a_macro_at_once_all_succeed(alice, agent, make_t
     assert Ticket.objects.filter(status=Status.WAITING, category=billing).count() == 20
     assert Message.objects.filter(ticket__in=tickets).count() == 20
     assert Macro.objects.get(pk=macro.pk).usage_count == 20
+
+
+def test_a_macro_refused_after_its_reply_keeps_none_of_the_replys_files(
+    ticket, agent, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    services.ticket_tag(ticket=ticket, actor=agent, add=[f"t{i}" for i in range(20)])
+    macro = services.macro_create(actor=agent, title="Tag", body="See the log.", tags="one-more")
+    before = stored_objects()
+
+    with pytest.raises(ValidationError) as refused:
+        services.macro_apply(macro=macro, ticket=ticket, agent=agent, files=[upload("notes.txt")])
+
+    assert "at most 20 tags" in refused.value.messages[0]
+    assert stored_objects() == before
+    assert not Message.objects.filter(ticket=ticket, body="See the log.").exists()

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.forms import Form
 from django.http import Http404
@@ -180,7 +180,9 @@ def exception_handler(exc, context):
         exc = Conflict(str(exc), code=TransitionError.code)
     elif isinstance(exc, DjangoValidationError):
         exc = service_errors(exc)
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):
+        # Also a row that vanished between the door and the write (a macro
+        # deleted while it was being applied): gone, not a server error.
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

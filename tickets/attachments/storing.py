@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.files.storage import default_storage
 
@@ -11,21 +12,33 @@ from tickets.attachments.quota import attachments_quota_check
 from tickets.attachments.validation import CheckedFile
 from tickets.models import Attachment, Message, Ticket
 
+# The keys an enclosing ``files_removed_on_error`` collects: a service that
+# calls another (a macro's reply, then its tags) must remove the files the
+# inner one wrote when a later step of the outer one fails.
+_enclosing: ContextVar[list[str] | None] = ContextVar("attachments_written", default=None)
+
 
 @contextmanager
 def files_removed_on_error() -> Iterator[list[str]]:
     """Collect the storage keys written inside; if the block fails, delete them.
 
     Wrap the transaction that records the files: a rollback then leaves no
-    object in storage either.
+    object in storage either. Nested, the keys are also handed to the
+    enclosing block, which deletes them should it fail afterwards.
     """
+    outer = _enclosing.get()
     written: list[str] = []
+    token = _enclosing.set(written)
     try:
         yield written
     except BaseException:
         for key in written:
             default_storage.delete(key)
         raise
+    finally:
+        _enclosing.reset(token)
+        if outer is not None:
+            outer.extend(written)
 
 
 def attachments_store(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from tickets import workflow
+from tickets.attachments.storing import files_removed_on_error
 from tickets.events import one_act
 from tickets.locks import lock_ticket
 from tickets.models import (
@@ -278,6 +279,29 @@ def macro_apply(
         raise PermissionDenied("Macros are for support staff.")
     if not Macro.objects.visible_to(agent).filter(pk=macro.pk).exists():
         raise Macro.DoesNotExist("No such macro.")
+    # The reply's files go if a later step (the tags, the properties) refuses.
+    with files_removed_on_error():
+        return _macro_applied(
+            macro=macro,
+            ticket=ticket,
+            agent=agent,
+            body=body,
+            internal=internal,
+            submit_as=submit_as,
+            files=files,
+        )
+
+
+def _macro_applied(
+    *,
+    macro: Macro,
+    ticket: Ticket,
+    agent: User,
+    body: str | None,
+    internal: bool,
+    submit_as: str | Literal[FromMacro.STATUS] | None,
+    files: Sequence[UploadedFile],
+) -> Reply:
     ticket = lock_ticket(ticket.pk)
     if submit_as is FromMacro.STATUS:
         status_action = macro.status_action

@@ -268,15 +268,18 @@ def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         data = form.cleaned_data
         if macro is not None:
             # The message and the macro's actions: one act (issue 18).
-            return services.macro_apply(
-                macro=macro,
-                ticket=ticket,
-                agent=request.user,
-                body=data["body"],
-                internal=data["internal"],
-                submit_as=data["submit_as"] or None,
-                files=data["files"],
-            )
+            try:
+                return services.macro_apply(
+                    macro=macro,
+                    ticket=ticket,
+                    agent=request.user,
+                    body=data["body"],
+                    internal=data["internal"],
+                    submit_as=data["submit_as"] or None,
+                    files=data["files"],
+                )
+            except Macro.DoesNotExist:
+                raise Http404("No such macro.") from None  # deleted meanwhile
         return services.ticket_reply(
             ticket=ticket,
             author=request.user,
