@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -68,24 +69,28 @@ def token_create(
         )
     if not user.is_active:
         raise ValidationError(_("A deactivated user cannot have API tokens."))
-    if ApiToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
-        raise ValidationError(
-            {
-                "name": _("You have %(count)d tokens already; revoke one first.")
-                % {"count": MAX_TOKENS_PER_USER}
-            }
+    with transaction.atomic():
+        # The user's row is the lock: twenty creations at once are counted one
+        # after another, so none passes the limit on a stale count.
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        if ApiToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:
+            raise ValidationError(
+                {
+                    "name": _("You have %(count)d tokens already; revoke one first.")
+                    % {"count": MAX_TOKENS_PER_USER}
+                }
+            )
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        now = timezone.now()
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=key[: len(KEY_PREFIX) + 6],
+            key_hash=key_hash(key),
+            scope=scope,
+            created_at=now,
+            expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
         )
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    now = timezone.now()
-    token = ApiToken.objects.create(
-        user=user,
-        name=name,
-        prefix=key[: len(KEY_PREFIX) + 6],
-        key_hash=key_hash(key),
-        scope=scope,
-        created_at=now,
-        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
-    )
     return token, key
 
 

@@ -241,3 +241,22 @@ def test_the_schema_fetched_by_many_at_once_is_served_to_all():
         answers = json.loads(run.stdout.strip().splitlines()[-1])
         assert [status for status, _ in answers] == [200] * 8, run.stderr[-2000:]
         assert len({size for _, size in answers}) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_five_creations_at_once_stop_at_the_limit_of_twenty(alice):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import ApiToken
+    from accounts.tokens import MAX_TOKENS_PER_USER, token_create
+    from tests.concurrency import run_together
+
+    results = run_together(
+        *[(lambda i=i: token_create(user=alice, name=f"script {i}")) for i in range(25)]
+    )
+
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert not [r for r in results if isinstance(r, Exception) and r not in refused]
+    assert ApiToken.objects.filter(user=alice).count() == MAX_TOKENS_PER_USER
+    assert len(refused) == 25 - MAX_TOKENS_PER_USER
