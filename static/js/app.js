@@ -464,6 +464,10 @@ var helpdeskText = {
   }
   action.addEventListener("change", sync);
   sync();
+})();
+
+(function () {
+  "use strict";
   // The reply box's macro picker (issue 18). Choosing a macro fetches its text
   // for this ticket and what else it does, fills the reply (still editable),
   // sets "Submit as" and names the macro in the reply form, so Send applies its
