@@ -502,3 +502,19 @@ def test_a_macro_refused_after_its_reply_keeps_none_of_the_replys_files(
     assert "at most 20 tags" in refused.value.messages[0]
     assert stored_objects() == before
     assert not Message.objects.filter(ticket=ticket, body="See the log.").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_at_once_cannot_give_a_macro_an_assignee_and_assign_to_me(agent, agent2):
+    macro = services.macro_create(actor=agent, title="Mine", body="Hi")
+
+    def edit(**change):
+        # Each editor has the copy their page loaded.
+        return services.macro_update(macro=Macro.objects.get(pk=macro.pk), actor=agent, **change)
+
+    results = run_together(lambda: edit(assignee=agent2), lambda: edit(assign_to_me=True))
+
+    assert sorted(type(r).__name__ for r in results) == ["Macro", "ValidationError"]
+    macro.refresh_from_db()
+    assert not (macro.assignee_id and macro.assign_to_me)

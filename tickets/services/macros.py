@@ -209,6 +209,10 @@ def macro_update(*, macro: Macro, actor: User, **changes: Any) -> Macro:
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise TypeError(f"macro_update() got unexpected fields {sorted(unknown)}")
+    # Checked against the row as it is now, locked: two edits at once (one
+    # naming an assignee, one "assign to me") must not both pass on the
+    # copies they read and then break the table's rule.
+    macro = Macro.objects.select_for_update().get(pk=macro.pk)
     data = _cleaned(changes, macro)
     for name in changes:
         setattr(macro, name, data[name])
