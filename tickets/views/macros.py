@@ -190,6 +190,8 @@ def macro_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.macro_update(macro=macro, actor=request.user, **form.service_fields())
+        except Macro.DoesNotExist:
+            raise Http404("No such macro.") from None  # deleted while being edited
         except ValidationError as error:
             add_service_errors(form, error)
         else:
