@@ -17,6 +17,7 @@ from tickets.models import (
     TAGS_PER_TICKET,
     Attachment,
     Priority,
+    SatisfactionRating,
     Status,
 )
 from tickets.sla.states import SlaState, sla_state
@@ -97,6 +98,14 @@ class OrganizationSerializer(OrganizationRefSerializer):
     )
 
 
+class SatisfactionSerializer(serializers.Serializer):
+    score = serializers.ChoiceField(
+        choices=SatisfactionRating.Score.values, read_only=True, help_text="good or bad."
+    )
+    comment = serializers.CharField(read_only=True, help_text="Optional; may be empty.")
+    updated_at = serializers.DateTimeField(read_only=True, help_text="When it was last given.")
+
+
 class TicketSerializer(serializers.Serializer):
     number = serializers.IntegerField(source="pk", read_only=True, help_text="Public number.")
     subject = serializers.CharField(read_only=True, help_text="One line, up to 200 characters.")
@@ -160,6 +169,10 @@ class TicketSerializer(serializers.Serializer):
     tags = serializers.SerializerMethodField(
         help_text="Support only (null for customers): the ticket's tags, sorted."
     )
+    satisfaction = serializers.SerializerMethodField(
+        help_text="The requester's rating of the solved ticket (issue 19), or null: support "
+        "sees every rating, a customer only their own."
+    )
     unread = serializers.BooleanField(
         read_only=True,
         source="unseen",
@@ -176,6 +189,19 @@ class TicketSerializer(serializers.Serializer):
             return None
         now = self.context.setdefault("now", timezone.now())
         return sla_state(ticket.sla_due, now).value
+
+    @extend_schema_field(SatisfactionSerializer(allow_null=True))
+    def get_satisfaction(self, ticket) -> dict | None:
+        request = self.context.get("request")
+        try:
+            rating = ticket.satisfaction  # selected with the row (ticket_rows)
+        except SatisfactionRating.DoesNotExist:
+            return None
+        if request is None or not (
+            request.user.is_support_staff or request.user.pk == rating.rater_id
+        ):
+            return None
+        return SatisfactionSerializer(rating).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_tags(self, ticket) -> list[str] | None:
