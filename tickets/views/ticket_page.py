@@ -147,6 +147,10 @@ def _satisfaction_context(ticket: Ticket, user, form: SatisfactionForm | None) -
     """The rating part of the page: its requester rates while Solved; support reads it."""
     if not shows_rating(ticket, user):
         return {"satisfaction_shown": False}
+    # Customers see it on solved and closed tickets only: no query on the others.
+    # Support sees it whatever the status (a rated ticket may have been reopened).
+    if not user.is_support_staff and ticket.status not in (Status.SOLVED, Status.CLOSED):
+        return {"satisfaction_shown": False}
     rating = SatisfactionRating.objects.filter(ticket=ticket).first()
     rating_open = can_rate(ticket, user)
     if form is None and rating_open:
