@@ -43,11 +43,9 @@ def can_rate(ticket: Ticket, user) -> bool:
 
 
 def shows_rating(ticket: Ticket, user) -> bool:
-    """Whether the ticket page shows the rating part: to its requester, and to
-    support (who never rate)."""
-    if not satisfaction_enabled(ticket.organization) and not user.is_support_staff:
-        return False
-    return user.is_support_staff or user.pk == ticket.requester_id
+    """Whether the ticket page has a rating part for ``user`` (who already sees
+    the ticket): support always; customers where the organisation asks."""
+    return user.is_support_staff or satisfaction_enabled(ticket.organization)
 
 
 @dataclass(frozen=True)

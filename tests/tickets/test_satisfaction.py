@@ -340,14 +340,23 @@ def test_after_closing_the_page_shows_the_rating_read_only(solved, alice, login)
     assert SatisfactionRating.objects.get().score == "bad"
 
 
-def test_another_member_sees_no_rating_form_and_cannot_rate(solved, bob, login):
+def test_another_member_reads_the_rating_but_cannot_rate(solved, alice, bob, login):
     client = login(bob)
 
-    page = client.get(solved.get_absolute_url()).content.decode()
-    client.post(reverse("tickets:rating", args=[solved.pk]), {"score": "good"})
+    before = client.get(solved.get_absolute_url()).content.decode()
+    refused = client.post(
+        reverse("tickets:rating", args=[solved.pk]), {"score": "bad"}, follow=True
+    ).content.decode()
+    services.ticket_rate(ticket=solved, rater=alice, score=Score.GOOD, comment="Thanks")
+    after = client.get(solved.get_absolute_url()).content.decode()
 
-    assert 'id="satisfaction"' not in page
-    assert not SatisfactionRating.objects.exists()
+    assert 'id="satisfaction"' not in before
+    assert "Only the person who asked can rate this ticket." in refused
+    assert 'data-rating="good"' in after
+    assert "rated by Alice Anders" in after
+    assert "Send rating" not in after
+    assert "Update rating" not in after
+    assert SatisfactionRating.objects.get().score == "good"
 
 
 def test_another_organisations_customer_gets_404_and_changes_nothing(solved, alice, carol, login):
@@ -364,16 +373,14 @@ def test_another_organisations_customer_gets_404_and_changes_nothing(solved, ali
 # The API --------------------------------------------------------------------
 
 
-def test_the_api_shows_the_rating_to_support_and_to_its_rater_only(
-    solved, alice, bob, carol, agent, api
-):
+def test_the_api_shows_the_rating_to_whoever_sees_the_ticket(solved, alice, bob, carol, agent, api):
     services.ticket_rate(ticket=solved, rater=alice, score=Score.GOOD, comment="Nice")
     url = f"/api/v1/tickets/{solved.pk}/"
 
     staff = api(agent).get(url).json()["satisfaction"]
     assert (staff["score"], staff["comment"]) == ("good", "Nice")
     assert api(alice).get(url).json()["satisfaction"]["score"] == "good"
-    assert api(bob).get(url).json()["satisfaction"] is None
+    assert api(bob).get(url).json()["satisfaction"]["comment"] == "Nice"
     assert api(carol).get(url).status_code == 404
     assert api(carol).get("/api/v1/tickets/").json()["count"] == 0
 
@@ -422,7 +429,7 @@ def test_satisfaction_percent_counts_good_among_all(
     assert acme.percent == 66.7
     assert satisfaction_percent(ratings.filter(organization=carol.organization)).percent == 0.0
     assert satisfaction_percent(SatisfactionRating.objects.none()).percent is None
-    # A customer's own view holds their own ratings only.
+    # A customer's view holds their organisation's ratings only.
     assert satisfaction_percent(SatisfactionRating.objects.visible_to(carol)).total == 1
 
 
@@ -453,3 +460,18 @@ def test_twenty_ratings_at_once_leave_one_row(alice, agent, make_ticket):
     events = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.SATISFACTION)
     assert events.count() == 20
     assert events.order_by("-pk").first().to_value == last.score
+
+
+def test_a_rated_ticket_page_runs_a_fixed_number_of_queries(
+    solved, alice, agent, login, django_assert_max_num_queries
+):
+    for i in range(10):
+        services.ticket_reply(ticket=solved, author=agent if i % 2 else alice, body=f"m{i}")
+    services.ticket_change_status(ticket=solved, actor=agent, action=Action.SOLVE)
+    services.ticket_rate(ticket=solved, rater=alice, score=Score.GOOD, comment="Fine")
+    client = login(alice)
+
+    # The portal page's eleven, and the rating.
+    with django_assert_max_num_queries(12):
+        page = client.get(solved.get_absolute_url()).content.decode()
+    assert 'data-rating="good"' in page

@@ -14,12 +14,13 @@ SATISFACTION_COMMENT_MAX_LENGTH = 2000
 
 class SatisfactionQuerySet(models.QuerySet):
     def visible_to(self, user) -> SatisfactionQuerySet:
-        """Support sees every rating; a customer only the ones they gave."""
+        """Support sees every rating; customers their organisation's (as the
+        tickets' history shows them), never another's."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_support_staff:
             return self.all()
-        return self.filter(organization_id=user.organization_id, rater=user)
+        return self.filter(organization_id=user.organization_id)
 
 
 class SatisfactionRating(models.Model):

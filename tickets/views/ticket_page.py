@@ -151,7 +151,7 @@ def _satisfaction_context(ticket: Ticket, user, form: SatisfactionForm | None) -
     # Support sees it whatever the status (a rated ticket may have been reopened).
     if not user.is_support_staff and ticket.status not in (Status.SOLVED, Status.CLOSED):
         return {"satisfaction_shown": False}
-    rating = SatisfactionRating.objects.filter(ticket=ticket).first()
+    rating = SatisfactionRating.objects.filter(ticket=ticket).select_related("rater").first()
     rating_open = can_rate(ticket, user)
     if form is None and rating_open:
         form = SatisfactionForm(
