@@ -475,3 +475,37 @@ def test_a_rated_ticket_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(solved.get_absolute_url()).content.decode()
     assert 'data-rating="good"' in page
+
+
+def test_rating_emails_nobody(solved, alice):
+    start_clean()
+
+    services.ticket_rate(ticket=solved, rater=alice, score=Score.BAD, comment="Too slow")
+    deliver()
+
+    assert mail.outbox == []
+
+
+def test_a_support_admin_turns_ratings_off_for_an_organisation_in_the_admin(
+    acme, support_admin, login
+):
+    client = login(support_admin)
+    url = reverse("admin:accounts_organization_change", args=[acme.pk])
+    form = client.get(url).content.decode()
+    assert 'name="satisfaction_enabled"' in form
+    data = {
+        "name": acme.name,
+        "alias": acme.alias,
+        "support_tier": acme.support_tier,
+        "service_plan": acme.service_plan,
+        "reply_policy": acme.reply_policy,
+        "is_active": "on",
+        "created_at_0": "2026-01-01",
+        "created_at_1": "00:00:00",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    acme.refresh_from_db()
+    assert acme.satisfaction_enabled is False
