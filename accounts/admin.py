@@ -15,7 +15,13 @@ from inbound.models import SupportAddress
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("name", "alias", "support_tier", "service_plan", "reply_policy", "is_active")
-    list_filter = ("support_tier", "service_plan", "reply_policy", "is_active")
+    list_filter = (
+        "support_tier",
+        "service_plan",
+        "reply_policy",
+        "satisfaction_enabled",
+        "is_active",
+    )
     search_fields = ("name", "alias")
 
 

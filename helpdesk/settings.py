@@ -288,6 +288,13 @@ HELPDESK_API_ORGANIZATION_RATE = api.HELPDESK_API_ORGANIZATION_RATE
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))
 HELPDESK_PAGE_SIZE = env_int("HELPDESK_PAGE_SIZE", 25)
+# Customer satisfaction (issue 19): support tiers whose organisations are never
+# asked (each organisation can also turn it off in the admin), and how long an
+# emailed rating link stays good.
+HELPDESK_SATISFACTION_OFF_TIERS = env_list("HELPDESK_SATISFACTION_OFF_TIERS", [])
+HELPDESK_SATISFACTION_LINK_MAX_AGE = timedelta(
+    days=env_int("HELPDESK_SATISFACTION_LINK_MAX_AGE_DAYS", 14)
+)
 # Attachments: types, sizes, inspection and quotas (settings_parts/attachments.py).
 HELPDESK_ATTACHMENT_TYPES = attachments.HELPDESK_ATTACHMENT_TYPES
 HELPDESK_ATTACHMENT_MAX_BYTES = attachments.HELPDESK_ATTACHMENT_MAX_BYTES

@@ -374,3 +374,7 @@ FR = {
 from fr_translations_more import MORE  # noqa: E402
 
 FR.update(MORE)
+
+from fr_csat import MORE_CSAT  # noqa: E402
+
+FR.update(MORE_CSAT)

@@ -25,6 +25,7 @@ from notifications.acts import ACT_KINDS, act_of
 from notifications.models import Kind, Notification
 from outbox.threads import message_id, reply_address, thread_id
 from tickets.models import Channel, Message, SlaClock, Ticket, TicketEvent
+from tickets.satisfaction import email_rating_links
 
 _MESSAGE_ID = re.compile(r"^<[^<>\s]{1,250}>$")
 
@@ -150,6 +151,10 @@ def _build_email(notification: Notification) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
         **_act_context(notification),
         **_sla_context(event),
+        # Issue 19: the requester's one-click Good / Bad, with the solved notice.
+        "rating_links": email_rating_links(ticket, notification.recipient)
+        if notification.kind == Kind.SOLVED
+        else {},
     }
     subject = one_line(f"[#{ticket.pk}] {ticket.subject}")
     # A ticket that began as an email threads with it in the customer's mail client.

@@ -3,7 +3,14 @@ from typing import ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import REFERENCE_MAX_LENGTH, SUBJECT_MAX_LENGTH, Category, Priority
+from tickets.models import (
+    REFERENCE_MAX_LENGTH,
+    SATISFACTION_COMMENT_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    Category,
+    Priority,
+    SatisfactionRating,
+)
 
 SUBJECT_MAX = SUBJECT_MAX_LENGTH
 REFERENCE_MAX = REFERENCE_MAX_LENGTH
@@ -144,3 +151,28 @@ class TicketFilterForm(forms.Form):
 
     def value(self, name: str) -> str:
         return (self.cleaned_data.get(name) or "") if self.is_valid() else ""
+
+
+class SatisfactionForm(forms.Form):
+    """Good or Bad, and an optional comment (issue 19)."""
+
+    score = forms.ChoiceField(
+        label=_("Rating"),
+        choices=SatisfactionRating.Score.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Rating: choose Good or Bad."),
+            "invalid_choice": _("Rating: choose Good or Bad."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=SATISFACTION_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _(
+                "Comment can be at most %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FilteredRelation,
     OuterRef,
@@ -17,7 +19,14 @@ from django.db.models import (
     When,
 )
 
-from tickets.models import Category, Status, Ticket, TicketEvent, TicketRead
+from tickets.models import (
+    Category,
+    SatisfactionRating,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketRead,
+)
 
 
 def with_unseen(tickets: QuerySet, user) -> QuerySet:
@@ -90,3 +99,34 @@ def history(events: Iterable[TicketEvent]) -> list[list[TicketEvent]]:
         else:
             acts.append([event])
     return acts
+
+
+@dataclass(frozen=True)
+class SatisfactionSummary:
+    """CSAT over some ratings: the share of Good among Good and Bad."""
+
+    good: int
+    bad: int
+
+    @property
+    def total(self) -> int:
+        return self.good + self.bad
+
+    @property
+    def percent(self) -> float | None:
+        """Good out of all, as a percentage rounded to one decimal; None without ratings."""
+        if not self.total:
+            return None
+        return round(100 * self.good / self.total, 1)
+
+
+def satisfaction_percent(ratings: QuerySet[SatisfactionRating]) -> SatisfactionSummary:
+    """CSAT of ``ratings``, in one query: narrow the queryset first (a period on
+    ``created_at``, an ``agent``, an ``organization``, always through
+    ``SatisfactionRating.objects.visible_to(user)``)."""
+    Score = SatisfactionRating.Score
+    counts = ratings.order_by().aggregate(
+        good=Count("pk", filter=Q(score=Score.GOOD)),
+        bad=Count("pk", filter=Q(score=Score.BAD)),
+    )
+    return SatisfactionSummary(good=counts["good"] or 0, bad=counts["bad"] or 0)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.attachments import views as attachments
-from tickets.views import agent, portal, tags
+from tickets.views import agent, portal, satisfaction, tags
 
 app_name = "tickets"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:number>/close/", portal.ticket_close, name="close"),
     path("<int:number>/reopen/", portal.ticket_reopen, name="reopen"),
     path("<int:number>/reference/", portal.ticket_reference, name="reference"),
+    path("<int:number>/rating/", satisfaction.ticket_rating, name="rating"),
+    # The emailed Good / Bad links (issue 19): the signed token is the credential.
+    path("rate/<str:token>/", satisfaction.rate_by_link, name="rate"),
     path("attachments/<int:pk>/download/", attachments.download, name="attachment_download"),
     path("attachments/<int:pk>/preview/", attachments.preview, name="attachment_preview"),
     # Support's actions on a ticket (404 for customers).

@@ -56,6 +56,15 @@ class Organization(models.Model):
         choices=ReplyPolicy.choices,
         default=ReplyPolicy.REOPEN,
     )
+    satisfaction_enabled = models.BooleanField(
+        _("ask for satisfaction ratings"),
+        default=True,
+        help_text=_(
+            "When a ticket is solved, its requester is asked to rate it Good or Bad. "
+            "Off here, or for the whole support tier (HELPDESK_SATISFACTION_OFF_TIERS), "
+            "nobody of the organisation is asked."
+        ),
+    )
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -63,6 +63,7 @@ def test_a_ticket_has_every_documented_field(api, alice, agent, make_ticket):
         "resolution_due": None,  # support's business, as is the state
         "sla_state": None,
         "tags": None,  # support's own words for grouping
+        "satisfaction": None,  # the requester's rating once solved (issue 19)
         "unread": False,
     }
     ticket.refresh_from_db()

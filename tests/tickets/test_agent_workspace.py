@@ -486,9 +486,9 @@ def test_the_agent_ticket_page_runs_a_fixed_number_of_queries(
     for i in range(10):
         services.ticket_reply(ticket=ticket, author=agent if i % 2 else alice, body=f"m{i}")
 
-    # Incl. the attachments, the read mark check, the service-level clocks, the tags
-    # and the reply box's macros.
-    with django_assert_max_num_queries(17):
+    # Incl. the attachments, the read mark check, the service-level clocks, the tags,
+    # the reply box's macros and the requester's satisfaction rating (issue 19).
+    with django_assert_max_num_queries(18):
         assert client.get(ticket.get_absolute_url()).status_code == 200
 
 

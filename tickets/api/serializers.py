@@ -17,6 +17,7 @@ from tickets.models import (
     TAGS_PER_TICKET,
     Attachment,
     Priority,
+    SatisfactionRating,
     Status,
 )
 from tickets.sla.states import SlaState, sla_state
@@ -97,6 +98,14 @@ class OrganizationSerializer(OrganizationRefSerializer):
     )
 
 
+class SatisfactionSerializer(serializers.Serializer):
+    score = serializers.ChoiceField(
+        choices=SatisfactionRating.Score.values, read_only=True, help_text="good or bad."
+    )
+    comment = serializers.CharField(read_only=True, help_text="Optional; may be empty.")
+    updated_at = serializers.DateTimeField(read_only=True, help_text="When it was last given.")
+
+
 class TicketSerializer(serializers.Serializer):
     number = serializers.IntegerField(source="pk", read_only=True, help_text="Public number.")
     subject = serializers.CharField(read_only=True, help_text="One line, up to 200 characters.")
@@ -160,6 +169,9 @@ class TicketSerializer(serializers.Serializer):
     tags = serializers.SerializerMethodField(
         help_text="Support only (null for customers): the ticket's tags, sorted."
     )
+    satisfaction = serializers.SerializerMethodField(
+        help_text="The requester's rating of the solved ticket (issue 19), or null."
+    )
     unread = serializers.BooleanField(
         read_only=True,
         source="unseen",
@@ -176,6 +188,16 @@ class TicketSerializer(serializers.Serializer):
             return None
         now = self.context.setdefault("now", timezone.now())
         return sla_state(ticket.sla_due, now).value
+
+    @extend_schema_field(SatisfactionSerializer(allow_null=True))
+    def get_satisfaction(self, ticket) -> dict | None:
+        # Selected with the row (ticket_rows); whoever sees the ticket sees its
+        # rating, as its history shows it.
+        try:
+            rating = ticket.satisfaction
+        except SatisfactionRating.DoesNotExist:
+            return None
+        return SatisfactionSerializer(rating).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_tags(self, ticket) -> list[str] | None:

@@ -20,6 +20,11 @@ from tickets.models.macros import (
     Macro,
     MacroQuerySet,
 )
+from tickets.models.satisfaction import (
+    SATISFACTION_COMMENT_MAX_LENGTH,
+    SatisfactionQuerySet,
+    SatisfactionRating,
+)
 from tickets.models.sla import (
     BusinessCalendar,
     Holiday,
@@ -52,6 +57,7 @@ __all__ = [
     "MACRO_TITLE_MAX_LENGTH",
     "PREVIEWABLE",
     "REFERENCE_MAX_LENGTH",
+    "SATISFACTION_COMMENT_MAX_LENGTH",
     "SUBJECT_MAX_LENGTH",
     "TAGS_PER_TICKET",
     "TAG_MAX_LENGTH",
@@ -68,6 +74,8 @@ __all__ = [
     "Message",
     "MessageQuerySet",
     "Priority",
+    "SatisfactionQuerySet",
+    "SatisfactionRating",
     "SlaClock",
     "SlaPolicy",
     "SlaPolicyTarget",

@@ -86,6 +86,7 @@ class TicketEvent(models.Model):
         SLA_BREACHED = "sla_breached", _("recorded a missed target")
         REMINDED = "reminded", _("reminded the customer")
         TAGS = "tags", _("changed the tags")
+        SATISFACTION = "satisfaction", _("rated the support")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

@@ -28,6 +28,7 @@ from tickets.services.macros import (
 )
 from tickets.services.opening import ticket_open
 from tickets.services.reads import ticket_mark_seen
+from tickets.services.satisfaction import ticket_rate
 from tickets.services.support import (
     BulkResult,
     ticket_assign,
@@ -61,6 +62,7 @@ __all__ = [
     "ticket_close",
     "ticket_mark_seen",
     "ticket_open",
+    "ticket_rate",
     "ticket_record_caller_verified",
     "ticket_record_sender_check",
     "ticket_reopen",

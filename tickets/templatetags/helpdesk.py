@@ -11,7 +11,14 @@ from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from tickets.html import fast_html
-from tickets.models import Priority, Status, TicketEvent, priority_label, status_label
+from tickets.models import (
+    Priority,
+    SatisfactionRating,
+    Status,
+    TicketEvent,
+    priority_label,
+    status_label,
+)
 
 register = template.Library()
 
@@ -147,6 +154,15 @@ def _other_event_text(event: TicketEvent) -> str:
         return _("changed the internal reference from %(before)s to %(after)s") % values
     if kind == Kind.TAGS:
         return _tags_text(event)
+    if kind == Kind.SATISFACTION:
+        Score = SatisfactionRating.Score
+        after = Score(event.to_value).label if event.to_value in Score.values else ""
+        if event.from_value in Score.values and event.from_value != event.to_value:
+            return _("changed the rating from %(before)s to %(after)s") % {
+                "before": Score(event.from_value).label,
+                "after": after,
+            }
+        return _("rated the support %(score)s") % {"score": after}
     if kind == Kind.VERIFIED:
         return _("verified the caller by PIN")
     if kind == Kind.SENDER:

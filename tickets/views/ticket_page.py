@@ -21,17 +21,19 @@ from accounts.selectors import support_staff
 from tickets import services, workflow
 from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
-from tickets.forms import MessageForm, ReferenceForm
+from tickets.forms import MessageForm, ReferenceForm, SatisfactionForm
 from tickets.models import (
     Attachment,
     Category,
     Macro,
     Message,
     Priority,
+    SatisfactionRating,
     Status,
     Ticket,
     TicketEvent,
 )
+from tickets.satisfaction import can_rate, shows_rating
 from tickets.selectors import history
 from tickets.sla.states import clock_rows, reply_promise
 from tickets.views.common import add_service_errors
@@ -47,6 +49,7 @@ def render_ticket_page(
     reopen_form: MessageForm | None = None,
     reference_form: ReferenceForm | None = None,
     agent_reply_form=None,
+    satisfaction_form: SatisfactionForm | None = None,
     confirm_close: bool = False,
     status: int = 200,
 ) -> HttpResponse:
@@ -91,6 +94,7 @@ def render_ticket_page(
         "attachment_limits": limits_text(),
         "Status": Status,
         "reply_due": None if user.is_support_staff else reply_promise(ticket, now),
+        **_satisfaction_context(ticket, user, satisfaction_form),
     }
     template = "tickets/detail.html"
     if user.is_support_staff:
@@ -137,6 +141,29 @@ def render_ticket_page(
             .order_by("-updated_at")[:10],
         )
     return render(request, template, context, status=status)
+
+
+def _satisfaction_context(ticket: Ticket, user, form: SatisfactionForm | None) -> dict[str, Any]:
+    """The rating part of the page: its requester rates while Solved; support reads it."""
+    if not shows_rating(ticket, user):
+        return {"satisfaction_shown": False}
+    # Customers see it on solved and closed tickets only: no query on the others.
+    # Support sees it whatever the status (a rated ticket may have been reopened).
+    if not user.is_support_staff and ticket.status not in (Status.SOLVED, Status.CLOSED):
+        return {"satisfaction_shown": False}
+    rating = SatisfactionRating.objects.filter(ticket=ticket).select_related("rater").first()
+    rating_open = can_rate(ticket, user)
+    if form is None and rating_open:
+        form = SatisfactionForm(
+            initial={"score": rating.score, "comment": rating.comment} if rating else None
+        )
+    return {
+        # Support sees it once there is a rating; the requester from Solved on.
+        "satisfaction_shown": rating is not None or rating_open,
+        "rating": rating,
+        "rating_open": rating_open,
+        "satisfaction_form": form,
+    }
 
 
 def _picked_macro(request: AuthenticatedHttpRequest, ticket: Ticket) -> dict[str, Any] | None:
