@@ -33,6 +33,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class MessageInline(admin.TabularInline):
     model = Message
+    fk_name = "ticket"
     extra = 0
     fields = readonly_fields = ("author", "is_internal", "body", "created_at")
     can_delete = False
