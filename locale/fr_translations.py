@@ -374,3 +374,7 @@ FR = {
 from fr_translations_more import MORE  # noqa: E402
 
 FR.update(MORE)
+
+from fr_merge import MORE_MERGE  # noqa: E402
+
+FR.update(MORE_MERGE)
