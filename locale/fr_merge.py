@@ -74,4 +74,10 @@ MORE_MERGE = {
     "This ticket was merged into #%(number)s; continue the conversation there.": (
         "Ce ticket a été fusionné dans le n° %(number)s ; poursuivez la conversation là-bas."
     ),
+    "%(actor_name)s merged ticket #%(number)s into ticket #%(target)s. The conversation goes "
+    "on there: replies to this email land in #%(target)s.": (
+        "%(actor_name)s a fusionné le ticket n° %(number)s dans le ticket n° %(target)s. La "
+        "conversation se poursuit là-bas : les réponses à cet e-mail arrivent dans le "
+        "n° %(target)s."
+    ),
 }

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from notifications.emails import build_email
 from notifications.models import Kind, Notification
 from notifications.services import notifications_for_event
 from tests.attachments.files import upload
@@ -169,6 +170,23 @@ def test_the_requester_hears_once_that_the_source_was_closed_and_nobody_of_the_t
         ("alice@acme.example", Kind.CLOSED),  # the organisation's admin
         ("bob@acme.example", Kind.CLOSED),
     ]
+
+
+def test_the_email_says_where_the_conversation_goes_on_and_replies_thread_to_the_source(
+    source, target, agent
+):
+    merged(source, target, agent)
+    closing = TicketEvent.objects.get(ticket=source, kind="status", to_value="closed")
+    notifications_for_event(event_id=closing.pk)
+
+    email = build_email(Notification.objects.get(recipient__email="bob@acme.example"))
+
+    assert email.subject == f"[#{source.pk}] Printer on fire again"
+    assert (
+        f"Sam Support merged ticket #{source.pk} into ticket #{target.pk}. The conversation "
+        f"goes on there: replies to this email land in #{target.pk}."
+    ) in email.body
+    assert "reopen it" not in email.body
 
 
 # Refusals: each names its rule and stores nothing
