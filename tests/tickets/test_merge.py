@@ -105,6 +105,17 @@ def test_an_internal_note_on_the_target_names_another_requester_and_carries_the_
     )
 
 
+def test_the_sources_tags_join_the_targets_as_an_internal_change(source, target, agent):
+    services.ticket_tag(ticket=source, actor=agent, add="printer vip")
+    services.ticket_tag(ticket=target, actor=agent, add="printer")
+
+    merged(source, target, agent)
+
+    assert sorted(fresh(target).tags.values_list("name", flat=True)) == ["printer", "vip"]
+    change = TicketEvent.objects.filter(ticket=target, kind=TicketEvent.Kind.TAGS).last()
+    assert (change.to_value, change.is_internal) == ("vip", True)
+
+
 def test_counters_stay_the_real_counts(source, target, agent, acme):
     merged(source, target, agent)
 

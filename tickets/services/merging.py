@@ -2,7 +2,8 @@
 
 The duplicate that arrived by email and by portal becomes one conversation:
 the source's request, messages and files move to the target with their
-authors and times (each marked as merged from the source), the source is
+authors and times (each marked as merged from the source), its tags join the
+target's, the source is
 closed with a pointer to the target (``Ticket.merged_into``) and stays so,
 and both tickets record a MERGED event customers see. Email replies to the
 source's threads land in the target (``inbound.routing.threaded_ticket``
@@ -38,8 +39,9 @@ from accounts.models import User
 from tickets import workflow
 from tickets.events import one_act, record_event
 from tickets.locks import lock_tickets
-from tickets.models import Attachment, Message, Status, Ticket, TicketEvent
+from tickets.models import TAGS_PER_TICKET, Attachment, Message, Status, Ticket, TicketEvent
 from tickets.services.common import notes_document_refresh, search_document_refresh, touch
+from tickets.services.tags import ticket_tag
 from tickets.workflow import Action, TransitionError
 
 COMMENT_MAX_LENGTH = 5000
@@ -131,6 +133,7 @@ def ticket_merge(*, ticket: Ticket, into: int, actor: User, comment: str = "") -
     now = timezone.now()
     _move_conversation(source, target)
     _note_on_target(source, target, actor=actor, comment=comment, now=now)
+    _carry_tags(source, target, actor=actor, now=now)
     # Close through the lifecycle first (it refuses moves of a merged ticket),
     # then point at the target.
     workflow.apply(source, Action.CLOSE, actor=actor, now=now)
@@ -198,6 +201,16 @@ def _note_on_target(
     record_event(
         target, actor=actor, kind=TicketEvent.Kind.NOTE, now=now, message=note, is_internal=True
     )
+
+
+def _carry_tags(source: Ticket, target: Ticket, *, actor: User, now: datetime) -> None:
+    """The source's tags join the target's, as many as the target has room for
+    (a merge is never refused for its tags)."""
+    have = set(target.tags.values_list("name", flat=True))
+    new = sorted(set(source.tags.values_list("name", flat=True)) - have)
+    new = new[: max(0, TAGS_PER_TICKET - len(have))]
+    if new:
+        ticket_tag(ticket=target, actor=actor, add=new, now=now)
 
 
 def _target_activity(source: Ticket, target: Ticket, *, now: datetime) -> None:
