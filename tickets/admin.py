@@ -76,6 +76,7 @@ class TicketAdmin(admin.ModelAdmin):
         "requester",
         "assignee",
         "follow_up_of",
+        "merged_into",
         "channel",
         "created_at",
         "updated_at",

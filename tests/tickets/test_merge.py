@@ -408,3 +408,14 @@ def test_the_merged_source_offers_no_actions_to_an_agent(login, source, target, 
     assert "Merge into…" not in text
     assert "Reopen ticket" not in text
     assert "This ticket was merged into" in text
+
+
+def test_the_admin_shows_the_pointer(login, source, target, agent, support_admin):
+    merged(source, target, agent)
+    client = login(support_admin)
+
+    page = client.get(reverse("admin:tickets_ticket_change", args=[source.pk]))
+
+    assert page.status_code == 200
+    assert f"#{target.pk} Printer on fire" in page.content.decode()
+    assert client.get(reverse("admin:tickets_ticket_change", args=[target.pk])).status_code == 200
