@@ -43,6 +43,17 @@ def test_support_merges_and_gets_the_closed_source_pointing_at_the_target(
     assert (shown["merged_into"], shown["status"]) == (None, "open")
 
 
+def test_the_targets_messages_say_which_ticket_they_came_from(api, agent, bob, source, target):
+    services.ticket_merge(ticket=source, into=target.pk, actor=agent, comment="Dup.")
+
+    rows = api(bob).get(f"/api/v1/tickets/{target.pk}/messages/").json()["results"]
+
+    assert [(row["body"], row["merged_from"]) for row in rows] == [
+        ("It stopped answering at 09:00.", source.pk),  # the source's request
+        ("Unplug it, please.", source.pk),
+    ]  # the merge's internal note is support's only
+
+
 def test_customers_see_the_pointer_of_their_organisations_merged_ticket(
     api, agent, bob, source, target
 ):

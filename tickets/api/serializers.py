@@ -244,6 +244,12 @@ class MessageSerializer(serializers.Serializer):
         source="is_internal", read_only=True, help_text="An internal note: support only."
     )
     created_at = serializers.DateTimeField(read_only=True, help_text="When it was posted.")
+    merged_from = serializers.IntegerField(
+        source="merged_from_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The ticket it was written on, when a merge moved it here; null otherwise.",
+    )
     attachments = AttachmentSerializer(
         many=True, read_only=True, help_text="Files posted with it (that you may see)."
     )
