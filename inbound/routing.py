@@ -4,7 +4,8 @@ routes with these).
 
 Replies thread by the reply address of our notifications, then by
 ``In-Reply-To``/``References`` to our Message-IDs, then by ``[#n]`` in the
-subject.
+subject; a reply to a ticket merged into another lands in that other
+(issue 18: threading follows the merge).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from inbound.models import SupportAddress
 from inbound.parsing import Parsed
 from outbox.threads import base_address, own_addresses, referenced_tickets, ticket_from_address
 from tickets.models import Ticket
+from tickets.selectors import merge_destination
 
 SUBJECT_TAG = r"\[#(\d{1,12})\]"
 
@@ -69,7 +71,13 @@ def support_address(recipients: list[str]) -> SupportAddress | None:
 
 def threaded_ticket(parsed: Parsed, recipients: list[str]) -> Ticket | None:
     """The ticket a message answers: by our reply address, then by the Message-IDs
-    it references, then by ``[#n]`` in its subject; None for a new request."""
+    it references, then by ``[#n]`` in its subject; None for a new request. A
+    merged ticket answers with the ticket it was merged into."""
+    ticket = _threaded(parsed, recipients)
+    return merge_destination(ticket) if ticket is not None else None
+
+
+def _threaded(parsed: Parsed, recipients: list[str]) -> Ticket | None:
     for address in recipients:
         ticket_id = ticket_from_address(address)
         if ticket_id is not None:

@@ -378,3 +378,7 @@ FR.update(MORE)
 from fr_csat import MORE_CSAT  # noqa: E402
 
 FR.update(MORE_CSAT)
+
+from fr_merge import MORE_MERGE  # noqa: E402
+
+FR.update(MORE_MERGE)

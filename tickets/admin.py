@@ -33,6 +33,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class MessageInline(admin.TabularInline):
     model = Message
+    fk_name = "ticket"
     extra = 0
     fields = readonly_fields = ("author", "is_internal", "body", "created_at")
     can_delete = False
@@ -75,6 +76,7 @@ class TicketAdmin(admin.ModelAdmin):
         "requester",
         "assignee",
         "follow_up_of",
+        "merged_into",
         "channel",
         "created_at",
         "updated_at",

@@ -130,3 +130,19 @@ def satisfaction_percent(ratings: QuerySet[SatisfactionRating]) -> SatisfactionS
         bad=Count("pk", filter=Q(score=Score.BAD)),
     )
     return SatisfactionSummary(good=counts["good"] or 0, bad=counts["bad"] or 0)
+
+
+def merge_destination(ticket: Ticket) -> Ticket:
+    """Where ``ticket``'s conversation goes on: itself, or the ticket it was merged
+    into, followed along later merges (A into B, then B into C: C). The
+    organisation is loaded, as the email channel needs it."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id is not None:
+        following = (
+            Ticket.objects.select_related("organization").filter(pk=ticket.merged_into_id).first()
+        )
+        if following is None or following.pk in seen:  # merges never cycle; be safe
+            break
+        seen.add(following.pk)
+        ticket = following
+    return ticket

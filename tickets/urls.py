@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.attachments import views as attachments
-from tickets.views import agent, portal, satisfaction, tags
+from tickets.views import agent, merging, portal, satisfaction, tags
 
 app_name = "tickets"
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("<int:number>/properties/", agent.properties, name="properties"),
     path("<int:number>/status/", agent.change_status, name="status"),
     path("<int:number>/tags/", tags.ticket_tags, name="tags"),
+    path("<int:number>/merge/", merging.ticket_merge, name="merge"),
 ]

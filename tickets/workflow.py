@@ -182,6 +182,13 @@ def check(ticket: Ticket, action: Action, actor) -> str:
     """The status ``action`` by ``actor`` would lead to; raises ``TransitionError`` if refused."""
     rule = TABLE[action]
     kind = actor_kind(actor, ticket)
+    if ticket.merged_into_id is not None:
+        # Issue 18: a merged ticket is closed for good; its conversation goes on
+        # in the ticket it was merged into (where email replies land too).
+        raise TransitionError(
+            _("This ticket was merged into #%(number)s; continue the conversation there.")
+            % {"number": ticket.merged_into_id}
+        )
     if kind not in rule.actors:
         # Whole sentences per "who": languages agree the words around it differently.
         if rule.actors == frozenset({Actor.SYSTEM}):
@@ -223,7 +230,8 @@ def available_actions(ticket: Ticket, actor, *, now: datetime | None = None) -> 
     action (``Rule.status_only``) that keeps the status, taking a ticket one
     already holds, the closed-ticket reply the organisation's policy does not
     use (``closed_reply_action``) and the automatic close before it is due.
-    Someone who may not act on the ticket at all gets an empty list.
+    Someone who may not act on the ticket at all, or a merged ticket, gets an
+    empty list.
 
     Needs no lock (an answer for showing, not a promise: ``apply`` decides
     under the lock) and runs no query once ``ticket.organization`` is loaded.
@@ -232,6 +240,8 @@ def available_actions(ticket: Ticket, actor, *, now: datetime | None = None) -> 
         kind = actor_kind(actor, ticket)
     except TransitionError:
         return []
+    if ticket.merged_into_id is not None:
+        return []  # ``check`` refuses every move of a merged ticket
     unused: set[Action] = set()
     if ticket.status == Status.CLOSED:
         unused = {Action.REOPEN, Action.FOLLOW_UP} - {closed_reply_action(ticket)}

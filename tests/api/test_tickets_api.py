@@ -53,6 +53,7 @@ def test_a_ticket_has_every_documented_field(api, alice, agent, make_ticket):
         "product": "Storage",
         "resource": "vol-9",
         "follow_up_of": None,
+        "merged_into": None,
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "solved_at": None,

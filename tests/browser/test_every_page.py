@@ -84,6 +84,7 @@ CUSTOMER: dict[str, Visit] = {
     "archive": _go(lambda desk: reverse("tickets:archive")),
     "ticket": _go(lambda desk: desk["customer_ticket"].get_absolute_url()),
     "closed-ticket": _go(lambda desk: desk["closed_ticket"].get_absolute_url()),
+    "merged-ticket": _go(lambda desk: desk["merged_ticket"].get_absolute_url()),
     "close-confirm": _go(
         lambda desk: reverse("tickets:close", args=[desk["customer_ticket"].number])
     ),
@@ -103,6 +104,14 @@ AGENT: dict[str, Visit] = {
     },
     "ticket": _go(lambda desk: desk["agent_ticket"].get_absolute_url()),
     "closed-ticket": _go(lambda desk: desk["closed_ticket"].get_absolute_url()),
+    "merged-ticket": _go(lambda desk: desk["merged_ticket"].get_absolute_url()),
+    "merge-choose": _go(lambda desk: reverse("tickets:merge", args=[desk["agent_ticket"].pk])),
+    "merge-confirm": _go(
+        lambda desk: (
+            reverse("tickets:merge", args=[desk["agent_ticket"].pk])
+            + f"?into={desk['customer_ticket'].pk}"
+        )
+    ),
     "open-for-customer": _go(lambda desk: reverse("agent:open")),
     "bulk-close-confirm": _bulk_close_confirm,
     "bulk-macro": _bulk_macro,
@@ -155,7 +164,17 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
         status_action="wait",
         tags="needs-logs",
     )
-    return {**desk, "closed_ticket": closed, "bob": bob, "invited": invited, "macro": macro}
+    # Issue 18: a duplicate merged into the customer's ticket (the link shows on both).
+    merged = make_ticket(bob, subject=f"Duplicate: {LONG_WORD}")
+    services.ticket_merge(ticket=merged, into=desk["customer_ticket"].pk, actor=agent)
+    return {
+        **desk,
+        "closed_ticket": closed,
+        "merged_ticket": merged,
+        "bob": bob,
+        "invited": invited,
+        "macro": macro,
+    }
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -20,6 +20,7 @@ from tickets.models import (
     SatisfactionRating,
     Status,
 )
+from tickets.services.merging import COMMENT_MAX_LENGTH
 from tickets.sla.states import SlaState, sla_state
 
 PRIORITY_NAMES = {
@@ -134,6 +135,13 @@ class TicketSerializer(serializers.Serializer):
         read_only=True,
         allow_null=True,
         help_text="The closed ticket this one follows up, if any.",
+    )
+    merged_into = serializers.IntegerField(
+        source="merged_into_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The ticket this one was merged into (it is then closed for good); null "
+        "if it was not merged.",
     )
     created_at = serializers.DateTimeField(read_only=True, help_text="When it was opened.")
     updated_at = serializers.DateTimeField(
@@ -258,6 +266,12 @@ class MessageSerializer(serializers.Serializer):
         source="is_internal", read_only=True, help_text="An internal note: support only."
     )
     created_at = serializers.DateTimeField(read_only=True, help_text="When it was posted.")
+    merged_from = serializers.IntegerField(
+        source="merged_from_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The ticket it was written on, when a merge moved it here; null otherwise.",
+    )
     attachments = AttachmentSerializer(
         many=True, read_only=True, help_text="Files posted with it (that you may see)."
     )
@@ -363,6 +377,21 @@ class TakeSerializer(serializers.Serializer):
     take_over = serializers.BooleanField(
         default=False,
         help_text="Take the ticket even if another agent has it (otherwise that answers 409).",
+    )
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The number of the ticket to merge into: of the same organisation, not "
+        "closed, not itself merged.",
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text="Optional: added to the target as an internal note.",
     )
 
 

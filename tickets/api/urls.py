@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/<int:number>/assign/", views.AssignView.as_view(), name="assign"),
     path("tickets/<int:number>/wait/", views.WaitView.as_view(), name="wait"),
     path("tickets/<int:number>/solve/", views.SolveView.as_view(), name="solve"),
+    path("tickets/<int:number>/merge/", views.MergeView.as_view(), name="merge"),
     path(
         "tickets/<int:number>/macros/<int:macro_id>/apply/",
         views.MacroApplyView.as_view(),

@@ -31,12 +31,30 @@ class Message(models.Model):
     body = models.TextField()
     is_internal = models.BooleanField("internal note", default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Issue 18: the ticket this message was written on, when a merge moved it
+    # here (its time and author are kept); the conversation marks it.
+    merged_from = models.ForeignKey(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the partial index below: most messages were never moved
+    )
 
     objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_time"),
+            models.Index(
+                fields=["merged_from"],
+                condition=Q(merged_from__isnull=False),
+                name="message_merged_from",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Message {self.pk} on #{self.ticket_id}"
@@ -87,6 +105,7 @@ class TicketEvent(models.Model):
         REMINDED = "reminded", _("reminded the customer")
         TAGS = "tags", _("changed the tags")
         SATISFACTION = "satisfaction", _("rated the support")
+        MERGED = "merged", _("merged tickets")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

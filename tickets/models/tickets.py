@@ -136,6 +136,18 @@ class Ticket(models.Model):
     follow_up_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
     )
+    # Issue 18: the ticket this one was merged into (``tickets.services.merging``);
+    # a merged ticket is closed and stays so. Same organisation, never a chain
+    # built backwards: the merge refuses a target that is itself merged.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_tickets",
+        editable=False,
+        db_index=False,  # the partial index below: few tickets are ever merged
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     solved_at = models.DateTimeField(null=True, blank=True)
@@ -244,6 +256,12 @@ class Ticket(models.Model):
                 condition=Q(sla_due__isnull=False)
                 & Q(status__in=["open", "in_progress", "waiting_for_customer"]),
                 name="ticket_sla_due",
+            ),
+            # A ticket page's "#A was merged into this ticket" (issue 18).
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="ticket_merged_into",
             ),
             # The waiting sweep: reminders and automatic solves that are due.
             models.Index(

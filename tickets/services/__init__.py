@@ -26,6 +26,7 @@ from tickets.services.macros import (
     macro_render,
     macro_update,
 )
+from tickets.services.merging import merge_refusal, ticket_merge
 from tickets.services.opening import ticket_open
 from tickets.services.reads import ticket_mark_seen
 from tickets.services.satisfaction import ticket_rate
@@ -55,12 +56,14 @@ __all__ = [
     "macro_for",
     "macro_render",
     "macro_update",
+    "merge_refusal",
     "tag_names",
     "tags_matching",
     "ticket_assign",
     "ticket_change_status",
     "ticket_close",
     "ticket_mark_seen",
+    "ticket_merge",
     "ticket_open",
     "ticket_rate",
     "ticket_record_caller_verified",

@@ -169,6 +169,11 @@ def _other_event_text(event: TicketEvent) -> str:
         if event.to_value == "verified":
             return _("email sender verified by PIN")
         return _("email sender not verified (no matching alias, username and PIN)")
+    if kind == Kind.MERGED:
+        # Both tickets record the merge: each says it from its own side.
+        if str(event.ticket_id) == event.from_value:
+            return _("merged this ticket into #%(number)s") % {"number": event.to_value}
+        return _("merged #%(number)s into this ticket") % {"number": event.from_value}
     if kind == Kind.FOLLOW_UP:
         return _("replied after closing, which opened follow-up ticket #%(number)s") % {
             "number": event.to_value

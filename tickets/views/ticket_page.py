@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -72,7 +73,20 @@ def render_ticket_page(
     events = history(
         TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor")
     )
-    follow_ups = Ticket.objects.visible_to(user).filter(follow_up_of=ticket).only("id", "subject")
+    # One query for every ticket the notices link to: its follow-ups, the
+    # tickets merged into it, and the one it was merged into (issue 18).
+    linked = Q(follow_up_of=ticket) | Q(merged_into=ticket)
+    if ticket.merged_into_id is not None:
+        linked |= Q(pk=ticket.merged_into_id)
+    related = list(
+        Ticket.objects.visible_to(user)
+        .filter(linked)
+        .only("id", "subject", "follow_up_of_id", "merged_into_id")
+        .order_by("pk")
+    )
+    follow_ups = [other for other in related if other.follow_up_of_id == ticket.pk]
+    merged_from = [other for other in related if other.merged_into_id == ticket.pk]
+    merged_into = next((other for other in related if other.pk == ticket.merged_into_id), None)
     # The page offers what the lifecycle allows this user now, nothing it decides itself.
     available = workflow.available_actions(ticket, user)
     can = {action.value: True for action in available}
@@ -81,6 +95,8 @@ def render_ticket_page(
         "conversation": conversation,
         "events": events,
         "follow_ups": follow_ups,
+        "merged_from": merged_from,
+        "merged_into": merged_into,
         "reply_form": reply_form or MessageForm(),
         "reopen_form": reopen_form or MessageForm(),
         "reference_form": reference_form
@@ -132,6 +148,8 @@ def render_ticket_page(
             agents=support_staff(),
             categories=Category.objects.filter(is_active=True),
             priorities=Priority.choices,
+            # Issue 18: a ticket not closed nor merged can be merged into another.
+            can_merge=ticket.merged_into_id is None and ticket.status != Status.CLOSED,
             tags=list(ticket.tags.order_by("name").values_list("name", flat=True)),
             other_active=Ticket.objects.visible_to(user)
             .filter(organization_id=ticket.organization_id)

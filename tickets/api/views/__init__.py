@@ -13,6 +13,7 @@ notifications too, so it is the project's (``helpdesk.api``).
 from tickets.api.views.actions import (
     AssignView,
     CloseView,
+    MergeView,
     ReopenView,
     SolveView,
     TakeView,
@@ -35,6 +36,7 @@ __all__ = [
     "MacroApplyView",
     "MacroDetailView",
     "MacroListView",
+    "MergeView",
     "MessageListView",
     "ReopenView",
     "SolveView",

@@ -6,7 +6,7 @@ the ticket's lock, and a refusal answers 409 (``tickets.api.common``).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -170,3 +170,61 @@ class SolveView(StatusChangeView):
     )
     def post(self, request: Request, number: int) -> Response:
         return super().post(request, number)
+
+
+class MergeView(TicketActionView):
+    staff_only = True
+
+    @extend_schema(
+        operation_id="tickets_merge",
+        summary="Merge a ticket into another",
+        description=(
+            "Support staff: merge this ticket into the ticket numbered `into`, of the same "
+            "organisation. Its request, messages and files move to the target with their "
+            "authors and times; this ticket is closed for good with `merged_into` set, and "
+            "email replies to its threads land in the target. Answers this ticket as it is "
+            "now. A target of another organisation, the ticket itself, a closed target or "
+            "one that was itself merged answers 400 on `into`; a ticket already merged or "
+            "closed answers 409."
+        ),
+        parameters=[docs.NUMBER],
+        request=s.MergeSerializer,
+        responses={
+            200: s.TicketDetailSerializer,
+            403: OpenApiResponse(description="Support staff only."),
+            409: docs.CONFLICT,
+            **docs.ERRORS,
+        },
+        examples=[
+            OpenApiExample("Merge into #42", value={"into": 42}, request_only=True),
+            OpenApiExample(
+                "With a note for support",
+                value={"into": 42, "comment": "Same outage, reported by phone too."},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Another organisation's ticket",
+                value={
+                    "into": [
+                        "Ticket #42 belongs to another organisation; tickets merge only "
+                        "within one organisation."
+                    ]
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def post(self, request: Request, number: int) -> Response:
+        return super().post(request, number)
+
+    def act(self, request, ticket):
+        form = s.MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.ticket_merge(
+            ticket=ticket,
+            into=form.validated_data["into"],
+            actor=request.user,
+            comment=form.validated_data.get("comment", ""),
+        )
+        return ticket_answer(request, ticket.pk)
