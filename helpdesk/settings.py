@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "inbound",
     "outbox",
     "ops",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -79,6 +79,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("", include("privacy.urls")),
     path("", include("ops.urls")),
 ]
 

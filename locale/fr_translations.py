@@ -374,3 +374,6 @@ FR = {
 from fr_translations_more import MORE  # noqa: E402
 
 FR.update(MORE)
+from fr_privacy import MORE_PRIVACY  # noqa: E402
+
+FR.update(MORE_PRIVACY)

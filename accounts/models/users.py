@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models.organizations import Organization
 from accounts.zones import validate_time_zone
 
+# An erased user's address is at this domain (privacy.erasure; RFC 2606: it
+# can never receive mail).
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> UserQuerySet:
@@ -152,6 +156,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_support_staff(self) -> bool:
         """Agents and support admins: the provider's people, who see every organisation."""
         return self.role in self.STAFF_ROLES
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether this person's personal data was erased (privacy.erasure)."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
 
     @property
     def is_customer(self) -> bool:
