@@ -40,4 +40,17 @@ MORE_PRIVACY = {
     ),
     "The erasure is recorded in the audit log.": "L'effacement est consigné dans le journal d'audit.",
     "Erase this user": "Effacer cet utilisateur",
+    "Due now (dry run)": "À traiter maintenant (simulation)",
+    "Retention applied": "Conservation appliquée",
+    "Delete the tickets": "Supprimer les tickets",
+    "Anonymise the tickets (keep their figures)": "Anonymiser les tickets (garder leurs chiffres)",
+    "The organisation it covers; or choose a tier instead.": (
+        "L'organisation concernée ; ou choisissez plutôt un niveau."
+    ),
+    "The support tier it covers (organisations without a policy of their own).": (
+        "Le niveau de support concerné (organisations sans règle propre)."
+    ),
+    "Closed tickets older than this many months are removed.": (
+        "Les tickets fermés depuis plus de ce nombre de mois sont retirés."
+    ),
 }

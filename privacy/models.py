@@ -9,14 +9,19 @@ their name and email are gone everywhere, here too).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
 
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
         USER_ERASED = "user_erased", _("User erased")
+        RETENTION_APPLIED = "retention_applied", _("Retention applied")
 
     action = models.CharField(max_length=30, choices=Action.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -55,3 +60,77 @@ class AuditEntry(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Audit entries are written once and never changed.")
         super().save(*args, **kwargs)
+
+
+class RetentionPolicy(models.Model):
+    """How long closed tickets are kept, for one organisation or one support tier.
+
+    An organisation's own policy wins over its tier's. A ticket is due when it
+    was closed more than ``months`` months ago; it is then deleted, or
+    anonymised (its content goes, its row and figures stay).
+    """
+
+    class Action(models.TextChoices):
+        DELETE = "delete", _("Delete the tickets")
+        ANONYMISE = "anonymise", _("Anonymise the tickets (keep their figures)")
+
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="retention_policy",
+        help_text=_("The organisation it covers; or choose a tier instead."),
+    )
+    tier = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=Organization.Tier.choices,
+        help_text=_("The support tier it covers (organisations without a policy of their own)."),
+    )
+    months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(1200)],
+        help_text=_("Closed tickets older than this many months are removed."),
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.ANONYMISE)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "retention policy"
+        verbose_name_plural = "retention policies"
+        constraints = [
+            models.CheckConstraint(
+                name="retention_policy_one_scope",
+                condition=(
+                    Q(organization__isnull=False, tier="")
+                    | Q(organization__isnull=True) & ~Q(tier="")
+                ),
+                violation_error_message="A policy covers either one organisation or one tier.",
+            ),
+            models.UniqueConstraint(
+                fields=["tier"],
+                condition=Q(organization__isnull=True),
+                name="retention_policy_one_per_tier",
+                violation_error_message="That tier has a policy already.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organization or self.tier
+        return f"{scope}: {self.get_action_display()} after {self.months} months"
+
+
+class AnonymisedTicket(models.Model):
+    """A ticket whose content a retention policy removed (its row stays for the figures)."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    anonymised_at = models.DateTimeField(default=timezone.now)
+    policy = models.ForeignKey(
+        RetentionPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}"

@@ -37,6 +37,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.sla_alerts",
         "schedule": env_int("HELPDESK_SLA_ALERTS_EVERY_SECONDS", 60),
     },
+    "retention-policies": {
+        "task": "privacy.retention",
+        "schedule": env_int("HELPDESK_RETENTION_EVERY_SECONDS", 24 * 60 * 60),
+    },
     "worker-heartbeat": {
         "task": "ops.heartbeat",
         "schedule": env_int("HELPDESK_HEARTBEAT_EVERY_SECONDS", 30),
