@@ -19,6 +19,18 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("name", "alias", "support_tier", "service_plan", "reply_policy", "is_active")
     list_filter = ("support_tier", "service_plan", "reply_policy", "is_active")
     search_fields = ("name", "alias")
+    readonly_fields = ("export_link",)
+
+    @admin.display(description=gettext_lazy("Data export"))
+    def export_link(self, organization):
+        if organization.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}?scope=organization&amp;organization={}">{}</a>',
+            reverse("exports"),
+            organization.pk,
+            _("Export this organisation's data…"),
+        )
 
 
 class UserCreateForm(UserCreationForm):

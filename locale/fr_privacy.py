@@ -53,4 +53,47 @@ MORE_PRIVACY = {
     "Closed tickets older than this many months are removed.": (
         "Les tickets fermés depuis plus de ce nombre de mois sont retirés."
     ),
+    "Data export": "Export des données",
+    "Export this organisation's data…": "Exporter les données de cette organisation…",
+    "This download link is not valid or has expired.": (
+        "Ce lien de téléchargement n'est pas valide ou a expiré."
+    ),
+    "This export has expired; ask for a new one.": "Cet export a expiré ; demandez-en un nouveau.",
+    "%(organization)s's data": "des données de %(organization)s",
+    "your personal data": "de vos données personnelles",
+    "The export of %(what)s you asked for is ready. Download it here (sign-in needed):": (
+        "L'export %(what)s que vous avez demandé est prêt. Téléchargez-le ici (connexion requise) :"
+    ),
+    "The link works for you only and expires in %(days)s days.": (
+        "Le lien ne fonctionne que pour vous et expire dans %(days)s jours."
+    ),
+    "Your data export is ready": "Votre export de données est prêt",
+    "Data exported": "Données exportées",
+    "Organisation's data": "Données de l'organisation",
+    "Waiting": "En attente",
+    "Being prepared": "En préparation",
+    "Ready": "Prêt",
+    "Expired": "Expiré",
+    "Your export is being prepared. We will email you a link when it is ready.": (
+        "Votre export est en préparation. Nous vous enverrons un lien par e-mail quand il sera prêt."
+    ),
+    "Export your organisation's data": "Exporter les données de votre organisation",
+    "Export your data": "Exporter vos données",
+    "Export not available": "Export indisponible",
+    "Your exports": "Vos exports",
+    "Data exports": "Exports de données",
+    "An export is a zip of JSON files and the attached files. It is prepared in the background; "
+    "we email you a link that works for you only, for a few days.": (
+        "Un export est une archive zip de fichiers JSON et des pièces jointes. Il est préparé en "
+        "arrière-plan ; nous vous envoyons par e-mail un lien qui ne fonctionne que pour vous, "
+        "pendant quelques jours."
+    ),
+    "Export %(name)s's data": "Exporter les données de %(name)s",
+    "Export our organisation's data": "Exporter les données de notre organisation",
+    "Export my personal data": "Exporter mes données personnelles",
+    "Asked": "Demandé",
+    "What": "Quoi",
+    "Size": "Taille",
+    "until %(when)s": "jusqu'au %(when)s",
+    "No export yet.": "Pas encore d'export.",
 }

@@ -22,6 +22,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         USER_ERASED = "user_erased", _("User erased")
         RETENTION_APPLIED = "retention_applied", _("Retention applied")
+        DATA_EXPORTED = "data_exported", _("Data exported")
 
     action = models.CharField(max_length=30, choices=Action.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -134,3 +135,53 @@ class AnonymisedTicket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}"
+
+
+class DataExport(models.Model):
+    """One requested export: an organisation's data, or one person's own.
+
+    Built by a task into a zip in the storage backend; the requester gets an
+    emailed link that works for them only, until ``expires_at``.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("Organisation's data")
+        PERSONAL = "personal", _("Personal data")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The organisation exported (kind ORGANIZATION); for a personal export, empty.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(max_length=200, blank=True)
+    size = models.BigIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["state", "created_at"],
+                condition=Q(state__in=["pending", "running"]),
+                name="data_export_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from privacy.export import export_build, exports_sweep
 from privacy.retention import retention_run
 
 
@@ -9,3 +10,14 @@ from privacy.retention import retention_run
 def retention_task() -> int:
     """Beat runs this daily: every enabled retention policy, in batches; returns tickets removed."""
     return sum(report.done for report in retention_run())
+
+
+@shared_task(name="privacy.export_build")
+def export_build_task(export_id: int) -> str:
+    return export_build(export_id=export_id)
+
+
+@shared_task(name="privacy.exports_sweep")
+def exports_sweep_task() -> int:
+    """Beat runs this: exports a broker outage left waiting, and expired files."""
+    return exports_sweep()
