@@ -96,4 +96,18 @@ MORE_PRIVACY = {
     "Size": "Taille",
     "until %(when)s": "jusqu'au %(when)s",
     "No export yet.": "Pas encore d'export.",
+    "The organisation's integrations act as this user through its tokens.": (
+        "Les intégrations de l'organisation agissent sous cet utilisateur au moyen de ses jetons."
+    ),
+    "Integration tokens": "Jetons d'intégration",
+    'Your tools (a CRM, a status page, a chat alert) can use the <a href="%(api_url)s">REST '
+    "API</a> as %(name)s rather than as one of you: their changes show in tickets' history as "
+    "“%(name)s (integration)”, and they keep working when people leave.": (
+        "Vos outils (un CRM, une page de statut, une alerte de messagerie) peuvent utiliser "
+        "l'<a href=\"%(api_url)s\">API REST</a> au nom de %(name)s plutôt qu'au nom de l'un "
+        "d'entre vous : leurs modifications apparaissent dans l'historique des tickets comme "
+        "« %(name)s (integration) », et ils continuent de fonctionner quand des personnes partent."
+    ),
+    "No integration token yet.": "Pas encore de jeton d'intégration.",
+    "Create integration token": "Créer un jeton d'intégration",
 }

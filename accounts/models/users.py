@@ -73,6 +73,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField("active", default=True)
+    # Issue 21: the organisation's integration user, whom its customer admins'
+    # integration tokens act as. Nobody signs in as it and it gets no email.
+    is_integration = models.BooleanField(
+        "integration user",
+        default=False,
+        editable=False,
+        help_text=_("The organisation's integrations act as this user through its tokens."),
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     # The support PIN (seed 000), hashed like a password; never shown again.
     support_pin = models.CharField(max_length=128, blank=True, editable=False)
