@@ -110,4 +110,9 @@ MORE_PRIVACY = {
     ),
     "No integration token yet.": "Pas encore de jeton d'intégration.",
     "Create integration token": "Créer un jeton d'intégration",
+    "They still hold %(count)d active tickets: assign them to someone else first.": (
+        "Cette personne détient encore %(count)d tickets actifs : attribuez-les d'abord à "
+        "quelqu'un d'autre."
+    ),
+    "Export downloaded": "Export téléchargé",
 }

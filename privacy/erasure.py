@@ -24,13 +24,18 @@ what they wrote themselves ("Hi Alice," in a reply to Alice's ticket).
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
+from email import policy as email_policy
+from email.parser import BytesParser
 from functools import partial
 from importlib import import_module
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from celery import current_app
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -48,9 +53,14 @@ from accounts.models.users import ERASED_EMAIL_DOMAIN
 from inbound.models import AutoReply, InboundEmail
 from notifications.models import EmailOptOut, Notification
 from outbox.models import OutboundEmail, State
-from privacy.models import AuditEntry
-from tickets.models import Attachment, Macro, Message, Ticket, TicketEvent
-from tickets.services.common import notes_document_refresh, search_document_refresh
+from privacy.models import AuditEntry, DataExport
+from tickets.models import Attachment, Macro, Message, Status, Ticket, TicketEvent
+from tickets.services.common import search_document_text
+
+logger = logging.getLogger(__name__)
+
+END_SESSIONS_TASK = "privacy.end_sessions"
+REINDEX_BATCH = 500
 
 # What stands in for the person, in their account and in texts that named them.
 FORMER_NAME = "Former user"
@@ -80,69 +90,119 @@ def may_erase(actor: User, user: User) -> bool:
     )
 
 
+def _plain(text: str) -> str:
+    """``text`` without accents, composed: "Zoë" and "Zoe\u0308" both read "Zoe"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
 @dataclass
 class _Scrubber:
-    """Replaces one person's name and email in texts."""
+    """Replaces one person's name and email addresses in texts.
+
+    Names match whole words, with or without their accents; addresses match
+    whole addresses ("jimbob@…" is not "bob@…"). Every word of the name is
+    replaced only where ``words`` is set (the person's own tickets and
+    writing); the surname, more telling than a first name, wherever the text
+    is searched (``surname``).
+    """
 
     name: str
-    email: str
-    words: list[str] = field(default_factory=list)
+    emails: set[str]
 
     def __post_init__(self) -> None:
-        self._email = re.compile(re.escape(self.email), re.IGNORECASE) if self.email else None
-        parts = [re.escape(part) for part in self.name.split()]
-        self._name = re.compile(r"\s+".join(parts), re.IGNORECASE) if parts else None
-        self.words = [part for part in self.name.split() if len(part) >= MIN_NAME_WORD]
-        self._words = (
-            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.words) + r")\b", re.I)
-            if self.words
+        self.emails = {email.lower() for email in self.emails if email}
+        self.email = next(iter(sorted(self.emails)), "")
+        names = {self.name, _plain(self.name)} - {""}
+        self._emails = (
+            re.compile(
+                r"(?<![\w.+-])(?:"
+                + "|".join(re.escape(e) for e in sorted(self.emails))
+                + r")(?![\w-]|\.\w)",
+                re.IGNORECASE,
+            )
+            if self.emails
             else None
         )
+        full = [r"\s+".join(re.escape(part) for part in name.split()) for name in names]
+        self._name = re.compile(r"\b(?:" + "|".join(full) + r")\b", re.I) if full else None
+        self.words = sorted(
+            {w for name in names for w in name.split() if len(w) >= MIN_NAME_WORD}, key=len
+        )
+        parts = self.name.split()
+        surnames = {parts[-1], _plain(parts[-1])} if len(parts) > 1 else set()
+        self.surnames = sorted(w for w in surnames if len(w) >= MIN_NAME_WORD)
+        self._words = self._any(self.words)
+        self._surnames = self._any(self.surnames)
 
-    def __call__(self, text: str, *, words: bool = False) -> str:
+    @staticmethod
+    def _any(words: list[str]) -> re.Pattern | None:
+        if not words:
+            return None
+        return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+    def __call__(self, text: str, *, words: bool = False, surname: bool = True) -> str:
         if not text:
             return text
-        if self._email is not None:
-            text = self._email.sub(EMAIL_PLACEHOLDER, text)
-        if self._name is not None:
-            text = self._name.sub(FORMER_NAME, text)
-        if words and self._words is not None:
-            text = self._words.sub(FORMER_NAME, text)
-        return text
+        changed = unicodedata.normalize("NFC", text)
+        if self._emails is not None:
+            changed = self._emails.sub(EMAIL_PLACEHOLDER, changed)
+        patterns = [self._name, self._words if words else None, self._surnames if surname else None]
+        for pattern in patterns:
+            if pattern is not None:
+                changed = pattern.sub(FORMER_NAME, changed)
+        return changed if changed != unicodedata.normalize("NFC", text) else text
+
+    def mentions(self, text: str) -> bool:
+        return self(text, words=False, surname=True) != text
 
     def candidates(self, column: str, *, words: bool = False) -> Q:
-        """Rows whose ``column`` may hold the name or email (a superset)."""
-        condition = Q(**{f"{column}__icontains": self.email})
-        if self.name.strip():
-            condition |= Q(**{f"{column}__icontains": self.name.split()[0]})
-        if words:
-            for word in self.words:
-                condition |= Q(**{f"{column}__icontains": word})
+        """Rows whose ``column`` may hold the name or an address (a superset)."""
+        condition = Q(pk__in=[])
+        for email in self.emails:
+            condition |= Q(**{f"{column}__icontains": email})
+        needles = set(self.words if words else self.surnames) or {self.name}
+        # The longest word of the name finds the full name too.
+        needles |= set(self.words[-1:])
+        for needle in needles - {""}:
+            condition |= Q(**{f"{column}__icontains": needle})
         return condition
 
 
 def _ticket_scope(user: User) -> Q:
     """The tickets whose texts may name ``user`` (see the module's docstring)."""
-    if user.is_customer:
-        return Q(organization_id=user.organization_id)
-    return (
+    own = (
         Q(requester=user)
         | Q(assignee=user)
         | Q(pk__in=Message.objects.filter(author=user).values("ticket_id"))
         | Q(pk__in=TicketEvent.objects.filter(actor=user).values("ticket_id"))
     )
+    if user.is_customer:
+        return own | Q(organization_id=user.organization_id)
+    return own
 
 
-def _end_sessions(user: User) -> int:
-    """Delete every live session of ``user`` (from the cache too)."""
+def end_sessions(user_id: int) -> int:
+    """Delete every live session of the user (from the cache too); after an
+    erasure, off the request (the sessions were refused already: the password
+    changed and the account is inactive)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     live = Session.objects.filter(expire_date__gt=timezone.now()).only("session_key")
     for session in live.iterator(chunk_size=500):
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
             store(session_key=session.session_key).delete()
             ended += 1
     return ended
+
+
+def _queue_end_sessions(user_id: int) -> None:
+    try:
+        current_app.send_task(END_SESSIONS_TASK, args=[user_id])
+    except Exception:  # noqa: BLE001 - the sessions are refused already; rows expire
+        logger.warning("Could not queue ending the sessions of user %s.", user_id)
 
 
 def _scrub_tickets(user: User, scrub: _Scrubber) -> tuple[set[int], int]:
@@ -156,10 +216,8 @@ def _scrub_tickets(user: User, scrub: _Scrubber) -> tuple[set[int], int]:
     ).only("pk", "subject", "description")
     for ticket in tickets.iterator(chunk_size=500):
         words = ticket.pk in requested
-        subject, description = (
-            scrub(ticket.subject, words=words),
-            scrub(ticket.description, words=words),
-        )
+        subject = scrub(ticket.subject, words=words)
+        description = scrub(ticket.description, words=words)
         if (subject, description) != (ticket.subject, ticket.description):
             Ticket.objects.filter(pk=ticket.pk).update(subject=subject, description=description)
             changed.add(ticket.pk)
@@ -179,28 +237,59 @@ def _scrub_tickets(user: User, scrub: _Scrubber) -> tuple[set[int], int]:
             messages_changed += 1
     changed.update(Message.objects.filter(author=user).values_list("ticket_id", flat=True))
 
-    # History names people by their name at the time (assignments).
-    events = TicketEvent.objects.filter(
-        Q(from_value__iexact=scrub.name) | Q(to_value__iexact=scrub.name)
-    )
-    if user.is_customer:
-        events = events.filter(organization_id=user.organization_id)
+    # History names the people assigned by their name at the time: on the
+    # tickets in scope only (another person may bear the same name).
+    events = TicketEvent.objects.filter(ticket__in=scope, kind=TicketEvent.Kind.ASSIGNED)
     events.filter(from_value__iexact=scrub.name).update(from_value=FORMER_NAME)
     events.filter(to_value__iexact=scrub.name).update(to_value=FORMER_NAME)
     return changed, messages_changed
 
 
+def _email_text(raw: bytes) -> str:
+    """Every header and text part of a stored email, decoded (for a search)."""
+    try:
+        message = BytesParser(policy=email_policy.default).parsebytes(raw)
+        parts = [f"{key}: {value}" for key, value in message.items()]
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                parts.append(str(part.get_content()))
+    except Exception:  # noqa: BLE001 - unparsable: search the bytes as they are
+        return raw.decode("utf-8", "replace")
+    return "\n".join(parts)
+
+
+def _own_addresses(user: User) -> set[str]:
+    """The addresses the person wrote to us from: their account's, and any other
+    their email tickets were filed under (a private address support moved)."""
+    theirs = InboundEmail.objects.filter(
+        Q(sender__iexact=user.email)
+        | Q(posted_message__author=user)
+        | Q(posted_message__isnull=True, ticket__requester=user)
+    )
+    return {user.email.lower()} | {
+        sender.lower() for sender in theirs.values_list("sender", flat=True) if sender
+    }
+
+
 def _scrub_mail(user: User, scrub: _Scrubber) -> int:
-    """Stored email to and from the person: inbound raw messages are emptied,
-    outbound ones scrubbed, any still waiting to go to them not sent."""
+    """Stored email to and from the person: received messages that mention them
+    are emptied, sent ones scrubbed, any still waiting to go to them not sent."""
     count = 0
-    for received in InboundEmail.objects.filter(sender__iexact=scrub.email).iterator():
-        received.raw = b""
-        received.sender = erased_email(user.pk)
-        received.subject = scrub(received.subject, words=True)
-        received.save(update_fields=["raw", "sender", "subject"])
+    received = InboundEmail.objects.filter(
+        Q(sender__in=scrub.emails) | Q(ticket__in=Ticket.objects.filter(_ticket_scope(user)))
+    ).only("pk", "raw", "sender", "subject", "reason", "error")
+    for stored in received.iterator(chunk_size=200):
+        own = stored.sender.lower() in scrub.emails
+        if not own and not scrub.mentions(_email_text(bytes(stored.raw))):
+            continue
+        stored.raw = b""
+        stored.sender = erased_email(user.pk) if own else stored.sender
+        stored.subject = scrub(stored.subject, words=own)
+        stored.reason = scrub(stored.reason)
+        stored.error = scrub(stored.error)
+        stored.save(update_fields=["raw", "sender", "subject", "reason", "error"])
         count += 1
-    for reply in AutoReply.objects.filter(address__iexact=scrub.email):
+    for reply in AutoReply.objects.filter(address__in=scrub.emails):
         reply.address = erased_email(user.pk)
         reply.subject = scrub(reply.subject, words=True)
         reply.body = scrub(reply.body, words=True)
@@ -208,31 +297,67 @@ def _scrub_mail(user: User, scrub: _Scrubber) -> int:
         count += 1
     outgoing = OutboundEmail.objects.filter(
         Q(recipient=user)
-        | Q(to__iexact=scrub.email)
+        | Q(to__in=scrub.emails)
         | scrub.candidates("body")
         | scrub.candidates("subject")
     )
-    for email in outgoing.iterator(chunk_size=500):
-        to_them = email.recipient_id == user.pk or email.to.lower() == scrub.email.lower()
-        email.to = erased_email(user.pk) if to_them else email.to
-        email.subject = scrub(email.subject, words=to_them)
-        email.body = scrub(email.body, words=to_them)
-        email.html_body = scrub(email.html_body, words=to_them)
-        email.headers = {key: scrub(str(value)) for key, value in email.headers.items()}
+    for sent in outgoing.iterator(chunk_size=500):
+        to_them = sent.recipient_id == user.pk or sent.to.lower() in scrub.emails
+        before = (sent.to, sent.subject, sent.body, sent.html_body, sent.headers)
+        sent.to = erased_email(user.pk) if to_them else sent.to
+        sent.subject = scrub(sent.subject, words=to_them)
+        sent.body = scrub(sent.body, words=to_them)
+        sent.html_body = scrub(sent.html_body, words=to_them)
+        sent.headers = {key: scrub(str(value)) for key, value in sent.headers.items()}
         fields = ["to", "subject", "body", "html_body", "headers"]
-        if to_them and email.state in (State.PENDING, State.SENDING):
-            email.state = State.SKIPPED
-            email.error = "The recipient was erased."
+        if to_them and sent.state in (State.PENDING, State.SENDING):
+            sent.state = State.SKIPPED
+            sent.error = "The recipient was erased."
             fields += ["state", "error"]
-        email.save(update_fields=fields)
-        count += 1
+        if before != (sent.to, sent.subject, sent.body, sent.html_body, sent.headers):
+            sent.save(update_fields=fields)
+            count += 1
     return count
 
 
+def _reindex(ticket_ids: set[int]) -> None:
+    """Rebuild the search documents of ``ticket_ids``, a batch at a time (three
+    queries per batch, not per ticket)."""
+    ordered = sorted(ticket_ids)
+    for start in range(0, len(ordered), REINDEX_BATCH):
+        batch = ordered[start : start + REINDEX_BATCH]
+        tickets = list(Ticket.objects.filter(pk__in=batch).select_related("requester"))
+        public: dict[int, list[Message]] = {ticket.pk: [] for ticket in tickets}
+        notes: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+        written = (
+            Message.objects.filter(ticket_id__in=batch)
+            .select_related("author")
+            .order_by("created_at", "id")
+        )
+        for message in written:
+            if message.is_internal:
+                notes[message.ticket_id].append(message.body)
+            else:
+                public[message.ticket_id].append(message)
+        for ticket in tickets:
+            ticket.search_document = search_document_text(ticket, public[ticket.pk])
+            ticket.notes_document = "\n".join(notes[ticket.pk])
+        Ticket.objects.bulk_update(tickets, ["search_document", "notes_document"])
+
+
+def _expire_exports(user: User) -> int:
+    """The person's own exports go too (their zips hold what was just erased)."""
+    exports = list(DataExport.objects.filter(requested_by=user).exclude(file=""))
+    for export in exports:
+        transaction.on_commit(partial(_delete_files, [export.file.name]))
+    DataExport.objects.filter(requested_by=user).update(state=DataExport.State.EXPIRED, file="")
+    return len(exports)
+
+
 def _scrub_logs(user: User, scrub: _Scrubber) -> None:
-    """Sign-in records (django-axes) and the admin's change log name people too."""
+    """Sign-in records (django-axes: address, browser) go; the admin's change log is scrubbed."""
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username__iexact=scrub.email).update(username=erased_email(user.pk))
+        model.objects.filter(username__in=scrub.emails).delete()
     users = ContentType.objects.get_for_model(User)
     for entry in LogEntry.objects.filter(
         Q(content_type=users, object_id=str(user.pk)) | scrub.candidates("object_repr")
@@ -263,7 +388,20 @@ def user_erase(
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_erased:
             raise ValidationError({"user": _("This user was erased already.")})
-        scrub = _Scrubber(name=user.full_name.strip(), email=user.email)
+        holding = Ticket.objects.filter(assignee=user).exclude(
+            status__in=[Status.SOLVED, Status.CLOSED]
+        )
+        if user.is_support_staff and holding.exists():
+            raise ValidationError(
+                {
+                    "user": _(
+                        "They still hold %(count)d active tickets: assign them to "
+                        "someone else first."
+                    )
+                    % {"count": holding.count()}
+                }
+            )
+        scrub = _Scrubber(name=user.full_name.strip(), emails=_own_addresses(user))
 
         changed_tickets, messages_changed = _scrub_tickets(user, scrub)
 
@@ -283,28 +421,27 @@ def user_erase(
         for device in devices_for_user(user, confirmed=None):
             device.delete()
             devices += 1
-        PinCheck.objects.filter(email__iexact=scrub.email).update(email="")
+        PinCheck.objects.filter(email__in=scrub.emails).update(email="")
         EmailOptOut.objects.filter(user=user).delete()
         Notification.objects.filter(recipient=user).exclude(email_error="").update(email_error="")
-        Macro.objects.filter(owner=user).delete()  # personal macros; shared ones have none
+        Macro.objects.filter(owner=user).delete()  # personal macros
+        Macro.objects.filter(assignee=user).update(assignee=None)  # shared ones assigning them
+        exports = _expire_exports(user)
         emails = _scrub_mail(user, scrub)
         _scrub_logs(user, scrub)
 
         user.full_name = FORMER_NAME
         user.email = erased_email(user.pk)
-        user.set_unusable_password()
+        user.set_unusable_password()  # every session of theirs is refused from now on
         user.is_active = False
         user.support_pin = ""
         user.support_pin_set_at = None
         user.queue_columns = []
         user.save()
-        sessions = _end_sessions(user)
 
         # Search documents name requesters and authors: rebuilt after the
         # user row changed, so the new name is what they hold.
-        for ticket in Ticket.objects.filter(pk__in=changed_tickets).select_related("requester"):
-            search_document_refresh(ticket)
-            notes_document_refresh(ticket)
+        _reindex(changed_tickets)
 
         entry = AuditEntry.objects.create(
             action=AuditEntry.Action.USER_ERASED,
@@ -320,11 +457,12 @@ def user_erase(
                 "files_removed": files,
                 "api_tokens_deleted": tokens,
                 "two_factor_devices_deleted": devices,
-                "sessions_ended": sessions,
+                "exports_deleted": exports,
                 "emails_scrubbed": emails,
             },
         )
         if removed_files:
             # Files go once the rows are gone for good: a rollback keeps both.
             transaction.on_commit(partial(_delete_files, list(removed_files)))
+        transaction.on_commit(partial(_queue_end_sessions, user.pk), robust=True)
     return entry

@@ -32,7 +32,7 @@ from axes.models import AccessLog
 from celery import current_app
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from accounts.models import ApiToken, Organization, User
+from accounts.zones import as_recipient
 from notifications.models import EmailOptOut
 from outbox.models import Purpose
 from outbox.services import email_enqueue
@@ -57,6 +58,8 @@ BUILD_TASK = "privacy.export_build"
 BATCH = 200
 # A claimed build that has not finished in this long died with its worker.
 STALE_CLAIM = timedelta(hours=1)
+# A build that died this many times (it kills its worker) is given up, not retried forever.
+MAX_ATTEMPTS = 3
 _SALT = "privacy.export.link"
 
 
@@ -120,6 +123,8 @@ def export_from_link(token: str, *, user: User, now: datetime | None = None) -> 
         raise ValidationError(_("This download link is not valid or has expired."))
     if export.state != DataExport.State.READY or (export.expires_at and export.expires_at <= now):
         raise ValidationError(_("This export has expired; ask for a new one."))
+    if not may_export(user, export.organization):  # no longer their organisation's admin
+        raise ValidationError(_("This download link is not valid or has expired."))
     return export
 
 
@@ -140,7 +145,11 @@ def _person(user: User | None, *, with_email: bool) -> dict[str, Any] | None:
 
 
 def _file_path(attachment: Attachment) -> str:
-    return f"files/{attachment.ticket_id}/{attachment.pk}-{get_valid_filename(attachment.name)}"
+    try:
+        name = get_valid_filename(attachment.name)
+    except SuspiciousFileOperation:  # a name of symbols only ("★")
+        name = "file"
+    return f"files/{attachment.ticket_id}/{attachment.pk}-{name}"
 
 
 def _ticket_batches(tickets: QuerySet[Ticket]) -> Iterator[list[Any]]:
@@ -325,7 +334,14 @@ def _write_personal(archive: zipfile.ZipFile, user: User, counts: dict) -> None:
             out.write(
                 (json.dumps(message, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n").encode()
             )
-    _write_tickets(archive, Ticket.objects.filter(Q(requester=user)), counts)
+    # Their tickets in their organisation: one they left keeps its own (its
+    # people wrote there after they went).
+    mine = (
+        Ticket.objects.filter(requester=user, organization_id=user.organization_id)
+        if user.organization_id is not None
+        else Ticket.objects.none()
+    )
+    _write_tickets(archive, mine, counts)
     uploads = Attachment.objects.filter(uploaded_by=user, is_internal=False).exclude(
         ticket__requester=user
     )
@@ -361,9 +377,15 @@ def _claim(export_id: int, now: datetime) -> DataExport | None:
         )
         if export is None:
             return None
+        if export.attempts >= MAX_ATTEMPTS:
+            export.state = DataExport.State.FAILED
+            export.error = f"Gave up after {export.attempts} attempts."
+            export.save(update_fields=["state", "error"])
+            return None
         export.state = DataExport.State.RUNNING
         export.claimed_at = now
-        export.save(update_fields=["state", "claimed_at"])
+        export.attempts += 1
+        export.save(update_fields=["state", "claimed_at", "attempts"])
     return export
 
 
@@ -373,6 +395,9 @@ def export_build(*, export_id: int, now: datetime | None = None) -> str:
     export = _claim(export_id, now)
     if export is None:
         return "skipped"
+    mine = DataExport.objects.filter(
+        pk=export.pk, state=DataExport.State.RUNNING, claimed_at=export.claimed_at
+    )
     counts = {"tickets": 0, "messages": 0, "files": 0}
     key = f"exports/{export.pk}-{secrets.token_hex(16)}.zip"
     try:
@@ -389,20 +414,24 @@ def export_build(*, export_id: int, now: datetime | None = None) -> str:
             key = default_storage.save(key, File(spool, name=key))
     except Exception as error:
         logger.exception("Export %s failed.", export.pk)
-        DataExport.objects.filter(pk=export.pk).update(
+        mine.update(
             state=DataExport.State.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         return DataExport.State.FAILED
     finished = timezone.now()
     with transaction.atomic():
-        DataExport.objects.filter(pk=export.pk).update(
+        # Only the build that holds the claim finishes: one that was taken
+        # over (it ran past STALE_CLAIM) leaves no second zip, email or entry.
+        if not mine.update(
             state=DataExport.State.READY,
             file=key,
             size=size,
             counts=counts,
             finished_at=finished,
             expires_at=finished + timedelta(days=export_days()),
-        )
+        ):
+            transaction.on_commit(partial(_delete_file, key))
+            return "superseded"
         AuditEntry.objects.create(
             action=AuditEntry.Action.DATA_EXPORTED,
             actor=export.requested_by,
@@ -416,6 +445,11 @@ def export_build(*, export_id: int, now: datetime | None = None) -> str:
 
 
 def _email_link(export: DataExport) -> None:
+    with as_recipient(export.requested_by):
+        _email_link_as_recipient(export)
+
+
+def _email_link_as_recipient(export: DataExport) -> None:
     user = export.requested_by
     what = (
         _("%(organization)s's data") % {"organization": export.organization.name}

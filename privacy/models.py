@@ -23,6 +23,7 @@ class AuditEntry(models.Model):
         USER_ERASED = "user_erased", _("User erased")
         RETENTION_APPLIED = "retention_applied", _("Retention applied")
         DATA_EXPORTED = "data_exported", _("Data exported")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
 
     action = models.CharField(max_length=30, choices=Action.choices)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -166,6 +167,7 @@ class DataExport(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(max_length=200, blank=True)

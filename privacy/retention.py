@@ -17,6 +17,7 @@ themselves are erased separately (``privacy.erasure``).
 from __future__ import annotations
 
 import calendar
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -34,6 +35,9 @@ from tickets.models import Attachment, Message, Status, Ticket, TicketEvent
 # What an anonymised ticket's subject reads (stored data: not translated).
 REMOVED_SUBJECT = "(removed by the retention policy)"
 BATCH = 500
+MAX_BATCHES = 200  # per policy and run: 100,000 tickets
+
+logger = logging.getLogger(__name__)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -130,7 +134,8 @@ def _anonymise(ids: list[int], policy: RetentionPolicy, now: datetime) -> dict[s
         Q(ticket_id__in=ids) | Q(posted_message__ticket_id__in=ids)
     ).update(raw=b"", subject="")
     AnonymisedTicket.objects.bulk_create(
-        [AnonymisedTicket(ticket_id=pk, anonymised_at=now, policy=policy) for pk in ids]
+        [AnonymisedTicket(ticket_id=pk, anonymised_at=now, policy=policy) for pk in ids],
+        ignore_conflicts=True,
     )
     transaction.on_commit(partial(_delete_files, keys))
     return {"messages": messages, "files": len(keys), "emails": emails}
@@ -142,28 +147,46 @@ def retention_apply(
     now: datetime | None = None,
     dry_run: bool = False,
     batch: int = BATCH,
-    max_batches: int | None = None,
+    max_batches: int | None = MAX_BATCHES,
 ) -> Report:
-    """Apply ``policy`` (see the module's docstring); returns what it found and did."""
+    """Apply ``policy`` (see the module's docstring); returns what it found and did.
+
+    Batches walk the tickets by number, never back over those done; at most
+    ``max_batches`` per run (the next run goes on), so a first run over years
+    of tickets does not hold the maintenance queue for hours.
+    """
     now = now or timezone.now()
     report = Report(policy=policy, cutoff=months_before(now, policy.months))
     report.due = due_tickets(policy, now=now).count()
     if dry_run or not policy.enabled:
         return report
+    last = 0
     while max_batches is None or len(report.batches) < max_batches:
         with transaction.atomic():
             ids = list(
                 due_tickets(policy, now=now)
+                .filter(pk__gt=last)
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")
                 .values_list("pk", flat=True)[:batch]
             )
             if not ids:
                 break
-            if policy.action == RetentionPolicy.Action.DELETE:
-                counts = _delete(ids)
-            else:
+            last = ids[-1]
+            if policy.action == RetentionPolicy.Action.ANONYMISE:
+                # Another run may have anonymised some between our query and
+                # our locks: this statement sees what it committed.
+                done = set(
+                    AnonymisedTicket.objects.filter(ticket_id__in=ids).values_list(
+                        "ticket_id", flat=True
+                    )
+                )
+                ids = [pk for pk in ids if pk not in done]
+                if not ids:
+                    continue
                 counts = _anonymise(ids, policy, now)
+            else:
+                counts = _delete(ids)
             AuditEntry.objects.create(
                 action=AuditEntry.Action.RETENTION_APPLIED,
                 created_at=now,
@@ -184,13 +207,21 @@ def retention_apply(
 
 
 def retention_run(
-    *, now: datetime | None = None, dry_run: bool = False, max_batches: int | None = None
+    *, now: datetime | None = None, dry_run: bool = False, max_batches: int | None = MAX_BATCHES
 ) -> list[Report]:
-    """Every enabled policy, organisations' first (the beat task, and ``manage.py retention``)."""
+    """Every enabled policy, organisations' first (the beat task, and ``manage.py retention``).
+
+    A policy that fails is logged and the others still run.
+    """
     now = now or timezone.now()
     policies = RetentionPolicy.objects.filter(enabled=True).select_related("organization")
     ordered = sorted(policies, key=lambda policy: (policy.organization_id is None, policy.pk))
-    return [
-        retention_apply(policy, now=now, dry_run=dry_run, max_batches=max_batches)
-        for policy in ordered
-    ]
+    reports = []
+    for policy in ordered:
+        try:
+            reports.append(
+                retention_apply(policy, now=now, dry_run=dry_run, max_batches=max_batches)
+            )
+        except Exception:
+            logger.exception("Retention policy %s failed; the others run.", policy.pk)
+    return reports

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from privacy.erasure import end_sessions
 from privacy.export import export_build, exports_sweep
 from privacy.retention import retention_run
 
@@ -21,3 +22,9 @@ def export_build_task(export_id: int) -> str:
 def exports_sweep_task() -> int:
     """Beat runs this: exports a broker outage left waiting, and expired files."""
     return exports_sweep()
+
+
+@shared_task(name="privacy.end_sessions")
+def end_sessions_task(user_id: int) -> int:
+    """After an erasure: delete the person's session rows (already refused)."""
+    return end_sessions(user_id)

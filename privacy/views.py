@@ -14,7 +14,7 @@ from accounts.models import Organization, User
 from privacy.erasure import may_erase, user_erase
 from privacy.export import export_from_link, export_link, export_request, may_export
 from privacy.forms import EraseForm
-from privacy.models import DataExport
+from privacy.models import AuditEntry, DataExport
 
 
 @login_required
@@ -91,6 +91,14 @@ def export_download(request, token: str):
         return render(
             request, "privacy/export_gone.html", {"reason": " ".join(error.messages)}, status=404
         )
+    AuditEntry.objects.create(
+        action=AuditEntry.Action.EXPORT_DOWNLOADED,
+        actor=request.user,
+        actor_role=request.user.role,
+        organization=export.organization,
+        subject_user_id=None if export.organization else request.user.pk,
+        details={"export": export.pk},
+    )
     name = f"helpdesk-export-{export.created_at:%Y-%m-%d}-{export.pk}.zip"
     return FileResponse(
         default_storage.open(export.file.name, "rb"),

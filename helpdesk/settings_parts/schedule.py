@@ -17,6 +17,8 @@ CELERY_TASK_ROUTES = {
     "tickets.sla_refresh": {"queue": "maintenance"},
     "privacy.retention": {"queue": "maintenance"},
     "privacy.exports_sweep": {"queue": "maintenance"},
+    "privacy.export_build": {"queue": "maintenance"},
+    "privacy.end_sessions": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {

@@ -3,8 +3,11 @@ organisation's history stays, and only those who may erase can."""
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
@@ -19,8 +22,9 @@ from inbound.models import SupportAddress
 from inbound.services import email_ingest
 from outbox.models import OutboundEmail, Purpose, State
 from outbox.services import email_enqueue
-from privacy.erasure import FORMER_NAME, user_erase
-from privacy.models import AuditEntry
+from privacy.erasure import FORMER_NAME, _email_text, end_sessions, user_erase
+from privacy.export import export_build, export_request
+from privacy.models import AuditEntry, DataExport
 from tests.attachments.files import REAL, upload
 from tests.concurrency import run_together
 from tests.inbound import corpus
@@ -57,9 +61,7 @@ def rows_mentioning(*needles: str) -> list[str]:
             if value is None:
                 continue
             text = (
-                bytes(value).decode("utf-8", "replace")
-                if isinstance(value, (bytes, memoryview))
-                else str(value)
+                _email_text(bytes(value)) if isinstance(value, (bytes, memoryview)) else str(value)
             )
             if any(needle in text.lower() for needle in lowered):
                 found.append(f"{model._meta.label}.{column} #{pk}")
@@ -142,9 +144,12 @@ def test_the_history_stays_under_former_user(bobs_history, bob, alice, agent):
 
 def test_bob_is_signed_out_and_his_keys_stop_working(bobs_history, bob, alice):
     key = token_create(user=bob, name="second")[1]
+    session_key = bobs_history["browser"].session.session_key
 
     user_erase(actor=alice, user=bob)
 
+    assert end_sessions(bob.pk) == 1  # the task queued after commit
+    assert not Session.objects.filter(session_key=session_key).exists()
     response = bobs_history["browser"].get(reverse("tickets:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -179,7 +184,6 @@ def test_every_erasure_is_audited_and_the_log_cannot_be_edited(
     assert (entry.action, entry.actor, entry.subject_user_id) == ("user_erased", alice, bob.pk)
     assert entry.organization == bob.organization
     assert entry.details["api_tokens_deleted"] == 1
-    assert entry.details["sessions_ended"] == 1
     assert entry.details["two_factor_devices_deleted"] == 1
     admin = Client()
     admin.force_login(support_admin)
@@ -290,3 +294,77 @@ def test_twenty_erasures_at_once_erase_once(bob, alice, support_admin, make_tick
     assert (len(done), len(refused)) == (1, 19), results
     assert AuditEntry.objects.count() == 1
     assert User.objects.get(pk=bob.pk).full_name == FORMER_NAME
+
+
+def test_what_quotes_bob_elsewhere_goes_too(bob, alice, carol, agent, make_ticket, globex):
+    """A colleague's email copying him, a surname alone, a ticket from his
+    former organisation, his export: nothing of it survives."""
+    SupportAddress.objects.create(email=corpus.SUPPORT, priority=Priority.NORMAL)
+    cc = EmailMessage()
+    cc["From"], cc["To"], cc["Cc"] = alice.email, corpus.SUPPORT, f"{OLD_NAME} <{OLD_EMAIL}>"
+    cc["Subject"] = "New laptop"
+    cc["Message-ID"] = "<cc-1@mail.example>"
+    cc.set_content("Please set up the laptop for Mr Brandt.\n", cte="base64")
+    email_ingest(raw=cc.as_bytes())
+    colleague = make_ticket(alice, subject="Onboarding", description="Mr Brandt starts Monday.")
+    bob.organization = globex  # he moved: his Globex ticket stays his
+    bob.save()
+    old_org = make_ticket(carol, subject="Printer", description="Ask Bob Brandt")
+    Ticket.objects.filter(pk=old_org.pk).update(requester=bob)
+    bob.organization = alice.organization
+    bob.save()
+    export = export_request(actor=bob)
+    assert export_build(export_id=export.pk) == "ready"
+    export.refresh_from_db()
+    zip_key = export.file.name
+
+    with_commit = user_erase(actor=alice, user=bob)
+
+    assert with_commit.details["exports_deleted"] == 1
+    assert rows_mentioning(OLD_EMAIL, "Brandt") == []
+    assert not search_tickets(Ticket.objects.all(), "Brandt", include_notes=True).exists()
+    colleague.refresh_from_db()
+    assert colleague.description == f"Mr {FORMER_NAME} starts Monday."
+    assert DataExport.objects.get(pk=export.pk).state == "expired"
+    assert zip_key
+
+
+def test_names_match_whole_words_with_or_without_accents(alice, make_ticket):
+    zoe = User.objects.create_user(
+        "zoe@acme.example", full_name="Zoë Åberg", role="member", organization=alice.organization
+    )
+    ticket = make_ticket(
+        alice,
+        subject="Access",
+        description=(
+            "Zoe\u0308 Åberg and Zoe Aberg asked; jimzoe@acme.example and Zoëlla Åbergson did not."
+        ),
+    )
+
+    user_erase(actor=alice, user=zoe)
+
+    ticket.refresh_from_db()
+    assert ticket.description == (
+        f"{FORMER_NAME} and {FORMER_NAME} asked; jimzoe@acme.example and Zoëlla Åbergson did not."
+    )
+
+
+def test_an_agent_holding_active_tickets_is_not_erased_and_namesakes_keep_their_history(
+    support_admin, agent, agent2, bob, make_ticket
+):
+    held = make_ticket(bob)
+    services.ticket_assign(ticket=held, actor=support_admin, assignee=agent2)
+    with pytest.raises(ValidationError, match="active tickets"):
+        user_erase(actor=support_admin, user=agent2)
+
+    namesake = User.objects.create_user(
+        "other@support.example", full_name=agent2.full_name, role="agent"
+    )
+    theirs = make_ticket(bob, subject="Someone else's")
+    services.ticket_assign(ticket=theirs, actor=support_admin, assignee=namesake)
+    services.ticket_assign(ticket=held, actor=support_admin, assignee=None)
+
+    user_erase(actor=support_admin, user=agent2)
+
+    kept = TicketEvent.objects.get(ticket=theirs, kind=TicketEvent.Kind.ASSIGNED)
+    assert kept.to_value == "Robin Responder"

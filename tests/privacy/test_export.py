@@ -20,6 +20,7 @@ from privacy.models import AuditEntry, DataExport
 from tests.attachments.files import REAL, upload
 from tests.concurrency import run_together
 from tickets import services
+from tickets.models import Ticket
 
 
 @pytest.fixture(autouse=True)
@@ -208,3 +209,61 @@ def test_twenty_builds_at_once_build_once(desk, alice):
     assert sorted(results, key=str).count("ready") == 1, results
     assert AuditEntry.objects.count() == 1
     assert OutboundEmail.objects.filter(purpose=Purpose.DATA_EXPORT).count() == 1
+
+
+def test_a_demoted_admin_can_no_longer_download_the_organisations_export(desk, alice, bob, login):
+    build(export_request(actor=alice, organization=alice.organization))
+    link = emailed_link(alice)
+    bob.role = "admin"  # the organisation keeps an admin
+    bob.save()
+    alice.role = "member"
+    alice.save()
+
+    assert login(alice).get(link).status_code == 404
+
+
+def test_a_download_is_audited(desk, alice, login):
+    build(export_request(actor=alice, organization=alice.organization))
+
+    login(alice).get(emailed_link(alice))
+
+    assert AuditEntry.objects.filter(action="export_downloaded", actor=alice).count() == 1
+
+
+def test_a_file_named_with_symbols_only_is_exported_under_its_number(alice, make_ticket):
+    ticket = make_ticket(alice, files=[upload("★.png", REAL["screenshot.png"])])
+
+    archive = build(export_request(actor=alice, organization=alice.organization))
+
+    (path,) = tickets_in(archive)[0]["files"]
+    assert path.startswith(f"files/{ticket.pk}/")
+    assert archive.read(path) == REAL["screenshot.png"]
+
+
+def test_a_personal_export_leaves_out_the_tickets_of_an_organisation_they_left(
+    bob, carol, make_ticket
+):
+    old = make_ticket(carol, subject="Globex printer")
+    Ticket.objects.filter(pk=old.pk).update(requester=bob)
+    make_ticket(bob, subject="Acme printer")
+
+    archive = build(export_request(actor=bob))
+
+    assert [t["subject"] for t in tickets_in(archive)] == ["Acme printer"]
+
+
+def test_a_build_that_was_taken_over_leaves_no_second_zip(desk, alice, monkeypatch):
+    export = export_request(actor=alice, organization=alice.organization)
+    from privacy import export as module
+
+    real_write = module._write_organization
+
+    def slow_then_taken_over(archive, organization, counts):
+        real_write(archive, organization, counts)
+        # Meanwhile the sweeper judged this build dead and another took it.
+        DataExport.objects.filter(pk=export.pk).update(claimed_at=timezone.now())
+
+    monkeypatch.setattr(module, "_write_organization", slow_then_taken_over)
+    assert export_build(export_id=export.pk) == "superseded"
+    assert not AuditEntry.objects.exists()
+    assert not OutboundEmail.objects.filter(purpose=Purpose.DATA_EXPORT).exists()

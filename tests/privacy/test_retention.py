@@ -224,3 +224,17 @@ def test_two_runs_at_once_remove_each_ticket_once(acme, alice, closed):
     assert done == len(recorded) == len(set(recorded)) == 12
     assert set(recorded) == numbers(tickets)
     assert AnonymisedTicket.objects.count() == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_runs_in_small_batches_anonymise_each_ticket_once(acme, alice, closed):
+    policy = RetentionPolicy.objects.create(organization=acme, months=1, action="anonymise")
+    tickets = [closed(alice, 2) for _ in range(10)]
+
+    results = run_together(*[lambda: retention_apply(policy, now=NOW, batch=2) for _ in range(20)])
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    recorded = [n for entry in AuditEntry.objects.all() for n in entry.details["tickets"]]
+    assert sorted(recorded) == sorted(numbers(tickets))
+    assert sum(report.done for report in results) == 10
