@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +25,18 @@ class OrganizationAdmin(admin.ModelAdmin):
         "is_active",
     )
     search_fields = ("name", "alias")
+    readonly_fields = ("export_link",)
+
+    @admin.display(description=gettext_lazy("Data export"))
+    def export_link(self, organization):
+        if organization.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}?scope=organization&amp;organization={}">{}</a>',
+            reverse("exports"),
+            organization.pk,
+            _("Export this organisation's data…"),
+        )
 
 
 class UserCreateForm(UserCreationForm):
@@ -51,6 +65,7 @@ class UserAdmin(BaseUserAdmin):
         (gettext_lazy("Person"), {"fields": ["full_name", "organization", "role", "is_active"]}),
         (gettext_lazy("Support PIN"), {"fields": ["support_pin_set_at", "pin_locked"]}),
         (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (gettext_lazy("Personal data"), {"fields": ["erase_link"]}),
     )
     add_fieldsets = (
         (
@@ -62,8 +77,20 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     filter_horizontal = ()
-    readonly_fields = ("support_pin_set_at", "pin_locked")
+    readonly_fields = ("support_pin_set_at", "pin_locked", "erase_link")
     actions = ("reset_pin", "clear_pin_lockout")
+
+    @admin.display(description=gettext_lazy("Erase"))
+    def erase_link(self, user):
+        if user.pk is None or user.is_superuser:
+            return "-"
+        if user.is_erased:
+            return _("Erased")
+        return format_html(
+            '<a class="deletelink" href="{}">{}</a>',
+            reverse("user_erase", args=[user.pk]),
+            _("Erase this user's personal data…"),
+        )
 
     @admin.display(description=gettext_lazy("PIN verification locked"), boolean=True)
     def pin_locked(self, user):

@@ -23,6 +23,11 @@ class EmailBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def user_can_authenticate(self, user) -> bool:
+        """Sign-in and sessions: never the integration user (it has tokens only)."""
+        return not user.is_integration and self.account_open(user)
+
+    def account_open(self, user) -> bool:
+        """The user and their organisation are active (API tokens ask only this)."""
         if not super().user_can_authenticate(user):
             return False
         organization = user.organization

@@ -127,7 +127,7 @@ def token_authenticate(key: str, *, address: str | None = None) -> ApiToken:
             .filter(key_hash=key_hash(key))
             .first()
         )
-    if found is None or not EmailBackend().user_can_authenticate(found.user):
+    if found is None or not EmailBackend().account_open(found.user):
         raise TokenRefused(_("Invalid or revoked token."), "authentication_failed")
     if found.is_expired:
         assert found.expires_at is not None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import members, tokens, two_factor
+from accounts import integrations, members, tokens, two_factor
 from accounts.backends import login_lock
 from accounts.contacts import support_ways
 from accounts.forms import ApiTokenForm, InviteForm, OtpCodeForm, PinForm, PreferencesForm
@@ -199,8 +199,8 @@ def get_support(request):
 
 @login_required
 def organization(request):
-    """A customer admin's page: the organisation's users, invitations, roles."""
-    people = User.objects.visible_to(request.user)
+    """A customer admin's page: the organisation's users, invitations, roles,
+    and its integrations' API tokens."""
     if request.user.role != User.Role.ADMIN:
         raise Http404("This page is for your organisation's admins.")
     form = InviteForm(request.POST or None)
@@ -216,6 +216,12 @@ def organization(request):
                 _("%(email)s is invited and will get an email.") % {"email": invited.email},
             )
             return redirect("organization")
+    return _render_organization(request, form=form, status=400 if form.errors else 200)
+
+
+def _render_organization(request, *, form=None, token_form=None, new_key=None, status=200):
+    # The integration user is listed with its tokens, not among the people.
+    people = User.objects.visible_to(request.user).exclude(is_integration=True)
     team = list(people.order_by("full_name"))
     return render(
         request,
@@ -227,10 +233,42 @@ def organization(request):
             "active_admins": sum(
                 1 for person in team if person.role == User.Role.ADMIN and person.is_active
             ),
-            "form": form,
+            "form": form or InviteForm(),
+            "integration_tokens": list(integrations.integration_tokens(request.user)),
+            "token_form": token_form or ApiTokenForm(),
+            "new_key": new_key,
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def organization_token_create(request):
+    """A new token for the organisation's integrations; its key is shown once."""
+    if request.user.role != User.Role.ADMIN:
+        raise Http404("This page is for your organisation's admins.")
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        try:
+            _token, key = integrations.integration_token_create(
+                admin=request.user, **token_form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                token_form.add_error(field if field in token_form.fields else None, errors)
+        else:
+            return _render_organization(request, new_key=key)
+    return _render_organization(request, token_form=token_form, status=400)
+
+
+@login_required
+@require_POST
+def organization_token_revoke(request, pk: int):
+    if not integrations.integration_token_revoke(admin=request.user, token_id=pk):
+        raise Http404("No such token.")
+    messages.success(request, _("The token is revoked; scripts using it now get 401."))
+    return redirect("organization")
 
 
 @login_required

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "inbound",
     "outbox",
     "ops",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = schedule.CELERY_TASK_PUBLISH_RETRY_POLICY
 CELERY_TASK_ROUTES = schedule.CELERY_TASK_ROUTES
 HELPDESK_SLA_WARNING_LEAD = schedule.HELPDESK_SLA_WARNING_LEAD  # service levels (tickets.sla)
 HELPDESK_SLA_AT_RISK = schedule.HELPDESK_SLA_AT_RISK
+HELPDESK_EXPORT_DAYS = schedule.HELPDESK_EXPORT_DAYS  # data exports' links (privacy.export)
 # /healthz/ready fails when the worker's last heartbeat is older than this.
 HELPDESK_HEARTBEAT_MAX_AGE_SECONDS = env_int("HELPDESK_HEARTBEAT_MAX_AGE_SECONDS", 180)
 # A replica this far behind the primary is not read (reads go to the primary;

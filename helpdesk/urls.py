@@ -47,6 +47,16 @@ urlpatterns = [
     path("support/", account_views.get_support, name="get_support"),
     path("organisation/", account_views.organization, name="organization"),
     path(
+        "organisation/tokens/",
+        account_views.organization_token_create,
+        name="organization_token_create",
+    ),
+    path(
+        "organisation/tokens/<int:pk>/revoke/",
+        account_views.organization_token_revoke,
+        name="organization_token_revoke",
+    ),
+    path(
         "organisation/users/<int:pk>/",
         account_views.organization_member,
         name="organization_member",
@@ -79,6 +89,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("", include("privacy.urls")),
     path("", include("ops.urls")),
 ]
 

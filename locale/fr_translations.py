@@ -382,3 +382,7 @@ FR.update(MORE_CSAT)
 from fr_merge import MORE_MERGE  # noqa: E402
 
 FR.update(MORE_MERGE)
+
+from fr_privacy import MORE_PRIVACY  # noqa: E402
+
+FR.update(MORE_PRIVACY)

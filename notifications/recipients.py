@@ -112,6 +112,7 @@ def _customers(event: TicketEvent, kind: Kind, kinds: tuple[Kind, ...] = ()) -> 
     ).values("author_id")
     people = (
         User.objects.filter(organization_id=ticket.organization_id, is_active=True)
+        .exclude(is_integration=True)  # no mailbox; its scripts read the API
         .filter(
             # The requester, everyone who took part, and the organisation's admins.
             Q(pk=ticket.requester_id) | Q(pk__in=participants) | Q(role=User.Role.ADMIN)

@@ -31,6 +31,7 @@ class Purpose(models.TextChoices):
     PIN_CHANGED = "pin_changed", "Support PIN changed"
     PASSWORD_RESET = "password_reset", "Password reset"
     AUTO_REPLY = "auto_reply", "Automatic answer to a sender"
+    DATA_EXPORT = "data_export", "Data export ready"
 
 
 class OutboundEmail(models.Model):

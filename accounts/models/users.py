@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models.organizations import Organization
 from accounts.zones import validate_time_zone
 
+# An erased user's address is at this domain (privacy.erasure; RFC 2606: it
+# can never receive mail).
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> UserQuerySet:
@@ -69,6 +73,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField("active", default=True)
+    # Issue 21: the organisation's integration user, whom its customer admins'
+    # integration tokens act as. Nobody signs in as it and it gets no email.
+    is_integration = models.BooleanField(
+        "integration user",
+        default=False,
+        editable=False,
+        help_text=_("The organisation's integrations act as this user through its tokens."),
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     # The support PIN (seed 000), hashed like a password; never shown again.
     support_pin = models.CharField(max_length=128, blank=True, editable=False)
@@ -152,6 +164,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_support_staff(self) -> bool:
         """Agents and support admins: the provider's people, who see every organisation."""
         return self.role in self.STAFF_ROLES
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether this person's personal data was erased (privacy.erasure)."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
 
     @property
     def is_customer(self) -> bool:

@@ -15,6 +15,10 @@ CELERY_TASK_ROUTES = {
     "inbound.poll_mailbox": {"queue": "maintenance"},
     "tickets.sla_alerts": {"queue": "maintenance"},
     "tickets.sla_refresh": {"queue": "maintenance"},
+    "privacy.retention": {"queue": "maintenance"},
+    "privacy.exports_sweep": {"queue": "maintenance"},
+    "privacy.export_build": {"queue": "maintenance"},
+    "privacy.end_sessions": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {
@@ -37,6 +41,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.sla_alerts",
         "schedule": env_int("HELPDESK_SLA_ALERTS_EVERY_SECONDS", 60),
     },
+    "retention-policies": {
+        "task": "privacy.retention",
+        "schedule": env_int("HELPDESK_RETENTION_EVERY_SECONDS", 24 * 60 * 60),
+    },
+    "sweep-data-exports": {
+        "task": "privacy.exports_sweep",
+        "schedule": env_int("HELPDESK_EXPORTS_SWEEP_EVERY_SECONDS", 300),
+    },
     "worker-heartbeat": {
         "task": "ops.heartbeat",
         "schedule": env_int("HELPDESK_HEARTBEAT_EVERY_SECONDS", 30),
@@ -56,3 +68,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # "at risk" and lists it under "Breaching soon".
 HELPDESK_SLA_WARNING_LEAD = timedelta(minutes=env_int("HELPDESK_SLA_WARNING_LEAD_MINUTES", 30))
 HELPDESK_SLA_AT_RISK = timedelta(minutes=env_int("HELPDESK_SLA_AT_RISK_MINUTES", 60))
+
+# Data exports (privacy.export): their download links and files last this long.
+HELPDESK_EXPORT_DAYS = env_int("HELPDESK_EXPORT_DAYS", 7)

@@ -96,6 +96,8 @@ CUSTOMER: dict[str, Visit] = {
     "get-support": _go(lambda desk: reverse("get_support")),
     "notifications": _go(lambda desk: reverse("notifications:list")),
     "notification-preferences": _go(lambda desk: reverse("notifications:preferences")),
+    "exports": _go(lambda desk: reverse("exports")),
+    "erase-member": _go(lambda desk: reverse("user_erase", args=[desk["bob"].pk])),
 }
 AGENT: dict[str, Visit] = {
     **{
@@ -123,6 +125,11 @@ AGENT: dict[str, Visit] = {
 }
 SUPPORT_ADMIN: dict[str, Visit] = {
     "api-tokens": _go(lambda desk: reverse("api_tokens_all")),
+    "export-organisation": _go(
+        lambda desk: (
+            f"{reverse('exports')}?scope=organization&organization={desk['bob'].organization_id}"
+        )
+    ),
     "profile": _go(lambda desk: reverse("profile")),
 }
 ANONYMOUS: dict[str, Visit] = {
