@@ -54,7 +54,15 @@ from inbound.models import AutoReply, InboundEmail
 from notifications.models import EmailOptOut, Notification
 from outbox.models import OutboundEmail, State
 from privacy.models import AuditEntry, DataExport
-from tickets.models import Attachment, Macro, Message, Status, Ticket, TicketEvent
+from tickets.models import (
+    Attachment,
+    Macro,
+    Message,
+    SatisfactionRating,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 from tickets.services.common import search_document_text
 
 logger = logging.getLogger(__name__)
@@ -236,6 +244,15 @@ def _scrub_tickets(user: User, scrub: _Scrubber) -> tuple[set[int], int]:
             changed.add(message.ticket_id)
             messages_changed += 1
     changed.update(Message.objects.filter(author=user).values_list("ticket_id", flat=True))
+
+    # Ratings' comments are the rater's words, or name the agent who helped.
+    ratings = SatisfactionRating.objects.filter(ticket__in=scope).filter(
+        scrub.candidates("comment", words=True)
+    )
+    for rating in ratings:
+        comment = scrub(rating.comment, words=rating.rater_id == user.pk)
+        if comment != rating.comment:
+            SatisfactionRating.objects.filter(pk=rating.pk).update(comment=comment)
 
     # History names the people assigned by their name at the time: on the
     # tickets in scope only (another person may bear the same name).

@@ -27,9 +27,10 @@ from privacy.export import export_build, export_request
 from privacy.models import AuditEntry, DataExport
 from tests.attachments.files import REAL, upload
 from tests.concurrency import run_together
+from tests.helpers import bring_to
 from tests.inbound import corpus
 from tickets import services
-from tickets.models import Attachment, Message, Priority, Ticket, TicketEvent
+from tickets.models import Attachment, Message, Priority, Status, Ticket, TicketEvent
 from tickets.search import search_tickets
 
 OLD_EMAIL = "bob@acme.example"
@@ -95,6 +96,9 @@ def bobs_history(bob, alice, agent, make_ticket, client):
     token_create(user=bob, name="cron")
     pin_set(user=bob, pin="48127730")
     pin_verify(agent=agent, alias="ACME", email=OLD_EMAIL, pin="00000000")
+    rated = make_ticket(bob, subject="Rated one")
+    bring_to(rated, Status.SOLVED, agent=agent, customer=bob)
+    services.ticket_rate(ticket=rated, rater=bob, score="good", comment="Thanks, Bob Brandt here.")
     email_enqueue(
         purpose=Purpose.PASSWORD_RESET,
         to=OLD_EMAIL,
