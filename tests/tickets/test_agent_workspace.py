@@ -1,6 +1,7 @@
 """The agent workspace: the queue, bulk work and support's actions on a ticket."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tickets import services
@@ -225,7 +226,9 @@ def test_the_queue_runs_a_fixed_number_of_queries(
         ticket = make_ticket(alice if i % 2 else carol, subject=f"Many {i}")
         services.ticket_take(ticket=ticket, agent=agent)
 
-    with django_assert_max_num_queries(11):
+    # A search on PostgreSQL may first ask the planner how many match (EXPLAIN)
+    # before counting a small result exactly: one query more, whatever the page size.
+    with django_assert_max_num_queries(11 + (connection.vendor == "postgresql")):
         many = client.get(queue_url("active"), {"q": "many"})
 
     assert len(numbers(few)) == 3
