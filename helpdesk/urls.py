@@ -65,6 +65,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     # The admin logs in through our login view, so the lockout's row lock holds there too.
     path("admin/login/", account_views.AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),

@@ -31,6 +31,7 @@ class Purpose(models.TextChoices):
     PIN_CHANGED = "pin_changed", "Support PIN changed"
     PASSWORD_RESET = "password_reset", "Password reset"
     AUTO_REPLY = "auto_reply", "Automatic answer to a sender"
+    WEBHOOK_DISABLED = "webhook_disabled", "A webhook was disabled"
 
 
 class OutboundEmail(models.Model):
