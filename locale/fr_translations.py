@@ -374,3 +374,6 @@ FR = {
 from fr_translations_more import MORE  # noqa: E402
 
 FR.update(MORE)
+from fr_webhooks import MORE_WEBHOOKS  # noqa: E402
+
+FR.update(MORE_WEBHOOKS)

@@ -83,3 +83,29 @@ def test_a_support_hook_for_every_organisation_hears_both(
     process_events()
     deliver_all()
     assert len(receiver.received) == 2
+
+
+def test_a_missed_target_reaches_support_hooks_and_never_customer_hooks(
+    receiver, support_admin, alice, make_ticket, process_events
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets.sla.alerts import sla_alerts_due
+
+    hook_create(actor=support_admin, url=receiver.url, event_types=["sla.breached"])
+    hook_create(actor=alice, url=receiver.url + "&customer=1", event_types=EVERYTHING)
+    ticket = make_ticket(alice)
+    process_events()
+    WebhookDelivery.objects.all().delete()  # the customer hook's ticket.created
+    _, breached = sla_alerts_due(now=timezone.now() + timedelta(days=60))
+    assert breached >= 1
+    process_events()
+    deliver_all()
+
+    bodies = [json.loads(body) for body in receiver.bodies()]
+    assert {body["type"] for body in bodies} == {"sla.breached"}
+    assert len(bodies) == breached
+    assert all(body["ticket"]["number"] == ticket.pk for body in bodies)
+    assert WebhookDelivery.objects.filter(webhook__customer_owned=True).count() == 0
