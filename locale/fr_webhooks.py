@@ -136,4 +136,5 @@ MORE_WEBHOOKS = {
         "Un envoi de test est en file ; son résultat apparaît dans le journal ci-dessous."
     ),
     "The webhook is deleted.": "Le webhook est supprimé.",
+    "No organisation has that alias.": "Aucune organisation n’a cet alias.",
 }

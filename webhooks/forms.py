@@ -27,11 +27,11 @@ class WebhookForm(forms.Form):
         help_text=_("Whose tickets it hears of."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, hook=None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(EventType.choices)
         field = self.fields["event_types"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(t, labels[t]) for t in event_types_for(user)]
-        if not user.is_staff:
+        field.choices = [(t, labels[t]) for t in event_types_for(user, hook)]
+        if not user.is_staff or (hook is not None and hook.customer_owned):
             del self.fields["organization"]

@@ -68,21 +68,25 @@ def _queue(delivery_id: int, **options) -> None:
 # --- Registering ---------------------------------------------------------------------
 
 
-def event_types_for(user) -> tuple[str, ...]:
-    """The event types ``user`` may subscribe a hook to."""
-    if user.is_staff:
+def event_types_for(user, hook: Webhook | None = None) -> tuple[str, ...]:
+    """The event types ``user`` may subscribe a hook (``hook``, or a new one of theirs) to:
+    a customer-owned hook never hears of internal ones, even when support edits it."""
+    customer_owned = hook.customer_owned if hook is not None else not user.is_staff
+    if not customer_owned:
         return tuple(EventType.values)
     return tuple(str(t) for t in CUSTOMER_EVENT_TYPES)
 
 
-def _clean(*, actor: User, url: str, event_types: list[str]) -> tuple[str, list[str]]:
+def _clean(
+    *, actor: User, url: str, event_types: list[str], hook: Webhook | None = None
+) -> tuple[str, list[str]]:
     errors: dict[str, list[str]] = {}
     url = url.strip()
     try:
         target_check(url)
     except TargetRefused as error:
         errors["url"] = [str(error)]
-    allowed = event_types_for(actor)
+    allowed = event_types_for(actor, hook)
     chosen = [t for t in allowed if t in set(event_types)]
     if not chosen or len(set(event_types)) != len(chosen):
         errors["event_types"] = [_("Choose at least one event, among those offered.")]
@@ -139,7 +143,7 @@ def hook_update(
 ) -> Webhook:
     """Change a hook's target, events and description (and, for support, its
     organisation). Raises ValidationError naming the field; nothing is saved then."""
-    url, chosen = _clean(actor=actor, url=url, event_types=event_types)
+    url, chosen = _clean(actor=actor, url=url, event_types=event_types, hook=hook)
     hook.url, hook.event_types, hook.description = url, chosen, description.strip()[:200]
     fields = ["url", "event_types", "description"]
     if actor.is_staff and not hook.customer_owned:

@@ -115,7 +115,7 @@ def hook_detail(request, pk: int, portal: bool = False):
     hook = _hook(request, pk, portal)
     form = None
     if request.method == "POST":
-        form = WebhookForm(request.POST, user=request.user)
+        form = WebhookForm(request.POST, user=request.user, hook=hook)
         if form.is_valid():
             try:
                 services.hook_update(
@@ -146,9 +146,8 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
                 "organization": hook.organization_id,
             },
             user=request.user,
+            hook=hook,
         )
-    if hook.customer_owned and "organization" in form.fields:
-        del form.fields["organization"]
     deliveries = WebhookDelivery.objects.filter(webhook=hook).prefetch_related("log")
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
