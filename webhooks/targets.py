@@ -36,8 +36,13 @@ class Target:
     address: str  # the vetted IP the connection goes to
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64:  # a gateway's translation of the IPv4 address inside
+            return _is_public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
         mapped = address.ipv4_mapped or address.sixtofour
         if mapped is not None:
             return _is_public(mapped)

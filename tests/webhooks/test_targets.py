@@ -30,6 +30,9 @@ REFUSED = [
     "https://[fe80::1]/hook",
     "https://[fc00::1]/hook",
     "https://[ff02::1]/hook",
+    "https://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+    "https://[2002:7f00:1::]/hook",
+    "https://2130706433/hook",
     "https://localhost/hook",
     "https://localhost:8443/hook",
 ]
