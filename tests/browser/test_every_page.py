@@ -22,6 +22,7 @@ from tests.browser.helpers import page_width, serious_violations
 from tests.helpers import PASSWORD, bring_to
 from tickets import services
 from tickets.models import Status
+from webhooks.services import delivery_send, hook_create, hook_send_test
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,6 +96,9 @@ CUSTOMER: dict[str, Visit] = {
     "get-support": _go(lambda desk: reverse("get_support")),
     "notifications": _go(lambda desk: reverse("notifications:list")),
     "notification-preferences": _go(lambda desk: reverse("notifications:preferences")),
+    "webhooks": _go(lambda desk: reverse("webhooks:portal_list")),
+    "webhook-new": _go(lambda desk: reverse("webhooks:portal_new")),
+    "webhook": _go(lambda desk: reverse("webhooks:portal_detail", args=[desk["hook"].pk])),
 }
 AGENT: dict[str, Visit] = {
     **{
@@ -114,6 +118,9 @@ AGENT: dict[str, Visit] = {
 }
 SUPPORT_ADMIN: dict[str, Visit] = {
     "api-tokens": _go(lambda desk: reverse("api_tokens_all")),
+    "webhooks": _go(lambda desk: reverse("webhooks:list")),
+    "webhook-new": _go(lambda desk: reverse("webhooks:new")),
+    "webhook": _go(lambda desk: reverse("webhooks:detail", args=[desk["support_hook"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
 }
 ANONYMOUS: dict[str, Visit] = {
@@ -142,7 +149,7 @@ def _check(page: Page, name: str, visit: Visit, desk: dict) -> list[str]:
 
 
 @pytest.fixture
-def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
+def every_page_desk(desk, alice, bob, acme, make_ticket, agent, support_admin, settings):
     closed = make_ticket(alice, subject="A closed ticket to reopen")
     bring_to(closed, Status.CLOSED, agent=agent, customer=alice)
     invited = User.objects.create_user(
@@ -155,7 +162,27 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
         status_action="wait",
         tags="needs-logs",
     )
-    return {**desk, "closed_ticket": closed, "bob": bob, "invited": invited, "macro": macro}
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # nothing listens there: a failed delivery
+    hook, _ = hook_create(
+        actor=alice,
+        url=f"https://127.0.0.1:9/hooks/{LONG_WORD}",
+        event_types=["message.added", "ticket.solved"],
+        description=f"Alerts for {LONG_WORD}",
+    )
+    support_hook, _ = hook_create(
+        actor=support_admin, url=f"https://127.0.0.1:9/{LONG_WORD}", event_types=["sla.breached"]
+    )
+    for each in (hook, support_hook):
+        delivery_send(delivery_id=hook_send_test(hook=each).pk)
+    return {
+        **desk,
+        "closed_ticket": closed,
+        "bob": bob,
+        "invited": invited,
+        "macro": macro,
+        "hook": hook,
+        "support_hook": support_hook,
+    }
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
