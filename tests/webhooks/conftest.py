@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from celery import Celery, current_app
 from django.utils import timezone
 
 from notifications.services import notifications_for_event
@@ -78,3 +80,19 @@ def process_events():
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@contextmanager
+def broker_unreachable():
+    """The broker is down for this process: the current Celery app's broker is nobody."""
+    real = current_app._get_current_object()
+    down = Celery("broker-down", set_as_current=False)
+    down.conf.broker_url = down.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    down.conf.broker_connection_timeout = 1
+    down.conf.task_publish_retry_policy = {"max_retries": 0}
+    down.set_current()
+    try:
+        yield
+    finally:
+        real.set_current()
+        down.close()

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
 
 import pytest
-from celery import Celery, current_app
 from django.urls import reverse
 
 from notifications.services import notifications_sweep
+from tests.webhooks.conftest import broker_unreachable
 from tests.workers import Worker, broker_purge, settle, wait_for, worker_env
 from tickets.models import TicketEvent
 from webhooks import signing
@@ -19,22 +18,6 @@ from webhooks.models import State, WebhookDelivery
 from webhooks.services import hook_create, webhooks_sweep
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@contextmanager
-def broker_unreachable():
-    """The broker is down for this process: the current Celery app's broker is nobody."""
-    real = current_app._get_current_object()
-    down = Celery("broker-down", set_as_current=False)
-    down.conf.broker_url = down.conf.broker_write_url = "redis://127.0.0.1:1/0"
-    down.conf.broker_connection_timeout = 1
-    down.conf.task_publish_retry_policy = {"max_retries": 0}
-    down.set_current()
-    try:
-        yield
-    finally:
-        real.set_current()
-        down.close()
 
 
 @pytest.fixture
