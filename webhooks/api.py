@@ -8,6 +8,8 @@ component of the schema (``webhooks.schema``).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -64,6 +66,19 @@ class WebhookSerializer(serializers.ModelSerializer):
             "consecutive_failures",
             "created_at",
         )
+        extra_kwargs: ClassVar[dict[str, dict[str, str]]] = {
+            "id": {"help_text": "The webhook's id, for the other webhook endpoints."},
+            "url": {"help_text": "Where deliveries are POSTed."},
+            "description": {"help_text": "What it is for, in your words."},
+            "event_types": {"help_text": "The event types it hears of."},
+            "customer_owned": {
+                "help_text": "Registered by a customer admin: gets only what customers see."
+            },
+            "is_active": {"help_text": "False: it gets no new deliveries."},
+            "disabled_reason": {"help_text": "Why it was disabled (by hand, or failures)."},
+            "consecutive_failures": {"help_text": "Failed attempts in a row; 0 after a success."},
+            "created_at": {"help_text": "When it was registered."},
+        }
 
 
 class WebhookCreatedSerializer(WebhookSerializer):
@@ -80,7 +95,9 @@ class WebhookInputSerializer(serializers.Serializer):
         allow_empty=False,
         help_text="What it hears of; customer admins may not choose sla.breached.",
     )
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="What it is for."
+    )
     organization = serializers.CharField(
         required=False,
         allow_null=True,
@@ -89,14 +106,22 @@ class WebhookInputSerializer(serializers.Serializer):
     )
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = ("attempted_at", "response_code", "error", "duration_ms")
+        extra_kwargs: ClassVar[dict[str, dict[str, str]]] = {
+            "attempted_at": {"help_text": "When the POST was made."},
+            "response_code": {"help_text": "The receiver's HTTP status; null if none came."},
+            "error": {"help_text": "What went wrong; empty on a 2xx."},
+            "duration_ms": {"help_text": "How long the POST took, in milliseconds."},
+        }
 
 
-class DeliverySerializer(serializers.ModelSerializer):
-    attempts_log = AttemptSerializer(source="log", many=True, read_only=True)
+class WebhookDeliveryLogSerializer(serializers.ModelSerializer):
+    attempts_log = WebhookAttemptSerializer(
+        source="log", many=True, read_only=True, help_text="Every try, oldest first."
+    )
 
     class Meta:
         model = WebhookDelivery
@@ -111,6 +136,16 @@ class DeliverySerializer(serializers.ModelSerializer):
             "sent_at",
             "attempts_log",
         )
+        extra_kwargs: ClassVar[dict[str, dict[str, str]]] = {
+            "delivery_id": {"help_text": "The X-Helpdesk-Delivery header, the same on retries."},
+            "event_type": {"help_text": "The body's type (webhook.test for a test)."},
+            "state": {"help_text": "pending, sending, sent (delivered) or failed."},
+            "attempts": {"help_text": "How many POSTs were made."},
+            "response_code": {"help_text": "The last attempt's HTTP status, if any."},
+            "error": {"help_text": "The last attempt's error, if any."},
+            "created_at": {"help_text": "When the event was turned into this delivery."},
+            "sent_at": {"help_text": "When a 2xx answer came; null until then."},
+        }
 
 
 def _hook(request, hook_id: int) -> Webhook:
@@ -144,6 +179,7 @@ def _input(request) -> dict:
 class WebhookListView(HookView):
     @extend_schema(
         operation_id="webhooks_list",
+        summary="List your webhooks",
         responses={200: docs.paginated(WebhookSerializer, "PaginatedWebhooks"), **ERRORS},
         tags=["webhooks"],
     )
@@ -154,6 +190,7 @@ class WebhookListView(HookView):
 
     @extend_schema(
         operation_id="webhooks_create",
+        summary="Register a webhook",
         request=WebhookInputSerializer,
         responses={201: WebhookCreatedSerializer, **ERRORS},
         tags=["webhooks"],
@@ -171,6 +208,7 @@ class WebhookListView(HookView):
 class WebhookDetailView(HookView):
     @extend_schema(
         operation_id="webhooks_retrieve",
+        summary="Read a webhook",
         parameters=[HOOK_ID],
         responses={200: WebhookSerializer, **ERRORS},
         tags=["webhooks"],
@@ -180,6 +218,7 @@ class WebhookDetailView(HookView):
 
     @extend_schema(
         operation_id="webhooks_update",
+        summary="Change a webhook",
         parameters=[HOOK_ID],
         request=WebhookInputSerializer,
         responses={200: WebhookSerializer, **ERRORS},
@@ -193,6 +232,7 @@ class WebhookDetailView(HookView):
 
     @extend_schema(
         operation_id="webhooks_destroy",
+        summary="Delete a webhook",
         parameters=[HOOK_ID],
         responses={204: None, **ERRORS},
         tags=["webhooks"],
@@ -202,37 +242,39 @@ class WebhookDetailView(HookView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _ActiveSerializer(serializers.Serializer):
-    is_active = serializers.BooleanField()
+class WebhookActiveSerializer(serializers.Serializer):
+    is_active = serializers.BooleanField(help_text="True to enable (failures forgotten).")
 
 
 class WebhookActiveView(HookView):
     @extend_schema(
         operation_id="webhooks_set_active",
+        summary="Enable or disable a webhook",
         parameters=[HOOK_ID],
-        request=_ActiveSerializer,
+        request=WebhookActiveSerializer,
         responses={200: WebhookSerializer, **ERRORS},
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
         """Enable (failures forgotten) or disable it."""
         hook = _hook(request, hook_id)
-        serializer = _ActiveSerializer(data=request.data)
+        serializer = WebhookActiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.hook_set_active(hook=hook, active=serializer.validated_data["is_active"])
         return Response(WebhookSerializer(hook).data)
 
 
-class _SecretSerializer(serializers.Serializer):
+class WebhookSecretSerializer(serializers.Serializer):
     secret = serializers.CharField(help_text="The new signing secret, shown only this once.")
 
 
 class WebhookRotateView(HookView):
     @extend_schema(
         operation_id="webhooks_rotate_secret",
+        summary="Rotate a webhook's secret",
         parameters=[HOOK_ID],
         request=None,
-        responses={200: _SecretSerializer, **ERRORS},
+        responses={200: WebhookSecretSerializer, **ERRORS},
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
@@ -243,22 +285,29 @@ class WebhookRotateView(HookView):
 class WebhookTestView(HookView):
     @extend_schema(
         operation_id="webhooks_send_test",
+        summary="Send a test delivery",
         parameters=[HOOK_ID],
         request=None,
-        responses={202: DeliverySerializer, **ERRORS},
+        responses={202: WebhookDeliveryLogSerializer, **ERRORS},
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
         """Queue one webhook.test delivery; its outcome appears in the deliveries."""
         delivery = services.hook_send_test(hook=_hook(request, hook_id))
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            WebhookDeliveryLogSerializer(delivery).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class WebhookDeliveriesView(HookView):
     @extend_schema(
         operation_id="webhooks_deliveries",
+        summary="A webhook's delivery log",
         parameters=[HOOK_ID],
-        responses={200: docs.paginated(DeliverySerializer, "PaginatedWebhookDeliveries"), **ERRORS},
+        responses={
+            200: docs.paginated(WebhookDeliveryLogSerializer, "PaginatedWebhookDeliveries"),
+            **ERRORS,
+        },
         tags=["webhooks"],
     )
     def get(self, request, hook_id: int):
@@ -267,4 +316,4 @@ class WebhookDeliveriesView(HookView):
         deliveries = WebhookDelivery.objects.filter(webhook=hook).prefetch_related(
             Prefetch("log", queryset=WebhookAttempt.objects.order_by("attempted_at", "id"))
         )
-        return paginated_answer(self, request, deliveries, DeliverySerializer)
+        return paginated_answer(self, request, deliveries, WebhookDeliveryLogSerializer)

@@ -58,11 +58,20 @@ def webhook_components(result, generator, request, public):
         "properties": {
             "version": {"type": "string", "enum": ["1"], "description": "The schema version."},
             "id": {"type": "string", "format": "uuid", "description": "The delivery id."},
-            "type": {"type": "string", "enum": [*EventType.values, TEST_EVENT_TYPE]},
-            "occurred_at": {"type": "string", "format": "date-time"},
+            "type": {
+                "type": "string",
+                "enum": [*EventType.values, TEST_EVENT_TYPE],
+                "description": "What happened; webhook.test for a test delivery.",
+            },
+            "occurred_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the event happened.",
+            },
             "organization": {
                 "type": "object",
                 "nullable": True,
+                "description": "The ticket's organisation; null for a test.",
                 "properties": {"alias": {"type": "string"}, "name": {"type": "string"}},
             },
             "actor": {**_PERSON, "description": "Who acted; null when the system did."},
