@@ -346,3 +346,22 @@ def test_hooks_are_registered_with_a_secret_shown_once(receiver, support_admin):
     assert Webhook.objects.get().secret == secret
     assert hook.organization is None
     assert not hook.customer_owned
+
+
+def test_metrics_count_deliveries_by_state(client, settings, receiver, support_admin):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    settings.HELPDESK_METRICS_TOKEN = "metrics-token-for-tests-only"
+    hook, _ = hook_create(actor=support_admin, url=receiver.url, event_types=ALL)
+    hook_send_test(hook=hook)
+    hook_send_test(hook=hook)
+    delivery_send(delivery_id=WebhookDelivery.objects.order_by("pk").first().pk)
+
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-for-tests-only")
+    counts = {
+        sample.labels["state"]: sample.value
+        for family in text_string_to_metric_families(response.content.decode())
+        for sample in family.samples
+        if sample.name == "helpdesk_webhook_deliveries"
+    }
+    assert counts == {"pending": 1, "sending": 0, "sent": 1, "failed": 0}
