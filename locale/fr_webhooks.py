@@ -137,4 +137,5 @@ MORE_WEBHOOKS = {
     ),
     "The webhook is deleted.": "Le webhook est supprimé.",
     "No organisation has that alias.": "Aucune organisation n’a cet alias.",
+    "The URL may be at most 500 characters long.": "L’URL peut compter au plus 500 caractères.",
 }

@@ -82,10 +82,13 @@ def _clean(
 ) -> tuple[str, list[str]]:
     errors: dict[str, list[str]] = {}
     url = url.strip()
-    try:
-        target_check(url)
-    except TargetRefused as error:
-        errors["url"] = [str(error)]
+    if len(url) > 500:
+        errors["url"] = [_("The URL may be at most 500 characters long.")]
+    else:
+        try:
+            target_check(url)
+        except TargetRefused as error:
+            errors["url"] = [str(error)]
     allowed = event_types_for(actor, hook)
     chosen = [t for t in allowed if t in set(event_types)]
     if not chosen or len(set(event_types)) != len(chosen):

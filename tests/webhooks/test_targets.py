@@ -126,3 +126,12 @@ def test_the_connection_goes_to_the_vetted_address_not_a_second_lookup(
     assert delivery_send(delivery_id=WebhookDelivery.objects.get().pk) == "sent"
     [(headers, _)] = receiver.received
     assert headers["Host"].startswith("hooks.example.test:")
+
+
+def test_a_url_too_long_is_refused_naming_the_field(receiver, support_admin):
+    with pytest.raises(ValidationError) as refused:
+        hook_create(
+            actor=support_admin, url=receiver.url + "x" * 500, event_types=["ticket.created"]
+        )
+    assert refused.value.message_dict["url"] == ["The URL may be at most 500 characters long."]
+    assert Webhook.objects.count() == 0
