@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "notifications",
     "inbound",
     "outbox",
+    "webhooks",
     "ops",
     "privacy",
 ]
@@ -334,6 +335,19 @@ HELPDESK_EMAIL_MAX_ATTEMPTS = env_int("HELPDESK_EMAIL_MAX_ATTEMPTS", 6)
 HELPDESK_EMAIL_RETRY_BASE_SECONDS = env_int("HELPDESK_EMAIL_RETRY_BASE_SECONDS", 60)
 HELPDESK_EMAIL_LEASE_SECONDS = env_int("HELPDESK_EMAIL_LEASE_SECONDS", 300)
 HELPDESK_OUTBOX_GRACE_SECONDS = env_int("HELPDESK_OUTBOX_GRACE_SECONDS", 60)
+# Webhooks (webhooks/): targets must be https and public addresses; tests turn
+# on plain http and loopback receivers. Never turn these on in production.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", 3)
+WEBHOOKS_READ_TIMEOUT_SECONDS = env_int("WEBHOOKS_READ_TIMEOUT_SECONDS", 10)
+# Ten attempts from 30 seconds apart, doubling: the last about four hours after the first.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+# A hook is disabled after this many failed attempts in a row spanning at least these hours.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
+WEBHOOKS_DISABLE_AFTER_HOURS = env_int("WEBHOOKS_DISABLE_AFTER_HOURS", 12)
+WEBHOOKS_LOG_DAYS = env_int("WEBHOOKS_LOG_DAYS", 30)
 # The email channel (inbound/): tickets by mail, at most this many per sender an hour.
 HELPDESK_EMAIL_TICKETS_PER_HOUR = env_int("HELPDESK_EMAIL_TICKETS_PER_HOUR", 10)
 # Believing inbound mail (inbound/authenticity.py). Results of these authserv-ids

@@ -8,13 +8,18 @@ from accounts.password_reset import PasswordResetView
 from helpdesk.api import MeView
 from helpdesk.schema import SchemaView
 from tickets.api.urls import urlpatterns as ticket_api_urlpatterns
+from webhooks.api_urls import urlpatterns as webhook_api_urlpatterns
 
 admin.site.site_header = "Helpdesk administration"
 admin.site.site_title = "Helpdesk admin"
 
 # The API, one namespace: "who you are" reads several apps, so it is the
 # project's (helpdesk/api.py); the ticket endpoints are tickets.api's.
-api_v1 = [path("me/", MeView.as_view(), name="me"), *ticket_api_urlpatterns]
+api_v1 = [
+    path("me/", MeView.as_view(), name="me"),
+    *ticket_api_urlpatterns,
+    *webhook_api_urlpatterns,
+]
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -75,6 +80,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     # The admin logs in through our login view, so the lockout's row lock holds there too.
     path("admin/login/", account_views.AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),

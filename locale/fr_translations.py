@@ -386,3 +386,7 @@ FR.update(MORE_MERGE)
 from fr_privacy import MORE_PRIVACY  # noqa: E402
 
 FR.update(MORE_PRIVACY)
+
+from fr_webhooks import MORE_WEBHOOKS  # noqa: E402
+
+FR.update(MORE_WEBHOOKS)

@@ -5,8 +5,9 @@ Delivery is a transactional outbox (DESIGN.md, STYLE.md rule 5):
 1. ``tickets.events`` commits each event with its change and queues
    ``process_event`` after commit.
 2. ``notifications_for_event`` claims the event (a conditional UPDATE of
-   ``notified_at``), writes one row per recipient in the same transaction,
-   and queues one ``send_email`` per row after commit.
+   ``notified_at``), writes one row per recipient (and the event's webhook
+   deliveries, ``webhooks.services``) in the same transaction, and queues
+   one ``send_email`` per row after commit.
 3. ``notification_send_email`` claims the row (pending -> sending, with a
    lease), sends, and marks it sent; an SMTP error puts it back to pending
    with a backoff, and after the last attempt it is failed.
@@ -41,6 +42,7 @@ from notifications.models import (
 from notifications.recipients import recipients_for
 from outbox.delivery import claim, send_claimed
 from tickets.models import Ticket, TicketEvent
+from webhooks.services import deliveries_for_event
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ def notifications_for_event(*, event_id: int) -> list[int]:
         event = TicketEvent.objects.select_related(
             "ticket", "ticket__assignee", "ticket__organization", "actor"
         ).get(pk=event_id)
+        # Webhook deliveries commit with this claim, as the notification rows do.
+        deliveries_for_event(event=event)
         recipients = recipients_for(event)
         if not recipients:
             return []

@@ -43,6 +43,8 @@ from ops.celery_hooks import periodic_task_names
 from ops.models import TaskRuns
 from outbox.models import OutboundEmail
 from outbox.models import State as OutboundState
+from webhooks.models import State as WebhookState
+from webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +125,7 @@ class DeskCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         yield from self._queues()
         yield self._outbox()
+        yield self._webhooks()
         yield self._inbound()
         yield from self._task_runs()
 
@@ -162,6 +165,17 @@ class DeskCollector(Collector):
             for state, rows in counts_by(queryset, field, states).items():
                 emails.add_metric([outbox, state], rows)
         return emails
+
+    def _webhooks(self) -> Metric:
+        deliveries = GaugeMetricFamily(
+            "helpdesk_webhook_deliveries",
+            "Webhook deliveries kept in the log (WEBHOOKS_LOG_DAYS), by state.",
+            labels=["state"],
+        )
+        counts = counts_by(WebhookDelivery.objects.all(), "state", WebhookState.values)
+        for state, rows in counts.items():
+            deliveries.add_metric([state], rows)
+        return deliveries
 
     def _inbound(self) -> Metric:
         emails = GaugeMetricFamily(

@@ -32,6 +32,7 @@ class Purpose(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset"
     AUTO_REPLY = "auto_reply", "Automatic answer to a sender"
     DATA_EXPORT = "data_export", "Data export ready"
+    WEBHOOK_DISABLED = "webhook_disabled", "A webhook was disabled"
 
 
 class OutboundEmail(models.Model):

@@ -64,6 +64,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.services.common import search_document_text
+from webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -244,6 +245,15 @@ def _scrub_tickets(user: User, scrub: _Scrubber) -> tuple[set[int], int]:
             changed.add(message.ticket_id)
             messages_changed += 1
     changed.update(Message.objects.filter(author=user).values_list("ticket_id", flat=True))
+
+    # Webhook deliveries keep the JSON they sent (30 days): what named them goes.
+    deliveries = WebhookDelivery.objects.filter(event__ticket__in=scope).filter(
+        scrub.candidates("body", words=True)
+    )
+    for delivery in deliveries.only("pk", "body").iterator(chunk_size=500):
+        body = scrub(delivery.body, words=True)
+        if body != delivery.body:
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(body=body)
 
     # Ratings' comments are the rater's words, or name the agent who helped.
     ratings = SatisfactionRating.objects.filter(ticket__in=scope).filter(

@@ -31,6 +31,7 @@ from inbound.models import InboundEmail
 from privacy.models import AnonymisedTicket, AuditEntry, RetentionPolicy
 from tickets.counters import counter_shift, counters_batched, ticket_state
 from tickets.models import Attachment, Message, Status, Ticket, TicketEvent
+from webhooks.models import WebhookDelivery
 
 # What an anonymised ticket's subject reads (stored data: not translated).
 REMOVED_SUBJECT = "(removed by the retention policy)"
@@ -126,6 +127,8 @@ def _anonymise(ids: list[int], policy: RetentionPolicy, now: datetime) -> dict[s
         notes_document="",
     )
     messages = Message.objects.filter(ticket_id__in=ids).update(body="")
+    # The webhook log keeps what it sent about them: it goes with the content.
+    WebhookDelivery.objects.filter(event__ticket_id__in=ids).delete()
     keys = _files_of(ids)
     TicketEvent.objects.filter(ticket_id__in=ids, kind=TicketEvent.Kind.REFERENCE).update(
         from_value="", to_value=""

@@ -12,6 +12,9 @@ CELERY_TASK_ROUTES = {
     "notifications.send_email": {"queue": "email"},
     "outbox.send": {"queue": "email"},
     "outbox.sweep": {"queue": "maintenance"},
+    "webhooks.send": {"queue": "email"},
+    "webhooks.sweep": {"queue": "maintenance"},
+    "webhooks.purge": {"queue": "maintenance"},
     "inbound.poll_mailbox": {"queue": "maintenance"},
     "tickets.sla_alerts": {"queue": "maintenance"},
     "tickets.sla_refresh": {"queue": "maintenance"},
@@ -37,6 +40,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.sweep",
         "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
     },
+    "sweep-webhook-outbox": {
+        "task": "webhooks.sweep",
+        "schedule": env_int("HELPDESK_OUTBOX_SWEEP_EVERY_SECONDS", 60),
+    },
+    "purge-webhook-log": {"task": "webhooks.purge", "schedule": 60 * 60},
     "service-level-alerts": {
         "task": "tickets.sla_alerts",
         "schedule": env_int("HELPDESK_SLA_ALERTS_EVERY_SECONDS", 60),

@@ -22,6 +22,7 @@ from tests.browser.helpers import page_width, serious_violations
 from tests.helpers import PASSWORD, bring_to
 from tickets import services
 from tickets.models import Status
+from webhooks.services import delivery_send, hook_create, hook_send_test
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,6 +99,9 @@ CUSTOMER: dict[str, Visit] = {
     "notification-preferences": _go(lambda desk: reverse("notifications:preferences")),
     "exports": _go(lambda desk: reverse("exports")),
     "erase-member": _go(lambda desk: reverse("user_erase", args=[desk["bob"].pk])),
+    "webhooks": _go(lambda desk: reverse("webhooks:portal_list")),
+    "webhook-new": _go(lambda desk: reverse("webhooks:portal_new")),
+    "webhook": _go(lambda desk: reverse("webhooks:portal_detail", args=[desk["hook"].pk])),
 }
 AGENT: dict[str, Visit] = {
     **{
@@ -130,6 +134,9 @@ SUPPORT_ADMIN: dict[str, Visit] = {
             f"{reverse('exports')}?scope=organization&organization={desk['bob'].organization_id}"
         )
     ),
+    "webhooks": _go(lambda desk: reverse("webhooks:list")),
+    "webhook-new": _go(lambda desk: reverse("webhooks:new")),
+    "webhook": _go(lambda desk: reverse("webhooks:detail", args=[desk["support_hook"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
 }
 ANONYMOUS: dict[str, Visit] = {
@@ -158,7 +165,7 @@ def _check(page: Page, name: str, visit: Visit, desk: dict) -> list[str]:
 
 
 @pytest.fixture
-def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
+def every_page_desk(desk, alice, bob, acme, make_ticket, agent, support_admin, settings):
     closed = make_ticket(alice, subject="A closed ticket to reopen")
     bring_to(closed, Status.CLOSED, agent=agent, customer=alice)
     invited = User.objects.create_user(
@@ -171,6 +178,18 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
         status_action="wait",
         tags="needs-logs",
     )
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # nothing listens there: a failed delivery
+    hook, _ = hook_create(
+        actor=alice,
+        url=f"https://127.0.0.1:9/hooks/{LONG_WORD}",
+        event_types=["message.added", "ticket.solved"],
+        description=f"Alerts for {LONG_WORD}",
+    )
+    support_hook, _ = hook_create(
+        actor=support_admin, url=f"https://127.0.0.1:9/{LONG_WORD}", event_types=["sla.breached"]
+    )
+    for each in (hook, support_hook):
+        delivery_send(delivery_id=hook_send_test(hook=each).pk)
     # Issue 18: a duplicate merged into the customer's ticket (the link shows on both).
     merged = make_ticket(bob, subject=f"Duplicate: {LONG_WORD}")
     services.ticket_merge(ticket=merged, into=desk["customer_ticket"].pk, actor=agent)
@@ -181,6 +200,8 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent):
         "bob": bob,
         "invited": invited,
         "macro": macro,
+        "hook": hook,
+        "support_hook": support_hook,
     }
 
 

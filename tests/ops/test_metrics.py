@@ -288,7 +288,7 @@ def test_a_made_up_method_does_not_make_a_new_series(client, token):
 def test_a_scrape_takes_the_same_few_queries_however_much_there_is(
     client, token, alice, agent, make_ticket, django_assert_num_queries
 ):
-    with django_assert_num_queries(4):  # outbox, notifications, inbound, task runs
+    with django_assert_num_queries(5):  # outbox, notifications, webhooks, inbound, task runs
         client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
 
     for n in range(5):
@@ -299,7 +299,7 @@ def test_a_scrape_takes_the_same_few_queries_however_much_there_is(
         email_enqueue(purpose=Purpose.PASSWORD_RESET, to=f"{n}@example.com", subject="R", body="R")
     autoclose_task.apply()
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
 
 

@@ -20,6 +20,7 @@ from accounts.pins import pin_set, pin_verify
 from accounts.tokens import token_create
 from inbound.models import SupportAddress
 from inbound.services import email_ingest
+from notifications.services import notifications_for_event
 from outbox.models import OutboundEmail, Purpose, State
 from outbox.services import email_enqueue
 from privacy.erasure import FORMER_NAME, _email_text, end_sessions, user_erase
@@ -32,6 +33,8 @@ from tests.inbound import corpus
 from tickets import services
 from tickets.models import Attachment, Message, Priority, Status, Ticket, TicketEvent
 from tickets.search import search_tickets
+from webhooks.models import WebhookDelivery
+from webhooks.services import hook_create
 
 OLD_EMAIL = "bob@acme.example"
 OLD_NAME = "Bob Brandt"
@@ -70,11 +73,15 @@ def rows_mentioning(*needles: str) -> list[str]:
 
 
 @pytest.fixture
-def bobs_history(bob, alice, agent, make_ticket, client):
+def bobs_history(bob, alice, agent, make_ticket, client, settings):
     """Bob as a desk knows him after a while: tickets by portal and email,
     replies naming him, files, a token, a PIN, a phone for two factors, a
     session, and emails sent to him."""
     SupportAddress.objects.create(email=corpus.SUPPORT, priority=Priority.NORMAL)
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+    hook_create(
+        actor=alice, url="https://127.0.0.1:9/crm", event_types=["ticket.created", "message.added"]
+    )
     by_portal = make_ticket(
         bob,
         subject="Printer jams",
@@ -106,6 +113,9 @@ def bobs_history(bob, alice, agent, make_ticket, client):
         subject="Your password",
         body=f"Hello {OLD_NAME},",
     )
+    for event_id in TicketEvent.objects.values_list("pk", flat=True):  # as the worker would
+        notifications_for_event(event_id=event_id)
+    assert WebhookDelivery.objects.filter(body__contains="Brandt").exists()
     bobs_browser = Client()
     bobs_browser.force_login(bob)
     assert bobs_browser.get(reverse("tickets:list")).status_code == 200

@@ -1,0 +1,97 @@
+"""One HTTP POST of a delivery, to the address the SSRF guard vetted.
+
+urllib3 (already installed with requests and botocore, and the engine of
+both) lets us connect to an IP address while still sending the host's name
+in ``Host`` and checking the certificate against that name (SNI and
+``assert_hostname``): the name is never resolved a second time. No
+redirect is followed and no retry is made here (the outbox retries), the
+timeouts are short, and at most ``MAX_RESPONSE_BYTES`` of the answer are read.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import urllib3
+from django.conf import settings
+
+from webhooks.targets import Target
+
+MAX_RESPONSE_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    error: str
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
+    timeout = urllib3.Timeout(
+        connect=settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS,
+        read=settings.WEBHOOKS_READ_TIMEOUT_SECONDS,
+    )
+    default_port = 443 if target.scheme == "https" else 80
+    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    if ":" in target.host and target.port != default_port:
+        host_header = f"[{target.host}]:{target.port}"
+    pool: urllib3.HTTPConnectionPool
+    if target.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            target.address,
+            target.port,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
+            cert_reqs="CERT_REQUIRED",
+            server_hostname=target.host,
+            assert_hostname=target.host,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(
+            target.address, target.port, timeout=timeout, retries=False, maxsize=1
+        )
+    started = time.monotonic()
+    try:
+        response = pool.urlopen(
+            "POST",
+            target.path,
+            body=body,
+            headers={**headers, "Host": host_header},
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+        try:
+            response.read(MAX_RESPONSE_BYTES)
+        finally:
+            response.release_conn()
+            response.close()
+    except urllib3.exceptions.HTTPError as error:
+        return Outcome(None, _describe(error), _since(started))
+    except OSError as error:
+        return Outcome(None, str(error)[:300] or type(error).__name__, _since(started))
+    finally:
+        pool.close()
+    status = response.status
+    if 300 <= status < 400:
+        return Outcome(status, "A redirect; webhooks do not follow redirects.", _since(started))
+    if not 200 <= status < 300:
+        return Outcome(status, f"The receiver answered {status}.", _since(started))
+    return Outcome(status, "", _since(started))
+
+
+def _describe(error: Exception) -> str:
+    reason = getattr(error, "reason", None)
+    return (str(reason or error) or type(error).__name__)[:300]
+
+
+def _since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
