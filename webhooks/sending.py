@@ -10,6 +10,8 @@ timeouts are short, and at most ``MAX_RESPONSE_BYTES`` of the answer are read.
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from dataclasses import dataclass
 
@@ -33,14 +35,28 @@ class Outcome:
 
 
 def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
+    """POST ``body``; never longer than ``WEBHOOKS_TOTAL_TIMEOUT_SECONDS`` in all.
+
+    The read timeout bounds each wait for bytes, not the whole answer: a
+    receiver sending one byte every few seconds would hold the worker for
+    days. A watchdog shuts the connection's socket at the deadline, which
+    ends any read at once, on any Celery pool.
+    """
     timeout = urllib3.Timeout(
         connect=settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS,
         read=settings.WEBHOOKS_READ_TIMEOUT_SECONDS,
     )
+    started = time.monotonic()
+    try:
+        # An international name goes out as its ASCII (punycode) form.
+        host = (
+            target.host.encode("idna").decode("ascii") if not target.host.isascii() else target.host
+        )
+    except UnicodeError:
+        return Outcome(None, "The host name cannot be written in ASCII (IDNA).", 0)
     default_port = 443 if target.scheme == "https" else 80
-    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
-    if ":" in target.host and target.port != default_port:
-        host_header = f"[{target.host}]:{target.port}"
+    shown = f"[{host}]" if ":" in host else host
+    host_header = shown if target.port == default_port else f"{shown}:{target.port}"
     pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
@@ -50,14 +66,37 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
             retries=False,
             maxsize=1,
             cert_reqs="CERT_REQUIRED",
-            server_hostname=target.host,
-            assert_hostname=target.host,
+            server_hostname=host,
+            assert_hostname=host,
         )
     else:
         pool = urllib3.HTTPConnectionPool(
             target.address, target.port, timeout=timeout, retries=False, maxsize=1
         )
-    started = time.monotonic()
+    opened: list = []
+    base = pool.ConnectionCls
+
+    class Watched(base):  # type: ignore[misc,valid-type]
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    pool.ConnectionCls = Watched
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        for connection in opened:
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    watchdog = threading.Timer(settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS, cut)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         response = pool.urlopen(
             "POST",
@@ -74,11 +113,17 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
         finally:
             response.release_conn()
             response.close()
-    except urllib3.exceptions.HTTPError as error:
-        return Outcome(None, _describe(error), _since(started))
-    except OSError as error:
+        if expired.is_set():
+            raise TimeoutError
+    except Exception as error:  # noqa: BLE001 - any failure is a failed attempt, logged
+        if expired.is_set():
+            limit = settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS
+            return Outcome(None, f"The receiver took more than {limit} s.", _since(started))
+        if isinstance(error, urllib3.exceptions.HTTPError):
+            return Outcome(None, _describe(error), _since(started))
         return Outcome(None, str(error)[:300] or type(error).__name__, _since(started))
     finally:
+        watchdog.cancel()
         pool.close()
     status = response.status
     if 300 <= status < 400:
