@@ -341,6 +341,11 @@ WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
 WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", 3)
 WEBHOOKS_READ_TIMEOUT_SECONDS = env_int("WEBHOOKS_READ_TIMEOUT_SECONDS", 10)
+# The whole POST, however slowly the receiver answers (well under the lease,
+# HELPDESK_EMAIL_LEASE_SECONDS, after which another worker may take the row).
+WEBHOOKS_TOTAL_TIMEOUT_SECONDS = env_int("WEBHOOKS_TOTAL_TIMEOUT_SECONDS", 20)
+# Hooks one organisation may register (each costs a row per event).
+WEBHOOKS_PER_ORGANIZATION = env_int("WEBHOOKS_PER_ORGANIZATION", 10)
 # Ten attempts from 30 seconds apart, doubling: the last about four hours after the first.
 WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
 WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)

@@ -138,4 +138,16 @@ MORE_WEBHOOKS = {
     "The webhook is deleted.": "Le webhook est supprimé.",
     "No organisation has that alias.": "Aucune organisation n’a cet alias.",
     "The URL may be at most 500 characters long.": "L’URL peut compter au plus 500 caractères.",
+    "Say whose events it hears: an organisation's alias, or null for every organisation's.": (
+        "Dites de qui il reçoit les événements : l'alias d'une organisation, ou null pour "
+        "toutes les organisations."
+    ),
+    "An organisation may have %(count)d webhooks; delete one first.": (
+        "Une organisation peut avoir %(count)d webhooks ; supprimez-en un d'abord."
+    ),
+    "Gave up: no attempt finished.": "Abandon : aucune tentative n'a abouti.",
+    "%(host)s is not a public address: webhooks only call hosts on the public internet.": (
+        "%(host)s n'est pas une adresse publique : les webhooks n'appellent que des hôtes "
+        "d'Internet."
+    ),
 }

@@ -160,13 +160,33 @@ def _hook(request, hook_id: int) -> Webhook:
     return hook
 
 
-def _input(request) -> dict:
+def _input(request, *, hook: Webhook | None = None) -> dict:
+    """The validated fields. A support admin's ``organization`` must be said on
+    creation (an alias, or null for every organisation); left out of a change,
+    the hook keeps its own: a change of URL never widens a hook to everyone."""
     serializer = WebhookInputSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
+    said = "organization" in request.data
     alias = data.pop("organization", None)
     data["organization"] = None
-    if alias and request.user.is_staff:
+    if not request.user.is_staff:
+        return data
+    if not said:
+        if hook is not None:
+            data["organization"] = hook.organization
+            return data
+        raise exceptions.ValidationError(
+            {
+                "organization": [
+                    _(
+                        "Say whose events it hears: an organisation's alias, or null for "
+                        "every organisation's."
+                    )
+                ]
+            }
+        )
+    if alias:
         organization = Organization.objects.filter(alias__iexact=alias).first()
         if organization is None:
             raise exceptions.ValidationError(
@@ -227,7 +247,7 @@ class WebhookDetailView(HookView):
     def put(self, request, hook_id: int):
         """Replace its URL, events and description (and, for support, its organisation)."""
         hook = _hook(request, hook_id)
-        services.hook_update(actor=request.user, hook=hook, **_input(request))
+        services.hook_update(actor=request.user, hook=hook, **_input(request, hook=hook))
         return Response(WebhookSerializer(_hook(request, hook_id)).data)
 
     @extend_schema(

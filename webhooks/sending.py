@@ -10,6 +10,9 @@ timeouts are short, and at most ``MAX_RESPONSE_BYTES`` of the answer are read.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from dataclasses import dataclass
 
@@ -32,32 +35,78 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
+def _ascii_host(host: str) -> str:
+    """An international name as its ASCII (punycode) form; UnicodeError if it has none."""
+    return host if host.isascii() else host.encode("idna").decode("ascii")
+
+
+def _pool(target: Target, host: str) -> urllib3.HTTPConnectionPool:
     timeout = urllib3.Timeout(
         connect=settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS,
         read=settings.WEBHOOKS_READ_TIMEOUT_SECONDS,
     )
-    default_port = 443 if target.scheme == "https" else 80
-    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
-    if ":" in target.host and target.port != default_port:
-        host_header = f"[{target.host}]:{target.port}"
-    pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
+        return urllib3.HTTPSConnectionPool(
             target.address,
             target.port,
             timeout=timeout,
             retries=False,
             maxsize=1,
             cert_reqs="CERT_REQUIRED",
-            server_hostname=target.host,
-            assert_hostname=target.host,
+            server_hostname=host,
+            assert_hostname=host,
         )
-    else:
-        pool = urllib3.HTTPConnectionPool(
-            target.address, target.port, timeout=timeout, retries=False, maxsize=1
-        )
+    return urllib3.HTTPConnectionPool(
+        target.address, target.port, timeout=timeout, retries=False, maxsize=1
+    )
+
+
+class _Watchdog:
+    """Shuts the pool's sockets at the deadline: any read in progress ends at once."""
+
+    def __init__(self, pool: urllib3.HTTPConnectionPool, seconds: float) -> None:
+        opened: list = []
+        self.opened = opened
+        base = pool.ConnectionCls
+
+        class Watched(base):  # type: ignore[misc,valid-type]
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                opened.append(self)
+
+        pool.ConnectionCls = Watched
+        self.expired = threading.Event()
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+
+    def _cut(self) -> None:
+        self.expired.set()
+        for connection in self.opened:
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
+    """POST ``body``; never longer than ``WEBHOOKS_TOTAL_TIMEOUT_SECONDS`` in all.
+
+    The read timeout bounds each wait for bytes, not the whole answer: a
+    receiver sending one byte every few seconds would hold the worker for
+    days. A watchdog shuts the connection's socket at the deadline, which
+    ends any read at once, on any Celery pool.
+    """
     started = time.monotonic()
+    try:
+        host = _ascii_host(target.host)
+    except UnicodeError:
+        return Outcome(None, "The host name cannot be written in ASCII (IDNA).", 0)
+    default_port = 443 if target.scheme == "https" else 80
+    shown = f"[{host}]" if ":" in host else host
+    host_header = shown if target.port == default_port else f"{shown}:{target.port}"
+    pool = _pool(target, host)
+    watchdog = _Watchdog(pool, settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS)
+    watchdog.timer.start()
     try:
         response = pool.urlopen(
             "POST",
@@ -74,11 +123,15 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
         finally:
             response.release_conn()
             response.close()
-    except urllib3.exceptions.HTTPError as error:
+        if watchdog.expired.is_set():
+            raise TimeoutError
+    except Exception as error:  # noqa: BLE001 - any failure is a failed attempt, logged
+        if watchdog.expired.is_set():
+            limit = settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS
+            return Outcome(None, f"The receiver took more than {limit} s.", _since(started))
         return Outcome(None, _describe(error), _since(started))
-    except OSError as error:
-        return Outcome(None, str(error)[:300] or type(error).__name__, _since(started))
     finally:
+        watchdog.timer.cancel()
         pool.close()
     status = response.status
     if 300 <= status < 400:

@@ -123,6 +123,29 @@ def hook_create(
     organization = _organization_for(actor, organization)
     url, chosen = _clean(actor=actor, url=url, event_types=event_types)
     secret = signing.secret_generate()
+    with transaction.atomic():
+        if organization is not None:
+            # The organisation's row is the lock: hooks made at once are counted in turn.
+            Organization.objects.select_for_update().filter(pk=organization.pk).first()
+            limit = settings.WEBHOOKS_PER_ORGANIZATION
+            if Webhook.objects.filter(organization=organization).count() >= limit:
+                raise ValidationError(
+                    {
+                        "url": _("An organisation may have %(count)d webhooks; delete one first.")
+                        % {"count": limit}
+                    }
+                )
+        return _hook_create(
+            actor=actor,
+            organization=organization,
+            url=url,
+            chosen=chosen,
+            description=description,
+            secret=secret,
+        )
+
+
+def _hook_create(*, actor, organization, url, chosen, description, secret):
     hook = Webhook.objects.create(
         organization=organization,
         customer_owned=not actor.is_staff,
@@ -211,8 +234,18 @@ def deliveries_for_event(*, event: TicketEvent) -> list[int]:
     if not types:
         return []
     hooks = list(
-        Webhook.objects.filter(is_active=True).filter(
-            Q(organization__isnull=True) | Q(organization_id=event.organization_id)
+        Webhook.objects.filter(is_active=True)
+        .filter(Q(organization__isnull=True) | Q(organization_id=event.organization_id))
+        # A customer's hook speaks for its organisation while that organisation
+        # is active and its owner still one of its active admins.
+        .exclude(
+            Q(customer_owned=True)
+            & (
+                Q(organization__is_active=False)
+                | Q(owner__is_active=False)
+                | ~Q(owner__role=User.Role.ADMIN)
+                | ~Q(owner__organization_id=F("organization_id"))
+            )
         )
     )
     if not hooks:
@@ -289,6 +322,10 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     hook = delivery.webhook
     is_test = delivery.event_type == TEST_EVENT_TYPE
+    if delivery.attempts > settings.WEBHOOKS_MAX_ATTEMPTS:
+        # Claimed again and again without an outcome: its sender keeps dying.
+        ours.update(state=State.FAILED, error=_("Gave up: no attempt finished."))
+        return "failed"
     if not hook.is_active and not is_test:
         ours.update(state=State.FAILED, error=_("The webhook is disabled."))
         return "failed"

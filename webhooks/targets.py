@@ -15,12 +15,15 @@ a name that resolves elsewhere a second later (DNS rebinding) changes nothing.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class TargetRefused(ValueError):
@@ -64,7 +67,8 @@ def _resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise TargetRefused(
-            _("The host %(host)s could not be resolved.") % {"host": host}
+            _("%(host)s is not a public address: webhooks only call hosts on the public internet.")
+            % {"host": host}
         ) from error
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
@@ -86,17 +90,22 @@ def target_check(url: str) -> Target:
         raise TargetRefused(_("The URL's port is not a number from 1 to 65535.")) from error
     addresses = _resolve(host, port)
     if not addresses:
-        raise TargetRefused(_("The host %(host)s could not be resolved.") % {"host": host})
+        raise TargetRefused(
+            _("%(host)s is not a public address: webhooks only call hosts on the public internet.")
+            % {"host": host}
+        )
     if not settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS:
         for address in addresses:
             # A scope id (fe80::1%eth0) is dropped: the address alone decides.
             if not _is_public(ipaddress.ip_address(address.split("%")[0])):
+                # Which address, not said: the form would map internal DNS.
+                logger.info("Webhook target %s refused: it resolves to %s.", host, address)
                 raise TargetRefused(
                     _(
-                        "%(host)s resolves to %(address)s, a private, loopback or reserved "
-                        "address: webhooks only call public addresses."
+                        "%(host)s is not a public address: webhooks only call hosts "
+                        "on the public internet."
                     )
-                    % {"host": host, "address": address}
+                    % {"host": host}
                 )
     path = parts.path or "/"
     if parts.query:
