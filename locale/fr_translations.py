@@ -390,3 +390,7 @@ FR.update(MORE_PRIVACY)
 from fr_webhooks import MORE_WEBHOOKS  # noqa: E402
 
 FR.update(MORE_WEBHOOKS)
+
+from fr_exports import MORE_EXPORTS  # noqa: E402
+
+FR.update(MORE_EXPORTS)

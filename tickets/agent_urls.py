@@ -8,6 +8,7 @@ app_name = "agent"
 urlpatterns = [
     path("", RedirectView.as_view(url="queue/unassigned/", permanent=False), name="home"),
     path("queue/<slug:view>/", queue.queue, name="queue"),
+    path("queue/<slug:view>/export.csv", queue.queue_export, name="queue_export"),
     path("queue-columns/", queue.queue_columns, name="queue_columns"),
     path("bulk/", agent.bulk, name="bulk"),
     path("tickets/new/", agent.open_for_customer, name="open"),

@@ -8,6 +8,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", portal.ticket_list, name="list"),
     path("archive/", portal.ticket_archive, name="archive"),
+    path("export.csv", portal.ticket_export, name="export"),
     path("new/", portal.ticket_create, name="create"),
     path("<int:number>/", portal.ticket_detail, name="detail"),
     path("<int:number>/reply/", portal.ticket_reply, name="reply"),

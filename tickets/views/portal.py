@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from tickets import services, workflow
 from tickets.access import get_ticket_for
 from tickets.attachments.validation import limits_text
 from tickets.counters import organization_counts
+from tickets.exports import ticket_csv
 from tickets.forms import MessageForm, ReferenceForm, TicketCreateForm, TicketFilterForm
 from tickets.models import (
     ARCHIVED_STATUSES,
@@ -53,17 +55,37 @@ def ticket_archive(request: AuthenticatedHttpRequest) -> HttpResponse:
 LIST_DEFERRED = ("description", "search_document", "notes_document")
 
 
-def _ticket_list(request: AuthenticatedHttpRequest, *, archived: bool) -> HttpResponse:
-    """One page of the tickets still being worked, or of the Archive (solved and
-    closed), in a fixed number of queries."""
+def _listed(
+    request: AuthenticatedHttpRequest, *, archived: bool
+) -> tuple[QuerySet[Ticket], TicketFilterForm]:
+    """The tickets a list (or its export) shows: the tab, narrowed by its filters."""
     visible = Ticket.objects.visible_to(request.user)
     tickets: QuerySet[Ticket] = visible.archived() if archived else visible.active()
     filters = TicketFilterForm(request.GET)
     category_slug = filters.value("category")
-    query = filters.value("q")
     if category_slug:
         tickets = tickets.filter(category__slug=category_slug)
-    tickets = search_tickets(tickets, query)
+    return search_tickets(tickets, filters.value("q")), filters
+
+
+@login_required
+@require_GET
+def ticket_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    """The list's tickets (``?archived=1``: the Archive's), with its filters, as CSV."""
+    archived = request.GET.get("archived") == "1"
+    tickets, _filters = _listed(request, archived=archived)
+    stamp = timezone.localdate().isoformat()
+    name = f"{'archive' if archived else 'tickets'}-{stamp}.csv"
+    return ticket_csv(tickets, support=request.user.is_support_staff, filename=name)
+
+
+def _ticket_list(request: AuthenticatedHttpRequest, *, archived: bool) -> HttpResponse:
+    """One page of the tickets still being worked, or of the Archive (solved and
+    closed), in a fixed number of queries."""
+    visible = Ticket.objects.visible_to(request.user)
+    tickets, filters = _listed(request, archived=archived)
+    category_slug = filters.value("category")
+    query = filters.value("q")
     tickets = (
         with_unseen(tickets, request.user)
         .select_related("category", "requester", "organization")

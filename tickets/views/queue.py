@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
 from tickets.agent_forms import BulkForm
 from tickets.counters import counts_by_state
+from tickets.exports import message_csv, ticket_csv
 from tickets.filters import QueueFilter
 from tickets.models import Category, Status, Tag, Ticket
 from tickets.paging import BoundedPaginator, count_cap
@@ -159,6 +160,29 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
             "column_choices": QUEUE_COLUMNS.items(),
         },
     )
+
+
+@login_required
+@support_only
+@require_GET
+def queue_export(request: AuthenticatedHttpRequest, view: str) -> StreamingHttpResponse:
+    """The queue view's tickets with its filters, as CSV; ``?what=messages`` gives
+    their messages, internal notes included (support admins only)."""
+    if view not in QUEUE_VIEWS:
+        raise Http404("No such queue.")
+    user = request.user
+    _title, condition = QUEUE_VIEWS[view]
+    filters = QueueFilter(
+        request.GET,
+        queryset=Ticket.objects.visible_to(user).filter(condition(user)),
+        request=request,
+    )
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("what") == "messages":
+        if not user.is_staff:
+            raise Http404("Messages are exported by support admins.")
+        return message_csv(filters.qs, filename=f"messages-{view}-{stamp}.csv")
+    return ticket_csv(filters.qs, support=True, filename=f"tickets-{view}-{stamp}.csv")
 
 
 @login_required
