@@ -41,7 +41,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -53,6 +52,7 @@ from accounts.models.users import ERASED_EMAIL_DOMAIN
 from inbound.models import AutoReply, InboundEmail
 from notifications.models import EmailOptOut, Notification
 from outbox.models import OutboundEmail, State
+from privacy.files import files_deleted_on_commit
 from privacy.models import AuditEntry, DataExport
 from tickets.models import (
     Attachment,
@@ -376,7 +376,7 @@ def _expire_exports(user: User) -> int:
     """The person's own exports go too (their zips hold what was just erased)."""
     exports = list(DataExport.objects.filter(requested_by=user).exclude(file=""))
     for export in exports:
-        transaction.on_commit(partial(_delete_files, [export.file.name]))
+        files_deleted_on_commit([export.file.name])
     DataExport.objects.filter(requested_by=user).update(state=DataExport.State.EXPIRED, file="")
     return len(exports)
 
@@ -392,11 +392,6 @@ def _scrub_logs(user: User, scrub: _Scrubber) -> None:
         entry.object_repr = scrub(entry.object_repr, words=True)
         entry.change_message = scrub(entry.change_message)
         entry.save(update_fields=["object_repr", "change_message"])
-
-
-def _delete_files(keys: list[str]) -> None:
-    for key in keys:
-        default_storage.delete(key)
 
 
 def user_erase(
@@ -488,8 +483,6 @@ def user_erase(
                 "emails_scrubbed": emails,
             },
         )
-        if removed_files:
-            # Files go once the rows are gone for good: a rollback keeps both.
-            transaction.on_commit(partial(_delete_files, list(removed_files)))
+        files_deleted_on_commit(removed_files)
         transaction.on_commit(partial(_queue_end_sessions, user.pk), robust=True)
     return entry

@@ -49,6 +49,7 @@ from accounts.zones import as_recipient
 from notifications.models import EmailOptOut
 from outbox.models import Purpose
 from outbox.services import email_enqueue
+from privacy.files import files_deleted_on_commit
 from privacy.models import AuditEntry, DataExport
 from tickets.models import Attachment, Message, Ticket, TicketEvent
 
@@ -430,7 +431,7 @@ def export_build(*, export_id: int, now: datetime | None = None) -> str:
             finished_at=finished,
             expires_at=finished + timedelta(days=export_days()),
         ):
-            transaction.on_commit(partial(_delete_file, key))
+            files_deleted_on_commit([key])
             return "superseded"
         AuditEntry.objects.create(
             action=AuditEntry.Action.DATA_EXPORTED,
@@ -474,10 +475,6 @@ def _email_link_as_recipient(export: DataExport) -> None:
     )
 
 
-def _delete_file(key: str) -> None:
-    default_storage.delete(key)
-
-
 def exports_sweep(*, now: datetime | None = None) -> int:
     """Queue what waits (a broker outage) and delete expired files; returns exports handled."""
     now = now or timezone.now()
@@ -494,6 +491,6 @@ def exports_sweep(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             DataExport.objects.filter(pk=export.pk).update(state=DataExport.State.EXPIRED, file="")
             if export.file:
-                transaction.on_commit(partial(_delete_file, export.file.name))
+                files_deleted_on_commit([export.file.name])
         handled += 1
     return handled

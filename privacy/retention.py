@@ -20,14 +20,13 @@ import calendar
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from inbound.models import InboundEmail
+from privacy.files import files_deleted_on_commit
 from privacy.models import AnonymisedTicket, AuditEntry, RetentionPolicy
 from tickets.counters import counter_shift, counters_batched, ticket_state
 from tickets.models import Attachment, Message, Status, Ticket, TicketEvent
@@ -83,11 +82,6 @@ class Report:
         )
 
 
-def _delete_files(keys: list[str]) -> None:
-    for key in keys:
-        default_storage.delete(key)
-
-
 def _files_of(ids: list[int]) -> list[str]:
     files = Attachment.objects.filter(ticket_id__in=ids)
     keys = [key for key in files.values_list("file", flat=True) if key]
@@ -112,7 +106,7 @@ def _delete(ids: list[int]) -> dict[str, int]:
     ).delete()[0]
     messages = Message.objects.filter(ticket_id__in=ids).count()
     Ticket.objects.filter(pk__in=ids).delete()
-    transaction.on_commit(partial(_delete_files, keys))
+    files_deleted_on_commit(keys)
     return {"messages": messages, "files": len(keys), "emails": emails}
 
 
@@ -140,7 +134,7 @@ def _anonymise(ids: list[int], policy: RetentionPolicy, now: datetime) -> dict[s
         [AnonymisedTicket(ticket_id=pk, anonymised_at=now, policy=policy) for pk in ids],
         ignore_conflicts=True,
     )
-    transaction.on_commit(partial(_delete_files, keys))
+    files_deleted_on_commit(keys)
     return {"messages": messages, "files": len(keys), "emails": emails}
 
 
