@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='satisfaction_enabled',
-            field=models.BooleanField(default=True, help_text='When a ticket is solved, its requester is asked to rate it Good or Bad. Off here, or for the whole support tier (HELPDESK_SATISFACTION_OFF_TIERS), nobody of the organisation is asked.', verbose_name='ask for satisfaction ratings'),
+            field=models.BooleanField(db_default=True, default=True, help_text='When a ticket is solved, its requester is asked to rate it Good or Bad. Off here, or for the whole support tier (HELPDESK_SATISFACTION_OFF_TIERS), nobody of the organisation is asked.', verbose_name='ask for satisfaction ratings'),
         ),
     ]

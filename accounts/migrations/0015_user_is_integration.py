@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='is_integration',
-            field=models.BooleanField(default=False, editable=False, help_text="The organisation's integrations act as this user through its tokens.", verbose_name='integration user'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text="The organisation's integrations act as this user through its tokens.", verbose_name='integration user'),
         ),
     ]

@@ -59,6 +59,7 @@ class Organization(models.Model):
     satisfaction_enabled = models.BooleanField(
         _("ask for satisfaction ratings"),
         default=True,
+        db_default=True,  # rows written by SQL (bench/seed.py) too; adding it rewrites nothing
         help_text=_(
             "When a ticket is solved, its requester is asked to rate it Good or Bad. "
             "Off here, or for the whole support tier (HELPDESK_SATISFACTION_OFF_TIERS), "

@@ -78,6 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_integration = models.BooleanField(
         "integration user",
         default=False,
+        db_default=False,  # rows written by SQL (bench/seed.py) too
         editable=False,
         help_text=_("The organisation's integrations act as this user through its tokens."),
     )
