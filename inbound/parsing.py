@@ -69,6 +69,8 @@ class Parsed:
     sender: str = ""
     sender_name: str = ""
     recipients: list[str] = field(default_factory=list)
+    # The To and Cc addresses, at most ``MAX_COPIED`` (issue 18: followers).
+    copied: list[str] = field(default_factory=list)
     subject: str = ""
     text: str = ""
     references: list[str] = field(default_factory=list)
@@ -141,6 +143,7 @@ def parse(raw: bytes) -> Parsed:
         if address and "@" in address
     ]
     return Parsed(
+        copied=copied_addresses(message),
         message_id=header(message, "Message-ID")[:300],
         sender=sender,
         sender_name=sender_name,
@@ -152,6 +155,27 @@ def parse(raw: bytes) -> Parsed:
         automatic="" if from_problem else automatic_reason(message, sender),
         from_problem=from_problem,
     )
+
+
+# A hostile message may copy thousands of addresses: only the first ones are
+# read, from a header cut to a length no real one reaches.
+MAX_COPIED = 50
+_MAX_COPIED_HEADER = 20_000
+
+
+def copied_addresses(message: EmailMessage) -> list[str]:
+    """The To and Cc addresses, lower case, each once, at most ``MAX_COPIED``;
+    whatever cannot be read as an address is skipped, nothing raises."""
+    found: list[str] = []
+    for name in ("To", "Cc"):
+        # ``header`` reads a malformed header as text; ``getaddresses`` never raises.
+        for _name, address in getaddresses([header(message, name)[:_MAX_COPIED_HEADER]]):
+            address = address.strip().lower()
+            if _ADDR_SPEC.match(address) and address not in found:
+                found.append(address)
+            if len(found) >= MAX_COPIED:
+                return found
+    return found
 
 
 def _decoded(part: Any) -> str:

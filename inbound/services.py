@@ -12,6 +12,11 @@ Where a message goes is ``inbound.routing``'s answer (threading, the support
 address, whether its From is believed); whatever threads, only a user of the
 ticket's organisation (or support staff) may add to it. What we answer a
 sender by ourselves is ``inbound.replies``.
+
+The To and Cc addresses that are active users of the ticket's organisation
+follow the ticket (issue 18), added by the sender, on a new ticket and on a
+reply alike; any other address is ignored: no user is made, no other
+organisation is reached, and no more than ``parsing.MAX_COPIED`` are read.
 """
 
 from __future__ import annotations
@@ -201,6 +206,7 @@ def _reply(inbound: InboundEmail, parsed: Parsed, ticket: Ticket, sender: User |
         reopen_closed=not sender.is_support_staff,
         files=files,
     )
+    _follow_copied(parsed, reply.ticket, sender)
     if refused:
         refused_files_reply(inbound, parsed, refused, reply.ticket)
     where = (
@@ -215,6 +221,31 @@ def _reply(inbound: InboundEmail, parsed: Parsed, ticket: Ticket, sender: User |
         ticket=reply.ticket,
         posted_message=reply.message,
     )
+
+
+def _follow_copied(parsed: Parsed, ticket: Ticket, sender: User) -> int:
+    """The copied colleagues of the ticket's organisation follow it; returns how
+    many were added. A refusal (the cap, the requester) skips that person."""
+    if not parsed.copied:
+        return 0
+    people = (
+        User.objects.filter(
+            email__in=parsed.copied[: parsing.MAX_COPIED],
+            organization_id=ticket.organization_id,
+            role__in=User.CUSTOMER_ROLES,
+            is_active=True,
+            is_integration=False,
+        )
+        .exclude(pk__in=[sender.pk, ticket.requester_id])
+        .order_by("pk")
+    )
+    added = 0
+    for person in people:
+        try:
+            added += services.ticket_follow(actor=sender, ticket=ticket, user=person) is not None
+        except ValidationError:
+            continue
+    return added
 
 
 def _new_ticket(
@@ -257,6 +288,7 @@ def _new_ticket(
         ticket=ticket,
     )
     services.ticket_record_sender_check(ticket=ticket, verified=verified)
+    _follow_copied(parsed, ticket, sender)
     if refused:
         refused_files_reply(inbound, parsed, refused, ticket)
     _done(

@@ -11,6 +11,12 @@ targets about to fall due (the assignee, or every agent) or missed (the
 support admins and the assignee). Never the
 actor; never anything internal; only active people.
 
+Followers (issue 18) hear as their side does: a customer who follows gets
+what the requester gets (so never an internal note), and is read among the
+ticket's organisation's users only (someone who moved to another
+organisation since is left out); support staff who follow get what the
+assignee gets (customer replies, reopenings). Each person is told once.
+
 What one act changes makes one notification per person, not one per change
 (``notifications.acts``): a reply that also solves, or taking a ticket that
 moves it into progress, is one message. A customer's reply that reopens a
@@ -26,7 +32,7 @@ from django.db.models import Q
 from accounts.models import User
 from notifications.acts import VISIBLE, act_of
 from notifications.models import Kind
-from tickets.models import Channel, Message, Status, TicketEvent
+from tickets.models import Channel, Message, Status, TicketEvent, TicketFollower
 
 
 class Recipient(NamedTuple):
@@ -68,7 +74,9 @@ def recipients_for(event: TicketEvent) -> Recipients:
     if event.kind == Event.REPLIED and not by_support:
         if _happened_with(event, kind=Event.STATUS, to_value=Status.OPEN, from_value=Status.CLOSED):
             return []  # the reopening's notification says it
-        return _assignee(event, Kind.CUSTOMER_REPLY)
+        return _once(
+            _assignee(event, Kind.CUSTOMER_REPLY) + _support_followers(event, Kind.CUSTOMER_REPLY)
+        )
 
     heard: Recipients = []
     if event.kind == Event.STATUS and (event.from_value, event.to_value) == (
@@ -76,9 +84,21 @@ def recipients_for(event: TicketEvent) -> Recipients:
         Status.OPEN,
     ):
         heard = _assignee(event, Kind.REOPENED) or _agents(event, Kind.REOPENED)
+        heard += _support_followers(event, Kind.REOPENED)
     if by_support and event.kind in VISIBLE:
         heard += _customers_of_act(event)
-    return heard
+    return _once(heard)
+
+
+def _once(heard: Recipients) -> Recipients:
+    """Each person once, in the order first named."""
+    seen: set[int] = set()
+    once: Recipients = []
+    for recipient in heard:
+        if recipient.user.pk not in seen:
+            seen.add(recipient.user.pk)
+            once.append(recipient)
+    return once
 
 
 def _sla_breach(event: TicketEvent) -> Recipients:
@@ -114,8 +134,12 @@ def _customers(event: TicketEvent, kind: Kind, kinds: tuple[Kind, ...] = ()) -> 
         User.objects.filter(organization_id=ticket.organization_id, is_active=True)
         .exclude(is_integration=True)  # no mailbox; its scripts read the API
         .filter(
-            # The requester, everyone who took part, and the organisation's admins.
-            Q(pk=ticket.requester_id) | Q(pk__in=participants) | Q(role=User.Role.ADMIN)
+            # The requester, everyone who took part, the organisation's admins
+            # and its people who follow the ticket.
+            Q(pk=ticket.requester_id)
+            | Q(pk__in=participants)
+            | Q(role=User.Role.ADMIN)
+            | Q(pk__in=_followers(event))
         )
         .exclude(pk=event.actor_id or 0)
         .order_by("pk")
@@ -126,6 +150,19 @@ def _customers(event: TicketEvent, kind: Kind, kinds: tuple[Kind, ...] = ()) -> 
 def _agents(event: TicketEvent, kind: Kind) -> Recipients:
     people = (
         User.objects.filter(role=User.Role.AGENT, is_active=True)
+        .exclude(pk=event.actor_id or 0)
+        .order_by("pk")
+    )
+    return [Recipient(person, kind) for person in people]
+
+
+def _followers(event: TicketEvent):
+    return TicketFollower.objects.filter(ticket_id=event.ticket_id).values("user_id")
+
+
+def _support_followers(event: TicketEvent, kind: Kind) -> Recipients:
+    people = (
+        User.objects.filter(role__in=User.STAFF_ROLES, is_active=True, pk__in=_followers(event))
         .exclude(pk=event.actor_id or 0)
         .order_by("pk")
     )

@@ -62,6 +62,7 @@ from tickets.models import (
     Status,
     Ticket,
     TicketEvent,
+    TicketFollower,
 )
 from tickets.services.common import search_document_text
 from webhooks.models import WebhookDelivery
@@ -187,6 +188,8 @@ def _ticket_scope(user: User) -> Q:
         | Q(assignee=user)
         | Q(pk__in=Message.objects.filter(author=user).values("ticket_id"))
         | Q(pk__in=TicketEvent.objects.filter(actor=user).values("ticket_id"))
+        # The history names the people added as followers (issue 18).
+        | Q(pk__in=TicketFollower.objects.filter(user=user).values("ticket_id"))
     )
     if user.is_customer:
         return own | Q(organization_id=user.organization_id)
@@ -266,7 +269,9 @@ def _scrub_tickets(user: User, scrub: _Scrubber) -> tuple[set[int], int]:
 
     # History names the people assigned by their name at the time: on the
     # tickets in scope only (another person may bear the same name).
-    events = TicketEvent.objects.filter(ticket__in=scope, kind=TicketEvent.Kind.ASSIGNED)
+    events = TicketEvent.objects.filter(
+        ticket__in=scope, kind__in=[TicketEvent.Kind.ASSIGNED, TicketEvent.Kind.FOLLOWERS]
+    )
     events.filter(from_value__iexact=scrub.name).update(from_value=FORMER_NAME)
     events.filter(to_value__iexact=scrub.name).update(to_value=FORMER_NAME)
     return changed, messages_changed
@@ -446,6 +451,7 @@ def user_erase(
         PinCheck.objects.filter(email__in=scrub.emails).update(email="")
         EmailOptOut.objects.filter(user=user).delete()
         Notification.objects.filter(recipient=user).exclude(email_error="").update(email_error="")
+        TicketFollower.objects.filter(user=user).delete()  # after the scope read them
         Macro.objects.filter(owner=user).delete()  # personal macros
         Macro.objects.filter(assignee=user).update(assignee=None)  # shared ones assigning them
         exports = _expire_exports(user)

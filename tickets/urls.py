@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.attachments import views as attachments
-from tickets.views import agent, merging, portal, satisfaction, tags
+from tickets.views import agent, followers, merging, portal, satisfaction, tags
 
 app_name = "tickets"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:number>/close/", portal.ticket_close, name="close"),
     path("<int:number>/reopen/", portal.ticket_reopen, name="reopen"),
     path("<int:number>/reference/", portal.ticket_reference, name="reference"),
+    path("<int:number>/followers/", followers.ticket_followers, name="followers"),
     path("<int:number>/rating/", satisfaction.ticket_rating, name="rating"),
     # The emailed Good / Bad links (issue 19): the signed token is the credential.
     path("rate/<str:token>/", satisfaction.rate_by_link, name="rate"),

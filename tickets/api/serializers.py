@@ -399,3 +399,37 @@ class AssignSerializer(serializers.Serializer):
     assignee = serializers.EmailField(
         allow_null=True, help_text="An active agent's or support admin's email; null to unassign."
     )
+
+
+class FollowerSerializer(serializers.Serializer):
+    """One follower of a ticket (issue 18)."""
+
+    id = serializers.IntegerField(source="user_id", read_only=True, help_text="The user's id.")
+    name = serializers.CharField(source="user.full_name", read_only=True, help_text="Full name.")
+    email = serializers.EmailField(
+        source="user.email",
+        read_only=True,
+        allow_null=True,
+        help_text="Their login email (support staff's only for support).",
+    )
+    support = serializers.SerializerMethodField(help_text="Whether they are support staff.")
+    added_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    def get_support(self, follower) -> bool:
+        return follower.user.is_support_staff
+
+
+class FollowerAddSerializer(serializers.Serializer):
+    user = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the person to add (an active user of the ticket's organisation; "
+        "support staff may also name an agent, or themselves).",
+    )
+    email = serializers.EmailField(required=False, help_text="Or their email, instead of `user`.")
+
+    def validate(self, data: dict) -> dict:
+        if "user" not in data and "email" not in data:
+            raise serializers.ValidationError({"user": ["Name a person by `user` or `email`."]})
+        return data

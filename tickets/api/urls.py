@@ -12,6 +12,12 @@ urlpatterns = [
     path("tickets/", views.TicketListView.as_view(), name="tickets"),
     path("tickets/<int:number>/", views.TicketDetailView.as_view(), name="ticket"),
     path("tickets/<int:number>/messages/", views.MessageListView.as_view(), name="messages"),
+    path("tickets/<int:number>/followers/", views.FollowerListView.as_view(), name="followers"),
+    path(
+        "tickets/<int:number>/followers/<int:user_id>/",
+        views.FollowerDetailView.as_view(),
+        name="follower",
+    ),
     path("tickets/<int:number>/close/", views.CloseView.as_view(), name="close"),
     path("tickets/<int:number>/reopen/", views.ReopenView.as_view(), name="reopen"),
     path("tickets/<int:number>/take/", views.TakeView.as_view(), name="take"),

@@ -14,6 +14,11 @@ from tickets.models.attachments import (
     attachment_key,
 )
 from tickets.models.conversation import EventQuerySet, Message, MessageQuerySet, TicketEvent
+from tickets.models.followers import (
+    FOLLOWERS_PER_TICKET,
+    TicketFollower,
+    TicketFollowerQuerySet,
+)
 from tickets.models.macros import (
     MACRO_BODY_MAX_LENGTH,
     MACRO_TITLE_MAX_LENGTH,
@@ -53,6 +58,7 @@ from tickets.models.tickets import (
 
 __all__ = [
     "ARCHIVED_STATUSES",
+    "FOLLOWERS_PER_TICKET",
     "MACRO_BODY_MAX_LENGTH",
     "MACRO_TITLE_MAX_LENGTH",
     "PREVIEWABLE",
@@ -84,6 +90,8 @@ __all__ = [
     "Ticket",
     "TicketCounter",
     "TicketEvent",
+    "TicketFollower",
+    "TicketFollowerQuerySet",
     "TicketQuerySet",
     "TicketRead",
     "TicketTag",

@@ -106,6 +106,7 @@ class TicketEvent(models.Model):
         TAGS = "tags", _("changed the tags")
         SATISFACTION = "satisfaction", _("rated the support")
         MERGED = "merged", _("merged tickets")
+        FOLLOWERS = "followers", _("changed the followers")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     organization = models.ForeignKey(

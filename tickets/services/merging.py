@@ -3,7 +3,8 @@
 The duplicate that arrived by email and by portal becomes one conversation:
 the source's request, messages and files move to the target with their
 authors and times (each marked as merged from the source), its tags join the
-target's, the source is
+target's, its followers (and its requester, when another person) follow the
+target instead (``tickets.services.followers.followers_carry``), the source is
 closed with a pointer to the target (``Ticket.merged_into``) and stays so,
 and both tickets record a MERGED event customers see. Email replies to the
 source's threads land in the target (``inbound.routing.threaded_ticket``
@@ -41,6 +42,7 @@ from tickets.events import one_act, record_event
 from tickets.locks import lock_tickets
 from tickets.models import TAGS_PER_TICKET, Attachment, Message, Status, Ticket, TicketEvent
 from tickets.services.common import notes_document_refresh, search_document_refresh, touch
+from tickets.services.followers import followers_carry
 from tickets.services.tags import ticket_tag
 from tickets.workflow import Action, TransitionError
 
@@ -134,6 +136,7 @@ def ticket_merge(*, ticket: Ticket, into: int, actor: User, comment: str = "") -
     _move_conversation(source, target)
     _note_on_target(source, target, actor=actor, comment=comment, now=now)
     _carry_tags(source, target, actor=actor, now=now)
+    followers_carry(source=source, target=target, actor=actor, now=now)
     # Close through the lifecycle first (it refuses moves of a merged ticket),
     # then point at the target.
     workflow.apply(source, Action.CLOSE, actor=actor, now=now)

@@ -137,6 +137,8 @@ def event_text(event: TicketEvent) -> str:
         if event.to_value:
             return _("assigned the ticket to %(name)s") % {"name": event.to_value}
         return _("unassigned the ticket")
+    if kind == Kind.FOLLOWERS:
+        return _followers_text(event)
     return _other_event_text(event)
 
 
@@ -179,6 +181,12 @@ def _other_event_text(event: TicketEvent) -> str:
             "number": event.to_value
         }
     return str(event.get_kind_display())
+
+
+def _followers_text(event: TicketEvent) -> str:
+    if event.to_value:
+        return _("added %(name)s as a follower") % {"name": event.to_value}
+    return _("removed %(name)s from the followers") % {"name": event.from_value}
 
 
 def _tags_text(event: TicketEvent) -> str:

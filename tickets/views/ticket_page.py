@@ -24,6 +24,7 @@ from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentRe
 from tickets.attachments.validation import limits_text
 from tickets.forms import MessageForm, ReferenceForm, SatisfactionForm
 from tickets.models import (
+    FOLLOWERS_PER_TICKET,
     Attachment,
     Category,
     Macro,
@@ -33,6 +34,7 @@ from tickets.models import (
     Status,
     Ticket,
     TicketEvent,
+    TicketFollower,
 )
 from tickets.satisfaction import can_rate, shows_rating
 from tickets.selectors import history
@@ -111,6 +113,7 @@ def render_ticket_page(
         "Status": Status,
         "reply_due": None if user.is_support_staff else reply_promise(ticket, now),
         **_satisfaction_context(ticket, user, satisfaction_form),
+        **_followers_context(ticket, user),
     }
     template = "tickets/detail.html"
     if user.is_support_staff:
@@ -159,6 +162,31 @@ def render_ticket_page(
             .order_by("-updated_at")[:10],
         )
     return render(request, template, context, status=status)
+
+
+def _followers_context(ticket: Ticket, user) -> dict[str, Any]:
+    """The Followers section (issue 18): two queries, however many follow."""
+    followers = list(
+        TicketFollower.objects.visible_to(user)
+        .filter(ticket=ticket)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    for follower in followers:
+        follower.removable = services.may_remove(user, ticket, follower.user)
+    following = {follower.user_id for follower in followers}
+    return {
+        "followers": followers,
+        "following": user.pk in following,
+        "follower_ids": following,
+        # The requester hears of everything already; a merged ticket is followed
+        # where it went.
+        "may_follow": user.pk != ticket.requester_id
+        and ticket.merged_into_id is None
+        and not user.is_integration,
+        "follower_candidates": services.follower_candidates(user, ticket, following),
+        "followers_max": FOLLOWERS_PER_TICKET,
+    }
 
 
 def _satisfaction_context(ticket: Ticket, user, form: SatisfactionForm | None) -> dict[str, Any]:

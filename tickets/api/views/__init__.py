@@ -23,6 +23,7 @@ from tickets.api.views.actions import (
 from tickets.api.views.attachments import AttachmentDownloadView
 from tickets.api.views.attainment import AttainmentView
 from tickets.api.views.categories import CategoryListView
+from tickets.api.views.followers import FollowerDetailView, FollowerListView
 from tickets.api.views.macros import MacroApplyView, MacroDetailView, MacroListView
 from tickets.api.views.messages import MessageListView
 from tickets.api.views.tickets import TicketDetailView, TicketListView
@@ -33,6 +34,8 @@ __all__ = [
     "AttainmentView",
     "CategoryListView",
     "CloseView",
+    "FollowerDetailView",
+    "FollowerListView",
     "MacroApplyView",
     "MacroDetailView",
     "MacroListView",

@@ -1,0 +1,419 @@
+"""Followers (issue 18): customers add colleagues of their own organisation,
+agents follow tickets; on the ticket page and through the API, recorded in
+the history, carried by a merge; never across organisations."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.integrations import integration_user_for
+from accounts.models import User
+from tests.helpers import PASSWORD
+from tickets import services
+from tickets.models import FOLLOWERS_PER_TICKET, TicketEvent, TicketFollower
+
+pytestmark = pytest.mark.django_db
+
+
+def member(organization, name: str) -> User:
+    email = f"{name.split()[0].lower()}@{organization.alias.lower()}.example"
+    return User.objects.create_user(
+        email, PASSWORD, full_name=name, role=User.Role.MEMBER, organization=organization
+    )
+
+
+@pytest.fixture
+def dave(acme):
+    return member(acme, "Dave Doe")
+
+
+@pytest.fixture
+def ticket(bob, make_ticket):
+    """Bob's ticket: Bob is its requester, Alice Acme's admin."""
+    return make_ticket(bob, "Printer on fire")
+
+
+def followers_of(ticket) -> list[str]:
+    return sorted(
+        TicketFollower.objects.filter(ticket=ticket).values_list("user__email", flat=True)
+    )
+
+
+def follower_events(ticket) -> list[tuple[str, str, str, bool]]:
+    return [
+        (event.actor.email, event.from_value, event.to_value, event.is_internal)
+        for event in TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.FOLLOWERS)
+    ]
+
+
+# The rules
+
+
+def test_a_member_adds_a_colleague_and_the_history_says_so(ticket, bob, dave):
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+
+    assert followers_of(ticket) == ["dave@acme.example"]
+    row = TicketFollower.objects.get()
+    assert (row.organization_id, row.added_by) == (ticket.organization_id, bob)
+    assert follower_events(ticket) == [("bob@acme.example", "", "Dave Doe", False)]
+
+
+def test_adding_someone_twice_changes_nothing_and_records_nothing(ticket, bob, dave):
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+
+    assert services.ticket_follow(actor=bob, ticket=ticket, user=dave) is None
+
+    assert followers_of(ticket) == ["dave@acme.example"]
+    assert len(follower_events(ticket)) == 1
+
+
+def test_a_customer_cannot_add_another_organisations_user(ticket, bob, carol):
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_follow(actor=bob, ticket=ticket, user=carol)
+
+    assert refused.value.message_dict == {
+        "user": ["Choose an active user of this ticket's organisation."]
+    }
+    assert followers_of(ticket) == []
+    assert follower_events(ticket) == []
+
+
+def test_a_customer_cannot_add_support_staff(ticket, bob, agent):
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_follow(actor=bob, ticket=ticket, user=agent)
+
+    assert refused.value.message_dict == {
+        "user": ["Customers can add only colleagues of their own organisation."]
+    }
+    assert followers_of(ticket) == []
+
+
+def test_inactive_and_integration_users_cannot_follow(ticket, bob, dave, acme):
+    robot = integration_user_for(acme)
+    dave.is_active = False
+    dave.save()
+
+    for person in (dave, robot):
+        with pytest.raises(ValidationError) as refused:
+            services.ticket_follow(actor=bob, ticket=ticket, user=person)
+        assert "user" in refused.value.message_dict
+    assert followers_of(ticket) == []
+
+
+def test_the_requester_is_not_a_follower(ticket, alice, bob):
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_follow(actor=alice, ticket=ticket, user=bob)
+
+    assert refused.value.message_dict == {
+        "user": ["Bob Brandt is the requester and already hears of every change."]
+    }
+
+
+def test_another_organisations_customer_changes_nothing(ticket, carol, dave):
+    with pytest.raises(PermissionDenied):
+        services.ticket_follow(actor=carol, ticket=ticket, user=dave)
+    with pytest.raises(PermissionDenied):
+        services.ticket_follow(actor=carol, ticket=ticket, user=carol)
+    assert followers_of(ticket) == []
+
+
+def test_agents_follow_themselves_and_add_agents_as_internal_history(ticket, agent, agent2):
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent2)
+
+    assert followers_of(ticket) == ["agent2@support.example", "agent@support.example"]
+    assert [internal for *_, internal in follower_events(ticket)] == [True, True]
+
+
+def test_a_ticket_has_at_most_twenty_followers(ticket, agent, acme):
+    people = [member(acme, f"Person{n} Example") for n in range(FOLLOWERS_PER_TICKET + 1)]
+    for person in people[:FOLLOWERS_PER_TICKET]:
+        services.ticket_follow(actor=agent, ticket=ticket, user=person)
+
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_follow(actor=agent, ticket=ticket, user=people[-1])
+
+    assert refused.value.message_dict == {
+        "user": ["A ticket can have at most 20 followers; remove one first."]
+    }
+    assert TicketFollower.objects.filter(ticket=ticket).count() == FOLLOWERS_PER_TICKET
+
+
+def test_who_may_remove_a_follower(ticket, alice, bob, dave, acme, agent):
+    erin = member(acme, "Erin Example")
+    services.ticket_follow(actor=dave, ticket=ticket, user=dave)
+    services.ticket_follow(actor=dave, ticket=ticket, user=erin)
+
+    # Another member may add but not remove: the requester decides who hears.
+    with pytest.raises(PermissionDenied):
+        services.ticket_unfollow(actor=dave, ticket=ticket, user=erin)
+    assert services.ticket_unfollow(actor=erin, ticket=ticket, user=erin) is True  # themself
+    services.ticket_follow(actor=dave, ticket=ticket, user=erin)
+    assert services.ticket_unfollow(actor=bob, ticket=ticket, user=erin) is True  # the requester
+    assert services.ticket_unfollow(actor=alice, ticket=ticket, user=dave) is True  # an admin
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+    assert services.ticket_unfollow(actor=agent, ticket=ticket, user=dave) is True  # support
+
+    assert followers_of(ticket) == []
+    assert services.ticket_unfollow(actor=agent, ticket=ticket, user=dave) is False
+
+
+def test_a_customer_cannot_remove_an_agent_follower(ticket, alice, agent):
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+
+    with pytest.raises(PermissionDenied):
+        services.ticket_unfollow(actor=alice, ticket=ticket, user=agent)
+
+    assert followers_of(ticket) == ["agent@support.example"]
+
+
+# The door
+
+
+def test_customers_see_their_organisations_followers_only(ticket, bob, dave, agent, carol):
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+
+    assert [f.user for f in TicketFollower.objects.visible_to(bob)] == [dave]
+    assert TicketFollower.objects.visible_to(agent).count() == 2
+    assert TicketFollower.objects.visible_to(carol).count() == 0
+
+
+def test_a_follower_who_moved_organisation_is_hidden_from_customers(ticket, bob, dave, globex):
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+    dave.organization = globex
+    dave.save()
+
+    assert TicketFollower.objects.visible_to(bob).count() == 0
+
+
+# Merge
+
+
+def test_merging_moves_followers_to_the_target_once(alice, bob, dave, agent, acme, make_ticket):
+    erin = member(acme, "Erin Example")
+    source = make_ticket(bob, "Printer on fire")
+    target = make_ticket(alice, "Printer smoking")
+    services.ticket_follow(actor=bob, ticket=source, user=dave)
+    services.ticket_follow(actor=bob, ticket=source, user=erin)
+    services.ticket_follow(actor=agent, ticket=source, user=agent)
+    services.ticket_follow(actor=alice, ticket=target, user=dave)
+
+    services.ticket_merge(ticket=source, into=target.pk, actor=agent)
+
+    assert followers_of(source) == []
+    # Dave once; the source's requester hears of the merged conversation too.
+    assert followers_of(target) == [
+        "agent@support.example",
+        "bob@acme.example",
+        "dave@acme.example",
+        "erin@acme.example",
+    ]
+
+
+def test_a_merged_ticket_takes_no_followers(alice, bob, dave, agent, make_ticket):
+    source = make_ticket(bob, "Printer on fire")
+    target = make_ticket(alice, "Printer smoking")
+    services.ticket_merge(ticket=source, into=target.pk, actor=agent)
+
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_follow(actor=bob, ticket=source, user=dave)
+
+    assert refused.value.message_dict == {
+        "user": [f"This ticket was merged into #{target.pk}; follow that one instead."]
+    }
+
+
+# The ticket page
+
+
+def test_a_customer_adds_a_colleague_on_the_page(ticket, bob, dave, carol, login):
+    client = login(bob)
+    page = client.get(ticket.get_absolute_url())
+    assert 'id="followers"' in page.content.decode()
+    assert f'<option value="{dave.pk}">Dave Doe (dave@acme.example)</option>' in (
+        page.content.decode()
+    )
+    assert "carol@globex.example" not in page.content.decode()
+
+    answer = client.post(reverse("tickets:followers", args=[ticket.pk]), {"user": dave.pk})
+
+    assert answer.status_code == 302
+    assert answer["Location"].endswith("#followers")
+    assert followers_of(ticket) == ["dave@acme.example"]
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Dave Doe follows this ticket now." in page
+    assert f'name="remove" value="{dave.pk}"' in page
+    assert "added Dave Doe as a follower" in page
+
+
+def test_posting_another_organisations_user_on_the_page_stores_nothing(ticket, bob, carol, login):
+    client = login(bob)
+
+    client.post(reverse("tickets:followers", args=[ticket.pk]), {"user": carol.pk})
+
+    assert followers_of(ticket) == []
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Choose an active user of this ticket&#x27;s organisation." in page
+
+
+def test_an_outsider_gets_404_on_the_page_and_changes_nothing(ticket, carol, dave, login):
+    client = login(carol)
+
+    for data in ({"user": dave.pk}, {"me": "follow"}, {"remove": dave.pk}):
+        answer = client.post(reverse("tickets:followers", args=[ticket.pk]), data)
+        assert answer.status_code == 404
+    assert followers_of(ticket) == []
+    assert TicketEvent.objects.filter(kind=TicketEvent.Kind.FOLLOWERS).count() == 0
+
+
+def test_an_agent_follows_and_unfollows_with_one_button(ticket, agent, login):
+    client = login(agent)
+    assert 'name="me" value="follow"' in client.get(ticket.get_absolute_url()).content.decode()
+
+    client.post(reverse("tickets:followers", args=[ticket.pk]), {"me": "follow"})
+
+    assert followers_of(ticket) == ["agent@support.example"]
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'name="me" value="unfollow" aria-pressed="true"' in page
+    client.post(reverse("tickets:followers", args=[ticket.pk]), {"me": "unfollow"})
+    assert followers_of(ticket) == []
+
+
+def test_customers_never_see_agent_followers_on_the_page(ticket, bob, agent, login):
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+
+    page = login(bob).get(ticket.get_absolute_url()).content.decode()
+
+    assert "Sam Support" not in page
+    assert "Nobody follows this ticket yet." in page
+
+
+def test_the_page_costs_the_same_queries_with_many_followers(
+    ticket, agent, acme, login, django_assert_num_queries
+):
+    client = login(agent)
+    client.get(ticket.get_absolute_url())  # warm caches (sessions, site settings)
+    with CaptureQueriesContext(connection) as none:
+        assert client.get(ticket.get_absolute_url()).status_code == 200
+    for n in range(FOLLOWERS_PER_TICKET - 1):
+        services.ticket_follow(actor=agent, ticket=ticket, user=member(acme, f"Person{n} Ex"))
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+
+    with django_assert_num_queries(len(none.captured_queries)):
+        page = client.get(ticket.get_absolute_url())
+    assert page.content.decode().count('name="remove"') == FOLLOWERS_PER_TICKET
+
+
+def test_the_customer_page_costs_the_same_queries_with_many_followers(
+    ticket, bob, acme, login, django_assert_num_queries
+):
+    client = login(bob)
+    client.get(ticket.get_absolute_url())
+    with CaptureQueriesContext(connection) as none:
+        client.get(ticket.get_absolute_url())
+    for n in range(FOLLOWERS_PER_TICKET):
+        services.ticket_follow(actor=bob, ticket=ticket, user=member(acme, f"Person{n} Ex"))
+
+    with django_assert_num_queries(len(none.captured_queries)):
+        page = client.get(ticket.get_absolute_url())
+    assert page.content.decode().count('name="remove"') == FOLLOWERS_PER_TICKET
+
+
+# The API
+
+
+def test_the_api_lists_adds_and_removes_followers(ticket, bob, dave, api):
+    client = api(bob)
+    url = f"/api/v1/tickets/{ticket.pk}/followers/"
+
+    added = client.post(url, {"email": "DAVE@acme.example"}, format="json")
+    again = client.post(url, {"user": dave.pk}, format="json")
+
+    assert added.status_code == 201
+    assert again.status_code == 200
+    assert [(row["id"], row["name"], row["email"], row["support"]) for row in added.json()] == [
+        (dave.pk, "Dave Doe", "dave@acme.example", False)
+    ]
+    assert client.get(url).json() == added.json()
+    assert client.delete(f"{url}{dave.pk}/").status_code == 204
+    assert client.get(url).json() == []
+    assert client.delete(f"{url}{dave.pk}/").status_code == 404
+
+
+def test_the_api_refuses_another_organisations_user_naming_the_field(ticket, bob, carol, api):
+    client = api(bob)
+    url = f"/api/v1/tickets/{ticket.pk}/followers/"
+
+    by_id = client.post(url, {"user": carol.pk}, format="json")
+    by_email = client.post(url, {"email": carol.email}, format="json")
+    unknown = client.post(url, {"email": "nobody@acme.example"}, format="json")
+    empty = client.post(url, {}, format="json")
+
+    assert (by_id.status_code, by_id.json()) == (
+        400,
+        {"user": ["Choose an active user of this ticket's organisation."]},
+    )
+    # The same sentence for a stranger and a real user of another organisation.
+    assert (
+        by_email.json()
+        == unknown.json()
+        == {"email": ["Choose an active user of this ticket's organisation."]}
+    )
+    assert empty.status_code == 400
+    assert "user" in empty.json()
+    assert followers_of(ticket) == []
+
+
+def test_the_api_names_the_email_field_when_the_requester_is_named_by_email(ticket, alice, api):
+    answer = api(alice).post(
+        f"/api/v1/tickets/{ticket.pk}/followers/", {"email": "bob@acme.example"}, format="json"
+    )
+
+    assert answer.json() == {
+        "email": ["Bob Brandt is the requester and already hears of every change."]
+    }
+
+
+def test_the_api_answers_404_to_another_organisation_and_changes_nothing(
+    ticket, bob, dave, carol, api
+):
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+    client = api(carol)
+    url = f"/api/v1/tickets/{ticket.pk}/followers/"
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"user": carol.pk}, format="json").status_code == 404
+    assert client.delete(f"{url}{dave.pk}/").status_code == 404
+    assert followers_of(ticket) == ["dave@acme.example"]
+
+
+def test_a_member_removing_someone_else_gets_403(ticket, bob, dave, acme, api):
+    erin = member(acme, "Erin Example")
+    services.ticket_follow(actor=bob, ticket=ticket, user=erin)
+
+    answer = api(dave).delete(f"/api/v1/tickets/{ticket.pk}/followers/{erin.pk}/")
+
+    assert answer.status_code == 403
+    assert followers_of(ticket) == ["erin@acme.example"]
+
+
+def test_customers_get_support_followers_hidden_in_the_api(ticket, bob, agent, api):
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+
+    assert api(bob).get(f"/api/v1/tickets/{ticket.pk}/followers/").json() == []
+    assert api(bob).delete(f"/api/v1/tickets/{ticket.pk}/followers/{agent.pk}/").status_code == 404
+    rows = api(agent).get(f"/api/v1/tickets/{ticket.pk}/followers/").json()
+    assert [(row["email"], row["support"]) for row in rows] == [("agent@support.example", True)]
+
+
+def test_the_schema_documents_the_followers_endpoints(api, agent):
+    schema = api(agent).get("/api/schema/?format=json")
+    paths = schema.json()["paths"]
+    followers = paths["/api/v1/tickets/{number}/followers/"]
+    assert followers["get"]["operationId"] == "followers_list"
+    assert followers["post"]["operationId"] == "followers_add"
+    assert "examples" in str(followers["post"])
+    assert "delete" in paths["/api/v1/tickets/{number}/followers/{user_id}/"]
