@@ -417,3 +417,27 @@ def test_the_schema_documents_the_followers_endpoints(api, agent):
     assert followers["post"]["operationId"] == "followers_add"
     assert "examples" in str(followers["post"])
     assert "delete" in paths["/api/v1/tickets/{number}/followers/{user_id}/"]
+
+
+def test_a_large_organisation_is_asked_for_an_email_instead_of_a_long_menu(
+    ticket, bob, acme, login
+):
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"p{n}@acme.example",
+                full_name=f"Person {n}",
+                role=User.Role.MEMBER,
+                organization=acme,
+            )
+            for n in range(services.followers.CANDIDATES_LISTED + 1)
+        ]
+    )
+    client = login(bob)
+
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'name="email" id="id_follower_email"' in page
+    assert 'id="id_follower_user"' not in page
+    client.post(reverse("tickets:followers", args=[ticket.pk]), {"email": "p7@acme.example"})
+
+    assert followers_of(ticket) == ["p7@acme.example"]

@@ -16,9 +16,9 @@ from tickets.services.conversation import (
     ticket_set_reference,
 )
 from tickets.services.followers import (
-    follower_candidates,
     follower_for,
     followers_carry,
+    followers_panel,
     may_remove,
     ticket_follow,
     ticket_unfollow,
@@ -56,9 +56,9 @@ __all__ = [
     "BulkResult",
     "FromMacro",
     "Reply",
-    "follower_candidates",
     "follower_for",
     "followers_carry",
+    "followers_panel",
     "macro_actions",
     "macro_apply",
     "macro_can_manage",

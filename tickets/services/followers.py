@@ -34,6 +34,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,22 +222,32 @@ def followers_carry(*, source: Ticket, target: Ticket, actor: User, now: datetim
     return joined
 
 
-def follower_candidates(actor: User, ticket: Ticket, following: set[int]) -> list[User] | None:
-    """Whom the ticket page offers to add: the organisation's active users who
-    are not following yet nor the requester, by name; ``None`` when there are
-    more than ``CANDIDATES_LISTED`` (the page asks for an email instead).
-    One query."""
+def followers_panel(viewer: User, ticket: Ticket) -> tuple[list[User], list[User] | None]:
+    """The ticket page's Followers section, in one query however many follow:
+    the followers ``viewer`` may see (``TicketFollower.objects.visible_to``:
+    customers see their organisation's people only), each with ``removable``
+    set; and whom the page offers to add, the organisation's other active
+    users by name, or ``None`` when there are more than ``CANDIDATES_LISTED``
+    (the page asks for an email instead)."""
+    follows = Exists(TicketFollower.objects.filter(ticket_id=ticket.pk, user_id=OuterRef("pk")))
+    scope = Q(organization_id=ticket.organization_id)
+    if viewer.is_support_staff:
+        scope |= Q(pk__in=TicketFollower.objects.filter(ticket_id=ticket.pk).values("user_id"))
     people = list(
-        User.objects.filter(
-            organization_id=ticket.organization_id, is_active=True, is_integration=False
-        )
-        .exclude(pk__in=[*following, ticket.requester_id])
-        .only("id", "full_name", "email")
-        .order_by("full_name", "email")[: CANDIDATES_LISTED + 1]
+        User.objects.filter(scope)
+        .annotate(follows=follows)
+        .filter(Q(follows=True) | Q(is_active=True, is_integration=False))
+        .order_by("-follows", "full_name", "email")[: FOLLOWERS_PER_TICKET + CANDIDATES_LISTED + 2]
     )
-    if len(people) > CANDIDATES_LISTED:
-        return None
-    return people
+    followers = [person for person in people if person.follows]
+    for person in followers:
+        person.removable = may_remove(viewer, ticket, person)
+    candidates = [
+        person for person in people if not person.follows and person.pk != ticket.requester_id
+    ]
+    if len(candidates) > CANDIDATES_LISTED:
+        return followers, None
+    return followers, candidates
 
 
 def _check_actor(actor: User, ticket: Ticket) -> None:

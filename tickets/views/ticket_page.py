@@ -24,7 +24,6 @@ from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentRe
 from tickets.attachments.validation import limits_text
 from tickets.forms import MessageForm, ReferenceForm, SatisfactionForm
 from tickets.models import (
-    FOLLOWERS_PER_TICKET,
     Attachment,
     Category,
     Macro,
@@ -34,7 +33,6 @@ from tickets.models import (
     Status,
     Ticket,
     TicketEvent,
-    TicketFollower,
 )
 from tickets.satisfaction import can_rate, shows_rating
 from tickets.selectors import history
@@ -165,16 +163,9 @@ def render_ticket_page(
 
 
 def _followers_context(ticket: Ticket, user) -> dict[str, Any]:
-    """The Followers section (issue 18): two queries, however many follow."""
-    followers = list(
-        TicketFollower.objects.visible_to(user)
-        .filter(ticket=ticket)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-    for follower in followers:
-        follower.removable = services.may_remove(user, ticket, follower.user)
-    following = {follower.user_id for follower in followers}
+    """The Followers section (issue 18): one query, however many follow."""
+    followers, candidates = services.followers_panel(user, ticket)
+    following = {person.pk for person in followers}
     return {
         "followers": followers,
         "following": user.pk in following,
@@ -184,8 +175,7 @@ def _followers_context(ticket: Ticket, user) -> dict[str, Any]:
         "may_follow": user.pk != ticket.requester_id
         and ticket.merged_into_id is None
         and not user.is_integration,
-        "follower_candidates": services.follower_candidates(user, ticket, following),
-        "followers_max": FOLLOWERS_PER_TICKET,
+        "follower_candidates": candidates,
     }
 
 
