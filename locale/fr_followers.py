@@ -42,4 +42,7 @@ MORE_FOLLOWERS = {
     "%(name)s no longer follows this ticket.": "%(name)s ne suit plus ce ticket.",
     "%(name)s already follows this ticket.": "%(name)s suit déjà ce ticket.",
     "%(name)s follows this ticket now.": "%(name)s suit maintenant ce ticket.",
+    "%(actor_name)s of %(org)s replied to ticket #%(number)s, which you follow.": (
+        "%(actor_name)s de %(org)s a répondu au ticket n°%(number)s, que vous suivez."
+    ),
 }

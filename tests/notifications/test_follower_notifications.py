@@ -3,6 +3,7 @@ does, an agent follower as the assignee does; each person once, never the
 actor, never an internal note for customers, never another organisation."""
 
 import pytest
+from django.core import mail
 
 from accounts.models import User
 from notifications.models import EmailOptOut, EmailState, Notification
@@ -75,6 +76,31 @@ def test_an_agent_follower_hears_of_customer_replies_as_the_assignee_does(scene,
         "agent@support.example": "customer_reply",
         "agent2@support.example": "customer_reply",
     }
+
+
+def test_the_email_tells_the_follower_why_they_hear_of_it(scene, bob):
+    services.ticket_reply(ticket=scene, author=bob, body="Still burning.")
+    deliver()
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert (
+        f"Bob Brandt of Acme replied to ticket #{scene.pk}, assigned to you."
+        in (bodies["agent@support.example"])
+    )
+    assert (
+        f"Bob Brandt of Acme replied to ticket #{scene.pk}, which you follow."
+        in (bodies["agent2@support.example"])
+    )
+
+
+def test_an_agent_follower_hears_of_a_reopening(scene, agent, bob):
+    services.ticket_close(ticket=scene, actor=agent)
+    start_clean()
+
+    services.ticket_reopen(ticket=scene, actor=bob, body="It is back.")
+    deliver()
+
+    assert told() == {"agent@support.example": "reopened", "agent2@support.example": "reopened"}
 
 
 def test_an_agent_follower_who_is_the_assignee_is_told_once(scene, bob, agent):
