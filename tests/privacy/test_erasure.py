@@ -31,7 +31,15 @@ from tests.concurrency import run_together
 from tests.helpers import bring_to
 from tests.inbound import corpus
 from tickets import services
-from tickets.models import Attachment, Message, Priority, Status, Ticket, TicketEvent
+from tickets.models import (
+    Attachment,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketFollower,
+)
 from tickets.search import search_tickets
 from webhooks.models import WebhookDelivery
 from webhooks.services import hook_create
@@ -227,6 +235,26 @@ def test_a_support_engineer_erased_leaves_the_history_nameless(
     assert rows_mentioning("agent2@support.example", "Robin Responder", "Responder") == []
     assigned = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED)
     assert {(e.from_value, e.to_value) for e in assigned} == {("", FORMER_NAME), (FORMER_NAME, "")}
+
+
+def test_an_erased_follower_stops_following_and_the_history_forgets_their_name(
+    support_admin, agent, agent2, bob, make_ticket
+):
+    ticket = make_ticket(bob)
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent2)
+    services.ticket_unfollow(actor=agent, ticket=ticket, user=agent2)
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent2)
+
+    user_erase(actor=support_admin, user=agent2)
+
+    assert not TicketFollower.objects.filter(user=agent2).exists()
+    assert rows_mentioning("agent2@support.example", "Robin Responder", "Responder") == []
+    changes = TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.FOLLOWERS)
+    assert [(e.from_value, e.to_value) for e in changes] == [
+        ("", FORMER_NAME),
+        (FORMER_NAME, ""),
+        ("", FORMER_NAME),
+    ]
 
 
 def test_the_erase_page_asks_for_the_email_and_names_the_rule(bob, alice, login):
