@@ -441,3 +441,17 @@ def test_a_large_organisation_is_asked_for_an_email_instead_of_a_long_menu(
     client.post(reverse("tickets:followers", args=[ticket.pk]), {"email": "p7@acme.example"})
 
     assert followers_of(ticket) == ["p7@acme.example"]
+
+
+def test_a_colleague_follows_a_ticket_themself_but_the_requester_has_no_button(
+    ticket, bob, dave, login, client
+):
+    assert 'name="me"' not in login(bob).get(ticket.get_absolute_url()).content.decode()
+
+    client.force_login(dave)
+    client.post(reverse("tickets:followers", args=[ticket.pk]), {"me": "follow"})
+
+    assert followers_of(ticket) == ["dave@acme.example"]
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "You follow this ticket now." in page
+    assert f'name="remove" value="{dave.pk}"' in page  # themself
