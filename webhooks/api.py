@@ -298,7 +298,11 @@ class WebhookRotateView(HookView):
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
-        """A new secret, in force for every send from now on."""
+        """A new secret, in force for every send from now on. For the next 24 hours
+        (WEBHOOKS_SECRET_OVERLAP_HOURS) each delivery is signed with the previous
+        secret too: `X-Helpdesk-Signature: t=<unix seconds>,v1=<new>,v1=<old>`.
+        Accept a delivery if any v1 matches a secret you hold, and switch to the
+        new one within that time."""
         return Response({"secret": services.hook_rotate_secret(hook=_hook(request, hook_id))})
 
 
@@ -308,12 +312,27 @@ class WebhookTestView(HookView):
         summary="Send a test delivery",
         parameters=[HOOK_ID],
         request=None,
-        responses={202: WebhookDeliveryLogSerializer, **ERRORS},
+        responses={
+            202: WebhookDeliveryLogSerializer,
+            **ERRORS,
+            429: OpenApiResponse(
+                description="More than 5 tests of this webhook in a minute; see `Retry-After`."
+            ),
+        },
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
-        """Queue one webhook.test delivery; its outcome appears in the deliveries."""
-        delivery = services.hook_send_test(hook=_hook(request, hook_id))
+        """Queue one webhook.test delivery; its outcome appears in the deliveries.
+        At most 5 a minute per webhook (WEBHOOKS_TEST_RATE): past that, 429 and
+        Retry-After."""
+        try:
+            delivery = services.hook_send_test(hook=_hook(request, hook_id))
+        except services.TestsThrottled as refused:
+            raise exceptions.Throttled(
+                wait=refused.seconds,
+                detail=_("Too many test deliveries for this webhook; try again in %(seconds)d s.")
+                % {"seconds": refused.seconds},
+            ) from refused
         return Response(
             WebhookDeliveryLogSerializer(delivery).data, status=status.HTTP_202_ACCEPTED
         )

@@ -23,6 +23,7 @@ ago) is disabled, and its owner is told by email.
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
@@ -40,6 +41,7 @@ from accounts.models import Organization, User
 from outbox.delivery import claim
 from outbox.models import Purpose
 from outbox.services import email_enqueue
+from tickets.api.throttling import bucket_hit
 from tickets.models import TicketEvent
 from webhooks import payloads, sending, signing
 from webhooks.models import (
@@ -192,19 +194,55 @@ def hook_set_active(*, hook: Webhook, active: bool) -> Webhook:
     return hook
 
 
-def hook_rotate_secret(*, hook: Webhook) -> str:
-    """A new secret, in force for every send from now on; returns it (shown once)."""
+def hook_rotate_secret(*, hook: Webhook, now: datetime | None = None) -> str:
+    """A new secret, signing every send from now on; returns it (shown once).
+
+    The secret it replaces signs too, as a second ``v1``, for
+    ``WEBHOOKS_SECRET_OVERLAP_HOURS``; rotating again within that time drops
+    the oldest (only the last two ever sign)."""
+    hook.previous_secret = hook.secret
     hook.secret = signing.secret_generate()
-    hook.save(update_fields=["secret"])
+    hook.secret_rotated_at = now or timezone.now()
+    hook.save(update_fields=["secret", "previous_secret", "secret_rotated_at"])
     return hook.secret
+
+
+def signing_secrets(hook: Webhook, *, now: datetime) -> tuple[str, str]:
+    """The secret to sign with, and the previous one while the overlap lasts (else "")."""
+    overlap = timedelta(hours=settings.WEBHOOKS_SECRET_OVERLAP_HOURS)
+    rotated = hook.secret_rotated_at
+    if hook.previous_secret and rotated is not None and now < rotated + overlap:
+        return hook.secret, hook.previous_secret
+    return hook.secret, ""
 
 
 def hook_delete(*, hook: Webhook) -> None:
     hook.delete()
 
 
+class TestsThrottled(Exception):
+    """Too many test deliveries for this hook just now; ``seconds`` until the next may go."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 def hook_send_test(*, hook: Webhook) -> WebhookDelivery:
-    """Queue one ``webhook.test`` delivery (one attempt, not counted towards disabling)."""
+    """Queue one ``webhook.test`` delivery (one attempt, not counted towards disabling).
+
+    At most ``WEBHOOKS_TEST_RATE`` per hook (whoever asks, page or API): a
+    button that POSTs to any URL on demand must not be a way to flood a
+    receiver. Raises TestsThrottled past it. The count lives in the cache;
+    with the cache down the test goes (as the API's own throttle does).
+    """
+    try:
+        bucket = bucket_hit(f"webhook-test:{hook.pk}", settings.WEBHOOKS_TEST_RATE)
+    except Exception:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning("Webhook test throttling is off: the cache cannot be reached.")
+    else:
+        if not bucket.allowed:
+            raise TestsThrottled(bucket.reset)
     with transaction.atomic():
         now = timezone.now()
         delivery_id = uuid.uuid4()
@@ -301,10 +339,19 @@ def deliveries_for_event(*, event: TicketEvent) -> list[int]:
 # --- Sending -------------------------------------------------------------------------
 
 
+MAX_RETRY_DELAY_SECONDS = 6 * 60 * 60
+
+
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff from ``WEBHOOKS_RETRY_BASE_SECONDS``, at most six hours."""
+    """Exponential backoff from ``WEBHOOKS_RETRY_BASE_SECONDS``, at most six hours,
+    with equal jitter: between half the step and the whole step, at random.
+
+    Without it, every delivery a receiver's outage failed at once would come
+    back at once, again and again, and knock it over as it comes back up.
+    """
     base = settings.WEBHOOKS_RETRY_BASE_SECONDS
-    return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 60 * 60))
+    step = min(base * 2 ** (max(attempts, 1) - 1), MAX_RETRY_DELAY_SECONDS)
+    return timedelta(seconds=step / 2 + random.uniform(0, step / 2))  # noqa: S311 - not a secret
 
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
@@ -336,13 +383,16 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         outcome = sending.Outcome(None, str(error), 0)
     else:
         timestamp = int(time_now())
+        secret, previous = signing_secrets(hook, now=now)
         outcome = sending.post(
             target,
             body,
             {
                 "Content-Type": "application/json",
                 "User-Agent": "Helpdesk-Webhooks/1",
-                signing.SIGNATURE_HEADER: signing.sign(hook.secret, timestamp, body),
+                signing.SIGNATURE_HEADER: signing.sign(
+                    secret, timestamp, body, previous=previous
+                ),
                 signing.DELIVERY_HEADER: str(delivery.delivery_id),
                 signing.EVENT_HEADER: delivery.event_type,
             },
@@ -402,10 +452,29 @@ def _count_failure(hook: Webhook, *, now: datetime) -> None:
             _tell_owner(hook)
 
 
+def disabled_hook_recipients(hook: Webhook) -> list[User]:
+    """Who is told a hook was disabled: its owner while they still manage it
+    (an active admin of its organisation; an active support admin, for a
+    support hook), else those who do: the organisation's active admins (the
+    active support admins, for a support hook). Never another organisation's
+    people, and nobody whose role or account no longer lets them fix it."""
+    if hook.customer_owned:
+        managers = User.objects.filter(
+            is_active=True, role=User.Role.ADMIN, organization_id=hook.organization_id
+        )
+    else:
+        managers = User.objects.filter(is_active=True, role=User.Role.SUPPORT_ADMIN)
+    if hook.owner_id is not None:
+        owner = managers.filter(pk=hook.owner_id).first()
+        if owner is not None:
+            return [owner]
+    return list(managers.order_by("pk"))
+
+
 def _tell_owner(hook: Webhook) -> None:
-    owner = hook.owner
-    if owner is None or not owner.is_active:
-        logger.warning("Webhook %s was disabled and has no active owner to tell.", hook.pk)
+    recipients = disabled_hook_recipients(hook)
+    if not recipients:
+        logger.warning("Webhook %s was disabled and nobody who manages it is active.", hook.pk)
         return
     body = _(
         "Your webhook to %(url)s was disabled: its last %(count)d deliveries failed, "
@@ -418,13 +487,14 @@ def _tell_owner(hook: Webhook) -> None:
         "hours": settings.WEBHOOKS_DISABLE_AFTER_HOURS,
         "link": settings.SITE_URL + hook_page_path(hook),
     }
-    email_enqueue(
-        purpose=Purpose.WEBHOOK_DISABLED,
-        to=owner.email,
-        recipient=owner,
-        subject=_("Your webhook was disabled"),
-        body=body,
-    )
+    for recipient in recipients:
+        email_enqueue(
+            purpose=Purpose.WEBHOOK_DISABLED,
+            to=recipient.email,
+            recipient=recipient,
+            subject=_("Your webhook was disabled"),
+            body=body,
+        )
 
 
 def hook_page_path(hook: Webhook) -> str:

@@ -45,7 +45,7 @@ def _hook(request, pk: int, portal: bool) -> Webhook:
 
 def _names(portal: bool) -> dict[str, str]:
     prefix = "webhooks:portal_" if portal else "webhooks:"
-    return {key: prefix + key for key in ("list", "new", "detail", "action")}
+    return {key: prefix + key for key in ("list", "new", "detail", "action", "delete")}
 
 
 @never_cache
@@ -170,7 +170,8 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
 @login_required
 @require_POST
 def hook_action(request, pk: int, action: str, portal: bool = False):
-    """enable, disable, rotate (the new secret shown once), test, delete."""
+    """enable, disable, rotate (the new secret shown once), test. Deleting has
+    its own page (``hook_delete``), which asks first."""
     hook = _hook(request, pk, portal)
     names = _names(portal)
     if action == "rotate":
@@ -183,14 +184,36 @@ def hook_action(request, pk: int, action: str, portal: bool = False):
         services.hook_set_active(hook=hook, active=False)
         messages.success(request, _("The webhook is disabled: no new deliveries."))
     elif action == "test":
-        services.hook_send_test(hook=hook)
-        messages.success(
-            request, _("A test delivery is queued; its result appears in the log below.")
-        )
-    elif action == "delete":
-        services.hook_delete(hook=hook)
-        messages.success(request, _("The webhook is deleted."))
-        return redirect(names["list"])
+        try:
+            services.hook_send_test(hook=hook)
+        except services.TestsThrottled as refused:
+            messages.error(
+                request,
+                _("Too many test deliveries for this webhook; try again in %(seconds)d s.")
+                % {"seconds": refused.seconds},
+            )
+        else:
+            messages.success(
+                request, _("A test delivery is queued; its result appears in the log below.")
+            )
     else:
         raise Http404("No such action.")
     return redirect(names["detail"], pk=hook.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def hook_delete(request, pk: int, portal: bool = False):
+    """GET asks (what goes with it, and a way back); POST deletes."""
+    hook = _hook(request, pk, portal)
+    names = _names(portal)
+    if request.method == "POST":
+        services.hook_delete(hook=hook)
+        messages.success(request, _("The webhook is deleted."))
+        return redirect(names["list"])
+    return render(
+        request,
+        "webhooks/delete.html",
+        {"hook": hook, "portal": portal, "names": names},
+    )

@@ -181,12 +181,12 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent, support_admin, s
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # nothing listens there: a failed delivery
     hook, _ = hook_create(
         actor=alice,
-        url=f"https://127.0.0.1:9/hooks/{LONG_WORD}",
+        url=f"https://127.0.0.1:8443/hooks/{LONG_WORD}",
         event_types=["message.added", "ticket.solved"],
         description=f"Alerts for {LONG_WORD}",
     )
     support_hook, _ = hook_create(
-        actor=support_admin, url=f"https://127.0.0.1:9/{LONG_WORD}", event_types=["sla.breached"]
+        actor=support_admin, url=f"https://127.0.0.1:8443/{LONG_WORD}", event_types=["sla.breached"]
     )
     for each in (hook, support_hook):
         delivery_send(delivery_id=hook_send_test(hook=each).pk)
