@@ -113,7 +113,8 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
     watchdog = _Watchdog(limit)
     watchdog.timer.start()
     try:
-        for address in target.addresses:
+        last = len(target.addresses) - 1
+        for index, address in enumerate(target.addresses):
             left = limit - (time.monotonic() - started)
             if watchdog.expired.is_set() or left <= 0:
                 raise TimeoutError
@@ -139,7 +140,7 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
             except urllib3.exceptions.ConnectTimeoutError:
                 # Refused, unreachable or too slow to connect (NewConnectionError
                 # is one of these): nothing was sent, the next address may answer.
-                if address == target.addresses[-1]:
+                if index == last:
                     raise
                 continue
             finally:
