@@ -351,7 +351,7 @@ def retry_delay(attempts: int) -> timedelta:
     """
     base = settings.WEBHOOKS_RETRY_BASE_SECONDS
     step = min(base * 2 ** (max(attempts, 1) - 1), MAX_RETRY_DELAY_SECONDS)
-    return timedelta(seconds=step / 2 + random.uniform(0, step / 2))  # noqa: S311 - not a secret
+    return timedelta(seconds=step / 2 + random.uniform(0, step / 2))
 
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
@@ -390,9 +390,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
             {
                 "Content-Type": "application/json",
                 "User-Agent": "Helpdesk-Webhooks/1",
-                signing.SIGNATURE_HEADER: signing.sign(
-                    secret, timestamp, body, previous=previous
-                ),
+                signing.SIGNATURE_HEADER: signing.sign(secret, timestamp, body, previous=previous),
                 signing.DELIVERY_HEADER: str(delivery.delivery_id),
                 signing.EVENT_HEADER: delivery.event_type,
             },

@@ -18,9 +18,7 @@ from webhooks.services import (
 )
 
 
-def test_a_sixth_test_in_a_minute_is_refused_on_the_page_with_a_message(
-    receiver, login, alice
-):
+def test_a_sixth_test_in_a_minute_is_refused_on_the_page_with_a_message(receiver, login, alice):
     hook, _ = hook_create(actor=alice, url=receiver.url, event_types=["message.added"])
     client = login(alice)
     url = reverse("webhooks:portal_action", args=[hook.pk, "test"])
