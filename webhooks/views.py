@@ -161,6 +161,7 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
             "names": _names(portal),
             "new_secret": new_secret,
             "log_days": settings.WEBHOOKS_LOG_DAYS,
+            "overlap_hours": settings.WEBHOOKS_SECRET_OVERLAP_HOURS,
         },
         status=status,
     )
