@@ -342,17 +342,28 @@ class WebhookDeliveriesView(HookView):
     @extend_schema(
         operation_id="webhooks_deliveries",
         summary="A webhook's delivery log",
-        parameters=[HOOK_ID],
+        parameters=[HOOK_ID, docs.CURSOR, docs.PAGE],
         responses={
-            200: docs.paginated(WebhookDeliveryLogSerializer, "PaginatedWebhookDeliveries"),
+            200: docs.paginated(
+                WebhookDeliveryLogSerializer,
+                "PaginatedWebhookDeliveries",
+                count_help=docs.CURSOR_COUNT,
+            ),
             **ERRORS,
         },
         tags=["webhooks"],
     )
     def get(self, request, hook_id: int):
-        """Its delivery log, newest first (kept WEBHOOKS_LOG_DAYS days)."""
+        """Its delivery log, newest first (kept WEBHOOKS_LOG_DAYS days), paged by
+        cursor: follow `next` and `previous`."""
         hook = _hook(request, hook_id)
-        deliveries = WebhookDelivery.objects.filter(webhook=hook).prefetch_related(
-            Prefetch("log", queryset=WebhookAttempt.objects.order_by("attempted_at", "id"))
+        deliveries = (
+            WebhookDelivery.objects.filter(webhook=hook)
+            .prefetch_related(
+                Prefetch("log", queryset=WebhookAttempt.objects.order_by("attempted_at", "id"))
+            )
+            .order_by("-created_at", "-id")  # said: the cursor is made of these
         )
-        return paginated_answer(self, request, deliveries, WebhookDeliveryLogSerializer)
+        return paginated_answer(
+            self, request, deliveries, WebhookDeliveryLogSerializer, keyset=True
+        )

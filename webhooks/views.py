@@ -18,12 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
+from tickets.keyset import BadCursor, Cursor, keyset_page
 from webhooks import services
 from webhooks.forms import WebhookForm
 from webhooks.models import Webhook, WebhookDelivery
 
 HOOKS_PER_PAGE = 50
 DELIVERIES_PER_PAGE = 25
+# Newest first; the id breaks ties of one instant (the index webhook_delivery_log).
+LOG_ORDERING = ("-created_at", "-id")
 
 
 def _door(request, portal: bool):
@@ -148,15 +151,16 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
             user=request.user,
             hook=hook,
         )
-    deliveries = WebhookDelivery.objects.filter(webhook=hook).prefetch_related("log")
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    deliveries, older, newer = _log_page(hook, request.GET.get("cursor", ""))
     return render(
         request,
         "webhooks/detail.html",
         {
             "hook": hook,
             "form": form,
-            "page": page,
+            "deliveries": deliveries,
+            "older": older,
+            "newer": newer,
             "portal": portal,
             "names": _names(portal),
             "new_secret": new_secret,
@@ -164,6 +168,30 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
             "overlap_hours": settings.WEBHOOKS_SECRET_OVERLAP_HOURS,
         },
         status=status,
+    )
+
+
+def _log_page(hook: Webhook, text: str) -> tuple[list, str, str]:
+    """One page of the delivery log, newest first, by cursor (``tickets.keyset``):
+    a page costs what the first does, and new deliveries arriving meanwhile do
+    not shift older ones onto the next page twice. Returns its rows and the
+    cursors of the older and the newer page ("" where there is none). A cursor
+    that is not this list's shows the first page."""
+    ordering = LOG_ORDERING
+    queryset = (
+        WebhookDelivery.objects.filter(webhook=hook).prefetch_related("log").order_by(*ordering)
+    )
+    cursor = None
+    if text:
+        try:
+            cursor = Cursor.decode(text, ordering)
+        except BadCursor:
+            cursor = None
+    rows, older, newer = keyset_page(queryset, cursor, DELIVERIES_PER_PAGE)
+    return (
+        rows,
+        older.encode(ordering) if older else "",
+        newer.encode(ordering) if newer else "",
     )
 
 
