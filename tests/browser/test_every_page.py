@@ -102,6 +102,7 @@ CUSTOMER: dict[str, Visit] = {
     "webhooks": _go(lambda desk: reverse("webhooks:portal_list")),
     "webhook-new": _go(lambda desk: reverse("webhooks:portal_new")),
     "webhook": _go(lambda desk: reverse("webhooks:portal_detail", args=[desk["hook"].pk])),
+    "webhook-delete": _go(lambda desk: reverse("webhooks:portal_delete", args=[desk["hook"].pk])),
 }
 AGENT: dict[str, Visit] = {
     **{
@@ -137,6 +138,7 @@ SUPPORT_ADMIN: dict[str, Visit] = {
     "webhooks": _go(lambda desk: reverse("webhooks:list")),
     "webhook-new": _go(lambda desk: reverse("webhooks:new")),
     "webhook": _go(lambda desk: reverse("webhooks:detail", args=[desk["support_hook"].pk])),
+    "webhook-delete": _go(lambda desk: reverse("webhooks:delete", args=[desk["support_hook"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
 }
 ANONYMOUS: dict[str, Visit] = {

@@ -1,24 +1,4 @@
-"""Registering webhooks and delivering ticket events to them.
-
-Delivery is a transactional outbox, as ``notifications`` is for emails:
-
-1. ``deliveries_for_event`` runs inside the transaction in which
-   ``notifications`` claims a ticket event (``notified_at``): it writes one
-   ``WebhookDelivery`` per matching hook and event type, and queues one
-   ``webhooks.send`` per row after commit. The event is claimed once, and
-   the rows commit with the claim or not at all: no drop, no double.
-2. ``delivery_send`` claims the row (pending -> sending, with a lease, the
-   conditional UPDATE of ``outbox.delivery.claim``), re-checks the target,
-   POSTs the signed body to the vetted address, logs the attempt, and marks
-   the row delivered; a failure puts it back to pending after an
-   exponential backoff, and after the last attempt it is failed.
-3. ``webhooks_sweep`` re-queues rows a broker outage or a crash left behind;
-   ``deliveries_purge`` deletes the log past ``WEBHOOKS_LOG_DAYS``.
-
-A hook whose deliveries keep failing (``WEBHOOKS_DISABLE_AFTER_FAILURES``
-failed attempts in a row, the first at least ``WEBHOOKS_DISABLE_AFTER_HOURS``
-ago) is disabled, and its owner is told by email.
-"""
+"""From ticket events to deliveries, sending them, and the log's upkeep."""
 
 from __future__ import annotations
 
@@ -28,237 +8,26 @@ import uuid
 from datetime import datetime, timedelta
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
+from accounts.models import User
 from outbox.delivery import claim
 from outbox.models import Purpose
 from outbox.services import email_enqueue
-from tickets.api.throttling import bucket_hit
 from tickets.models import TicketEvent
 from webhooks import payloads, sending, signing
-from webhooks.models import (
-    CUSTOMER_EVENT_TYPES,
-    TEST_EVENT_TYPE,
-    EventType,
-    State,
-    Webhook,
-    WebhookAttempt,
-    WebhookDelivery,
-)
+from webhooks.models import TEST_EVENT_TYPE, State, Webhook, WebhookAttempt, WebhookDelivery
+from webhooks.services.hooks import signing_secrets
+from webhooks.services.queue import delivery_queue
 from webhooks.targets import TargetRefused, target_check
 
 logger = logging.getLogger(__name__)
-
-SEND_TASK = "webhooks.send"
-
-
-def _queue(delivery_id: int, **options) -> None:
-    try:
-        current_app.send_task(SEND_TASK, args=[delivery_id], **options)
-    except Exception:  # noqa: BLE001 - any broker failure: the sweeper tries again
-        logger.warning("Could not queue webhook delivery %s; the sweeper will.", delivery_id)
-
-
-# --- Registering ---------------------------------------------------------------------
-
-
-def event_types_for(user, hook: Webhook | None = None) -> tuple[str, ...]:
-    """The event types ``user`` may subscribe a hook (``hook``, or a new one of theirs) to:
-    a customer-owned hook never hears of internal ones, even when support edits it."""
-    customer_owned = hook.customer_owned if hook is not None else not user.is_staff
-    if not customer_owned:
-        return tuple(EventType.values)
-    return tuple(str(t) for t in CUSTOMER_EVENT_TYPES)
-
-
-def _clean(
-    *, actor: User, url: str, event_types: list[str], hook: Webhook | None = None
-) -> tuple[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    url = url.strip()
-    if len(url) > 500:
-        errors["url"] = [_("The URL may be at most 500 characters long.")]
-    else:
-        try:
-            target_check(url)
-        except TargetRefused as error:
-            errors["url"] = [str(error)]
-    allowed = event_types_for(actor, hook)
-    chosen = [t for t in allowed if t in set(event_types)]
-    if not chosen or len(set(event_types)) != len(chosen):
-        errors["event_types"] = [_("Choose at least one event, among those offered.")]
-    if errors:
-        raise ValidationError(errors)
-    return url, chosen
-
-
-def _organization_for(actor: User, organization: Organization | None) -> Organization | None:
-    if actor.is_staff:
-        return organization
-    if actor.is_org_admin and actor.organization_id:
-        return actor.organization
-    raise PermissionError("Only support admins and customer admins register webhooks.")
-
-
-def hook_create(
-    *,
-    actor: User,
-    url: str,
-    event_types: list[str],
-    description: str = "",
-    organization: Organization | None = None,
-) -> tuple[Webhook, str]:
-    """Register a hook; returns it and its secret (shown once). A support admin's
-    hook hears ``organization``'s events (every one's when None); a customer
-    admin's hears their own organisation's, as its customers see them.
-
-    Raises ValidationError naming the field (``url``, ``event_types``).
-    """
-    organization = _organization_for(actor, organization)
-    url, chosen = _clean(actor=actor, url=url, event_types=event_types)
-    secret = signing.secret_generate()
-    with transaction.atomic():
-        if organization is not None:
-            # The organisation's row is the lock: hooks made at once are counted in turn.
-            Organization.objects.select_for_update().filter(pk=organization.pk).first()
-            limit = settings.WEBHOOKS_PER_ORGANIZATION
-            if Webhook.objects.filter(organization=organization).count() >= limit:
-                raise ValidationError(
-                    {
-                        "url": _("An organisation may have %(count)d webhooks; delete one first.")
-                        % {"count": limit}
-                    }
-                )
-        return _hook_create(
-            actor=actor,
-            organization=organization,
-            url=url,
-            chosen=chosen,
-            description=description,
-            secret=secret,
-        )
-
-
-def _hook_create(*, actor, organization, url, chosen, description, secret):
-    hook = Webhook.objects.create(
-        organization=organization,
-        customer_owned=not actor.is_staff,
-        owner=actor,
-        url=url,
-        description=description.strip()[:200],
-        event_types=chosen,
-        secret=secret,
-    )
-    return hook, secret
-
-
-def hook_update(
-    *,
-    actor: User,
-    hook: Webhook,
-    url: str,
-    event_types: list[str],
-    description: str = "",
-    organization: Organization | None = None,
-) -> Webhook:
-    """Change a hook's target, events and description (and, for support, its
-    organisation). Raises ValidationError naming the field; nothing is saved then."""
-    url, chosen = _clean(actor=actor, url=url, event_types=event_types, hook=hook)
-    hook.url, hook.event_types, hook.description = url, chosen, description.strip()[:200]
-    fields = ["url", "event_types", "description"]
-    if actor.is_staff and not hook.customer_owned:
-        hook.organization = organization
-        fields.append("organization")
-    hook.save(update_fields=fields)
-    return hook
-
-
-def hook_set_active(*, hook: Webhook, active: bool) -> Webhook:
-    """Enable (failures forgotten) or disable a hook. A disabled hook gets no new
-    deliveries; those already queued fail when their turn comes."""
-    hook.is_active = active
-    hook.disabled_reason = "" if active else _("Disabled by hand.")
-    hook.consecutive_failures = 0
-    hook.failing_since = None
-    hook.save(
-        update_fields=["is_active", "disabled_reason", "consecutive_failures", "failing_since"]
-    )
-    return hook
-
-
-def hook_rotate_secret(*, hook: Webhook, now: datetime | None = None) -> str:
-    """A new secret, signing every send from now on; returns it (shown once).
-
-    The secret it replaces signs too, as a second ``v1``, for
-    ``WEBHOOKS_SECRET_OVERLAP_HOURS``; rotating again within that time drops
-    the oldest (only the last two ever sign)."""
-    hook.previous_secret = hook.secret
-    hook.secret = signing.secret_generate()
-    hook.secret_rotated_at = now or timezone.now()
-    hook.save(update_fields=["secret", "previous_secret", "secret_rotated_at"])
-    return hook.secret
-
-
-def signing_secrets(hook: Webhook, *, now: datetime) -> tuple[str, str]:
-    """The secret to sign with, and the previous one while the overlap lasts (else "")."""
-    overlap = timedelta(hours=settings.WEBHOOKS_SECRET_OVERLAP_HOURS)
-    rotated = hook.secret_rotated_at
-    if hook.previous_secret and rotated is not None and now < rotated + overlap:
-        return hook.secret, hook.previous_secret
-    return hook.secret, ""
-
-
-def hook_delete(*, hook: Webhook) -> None:
-    hook.delete()
-
-
-class TestsThrottled(Exception):
-    """Too many test deliveries for this hook just now; ``seconds`` until the next may go."""
-
-    def __init__(self, seconds: int) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
-
-
-def hook_send_test(*, hook: Webhook) -> WebhookDelivery:
-    """Queue one ``webhook.test`` delivery (one attempt, not counted towards disabling).
-
-    At most ``WEBHOOKS_TEST_RATE`` per hook (whoever asks, page or API): a
-    button that POSTs to any URL on demand must not be a way to flood a
-    receiver. Raises TestsThrottled past it. The count lives in the cache;
-    with the cache down the test goes (as the API's own throttle does).
-    """
-    try:
-        bucket = bucket_hit(f"webhook-test:{hook.pk}", settings.WEBHOOKS_TEST_RATE)
-    except Exception:  # noqa: BLE001 - any cache backend's connection error
-        logger.warning("Webhook test throttling is off: the cache cannot be reached.")
-    else:
-        if not bucket.allowed:
-            raise TestsThrottled(bucket.reset)
-    with transaction.atomic():
-        now = timezone.now()
-        delivery_id = uuid.uuid4()
-        delivery = WebhookDelivery.objects.create(
-            webhook=hook,
-            event=None,
-            event_type=TEST_EVENT_TYPE,
-            delivery_id=delivery_id,
-            body=payloads.body_for_test(delivery_id=delivery_id, now=now),
-            created_at=now,
-        )
-        transaction.on_commit(partial(_queue, delivery.pk), robust=True)
-    return delivery
-
-
-# --- From ticket events to deliveries ------------------------------------------------
 
 
 def deliveries_for_event(*, event: TicketEvent) -> list[int]:
@@ -332,11 +101,8 @@ def deliveries_for_event(*, event: TicketEvent) -> list[int]:
         )
     )
     for pk in ids:
-        transaction.on_commit(partial(_queue, pk), robust=True)
+        transaction.on_commit(partial(delivery_queue, pk), robust=True)
     return ids
-
-
-# --- Sending -------------------------------------------------------------------------
 
 
 MAX_RETRY_DELAY_SECONDS = 6 * 60 * 60
@@ -496,8 +262,6 @@ def _tell_owner(hook: Webhook) -> None:
 
 
 def hook_page_path(hook: Webhook) -> str:
-    from django.urls import reverse
-
     if hook.customer_owned:
         return reverse("webhooks:portal_detail", args=[hook.pk])
     return reverse("webhooks:detail", args=[hook.pk])
@@ -528,7 +292,7 @@ def webhooks_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     for delivery_id in due:
-        _queue(delivery_id)
+        delivery_queue(delivery_id)
     return len(due)
 
 
