@@ -327,7 +327,7 @@ class WebhookTestView(HookView):
         Retry-After."""
         try:
             delivery = services.hook_send_test(hook=_hook(request, hook_id))
-        except services.TestsThrottled as refused:
+        except services.SendTestThrottled as refused:
             raise exceptions.Throttled(
                 wait=refused.seconds,
                 detail=_("Too many test deliveries for this webhook; try again in %(seconds)d s.")

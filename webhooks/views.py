@@ -215,7 +215,7 @@ def hook_action(request, pk: int, action: str, portal: bool = False):
     elif action == "test":
         try:
             services.hook_send_test(hook=hook)
-        except services.TestsThrottled as refused:
+        except services.SendTestThrottled as refused:
             messages.error(
                 request,
                 _("Too many test deliveries for this webhook; try again in %(seconds)d s.")

@@ -9,11 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.concurrency import run_together
 from webhooks.models import State, WebhookDelivery
 from webhooks.services import (
     MAX_RETRY_DELAY_SECONDS,
+    SendTestThrottled,
     delivery_send,
     hook_create,
+    hook_send_test,
     retry_delay,
 )
 
@@ -85,3 +88,22 @@ def test_a_failed_delivery_comes_back_within_the_jittered_first_step(
     delivery.refresh_from_db()
     assert delivery.state == State.PENDING
     assert now + timedelta(seconds=15) <= delivery.next_attempt_at <= now + timedelta(seconds=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_tests_at_once_send_five(receiver, alice):
+    """The count is the cache's atomic increment: requests arriving together are
+    each counted, so no burst gets past the limit."""
+    hook, _ = hook_create(actor=alice, url=receiver.url, event_types=["message.added"])
+
+    def send():
+        try:
+            return hook_send_test(hook=hook).pk
+        except SendTestThrottled as refused:
+            return refused
+
+    results = run_together(*[send] * 20)
+    assert sum(1 for r in results if isinstance(r, int)) == 5
+    assert sum(1 for r in results if isinstance(r, SendTestThrottled)) == 15
+    assert WebhookDelivery.objects.filter(webhook=hook).count() == 5

@@ -36,7 +36,7 @@ from webhooks.services.delivering import (
     webhooks_sweep,
 )
 from webhooks.services.hooks import (
-    TestsThrottled,
+    SendTestThrottled,
     event_types_for,
     hook_create,
     hook_delete,
@@ -49,7 +49,7 @@ from webhooks.services.hooks import (
 
 __all__ = [
     "MAX_RETRY_DELAY_SECONDS",
-    "TestsThrottled",
+    "SendTestThrottled",
     "deliveries_for_event",
     "deliveries_purge",
     "delivery_retry_delay",

@@ -179,7 +179,7 @@ def hook_delete(*, hook: Webhook) -> None:
     hook.delete()
 
 
-class TestsThrottled(Exception):
+class SendTestThrottled(Exception):
     """Too many test deliveries for this hook just now; ``seconds`` until the next may go."""
 
     def __init__(self, seconds: int) -> None:
@@ -192,7 +192,7 @@ def hook_send_test(*, hook: Webhook) -> WebhookDelivery:
 
     At most ``WEBHOOKS_TEST_RATE`` per hook (whoever asks, page or API): a
     button that POSTs to any URL on demand must not be a way to flood a
-    receiver. Raises TestsThrottled past it. The count lives in the cache;
+    receiver. Raises SendTestThrottled past it. The count lives in the cache;
     with the cache down the test goes (as the API's own throttle does).
     """
     try:
@@ -201,7 +201,7 @@ def hook_send_test(*, hook: Webhook) -> WebhookDelivery:
         logger.warning("Webhook test throttling is off: the cache cannot be reached.")
     else:
         if not bucket.allowed:
-            raise TestsThrottled(bucket.reset)
+            raise SendTestThrottled(bucket.reset)
     with transaction.atomic():
         now = timezone.now()
         delivery_id = uuid.uuid4()
