@@ -89,7 +89,11 @@ class WebhookCreatedSerializer(WebhookSerializer):
 
 
 class WebhookInputSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=500, help_text="An https:// URL of a public address.")
+    url = serializers.URLField(
+        max_length=500,
+        help_text="An https:// URL of a public address, on port 443 or 8443 "
+        "(WEBHOOKS_ALLOWED_PORTS). Its name must resolve within 3 seconds.",
+    )
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.values),
         allow_empty=False,

@@ -113,6 +113,10 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+MAX_LOOKUPS = 32
+_LOOKUPS = threading.BoundedSemaphore(MAX_LOOKUPS)
+
+
 def _lookup(host: str, port: int) -> list:
     """``getaddrinfo`` in a daemon thread, waited for ``WEBHOOKS_DNS_TIMEOUT_SECONDS``.
 
@@ -121,12 +125,18 @@ def _lookup(host: str, port: int) -> list:
     Raises TimeoutError, or what ``getaddrinfo`` raised.
     """
     answer: list = []
+    # Abandoned lookups hold a thread each until their resolver gives up: past
+    # this many at once, a new one is refused at once rather than pile up.
+    if not _LOOKUPS.acquire(blocking=False):
+        raise TimeoutError
 
     def look() -> None:
         try:
             answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
         except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
             answer.append(error)
+        finally:
+            _LOOKUPS.release()
 
     thread = threading.Thread(target=look, name=f"webhook-dns-{host}", daemon=True)
     thread.start()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from webhooks.models import State, Webhook, WebhookAttempt, WebhookDelivery
 from webhooks.services import delivery_send, hook_create, hook_send_test
-from webhooks.targets import TargetRefused, target_check
+from webhooks.targets import MAX_LOOKUPS, TargetRefused, target_check
 
 PUBLIC = "93.184.215.14"
 
@@ -192,3 +192,20 @@ def test_an_address_that_is_not_globally_routable_is_refused(strict, address):
 )
 def test_public_addresses_still_pass(strict, address):
     assert target_check(f"https://{address}/hook").port == 443
+
+
+def test_lookups_left_hanging_are_bounded_and_a_new_one_past_the_bound_is_refused_at_once(
+    strict, slow_dns, settings
+):
+    """Each abandoned lookup holds a thread until its resolver gives up: past
+    MAX_LOOKUPS hanging at once, the next is refused without a thread or a wait."""
+    settings.WEBHOOKS_DNS_TIMEOUT_SECONDS = 0.05
+    for _ in range(MAX_LOOKUPS):
+        with pytest.raises(TargetRefused):
+            target_check("https://slow.example.test/hook")
+    before = threading.active_count()
+    started = time.monotonic()
+    with pytest.raises(TargetRefused, match="could not be looked up"):
+        target_check("https://slow.example.test/hook")
+    assert time.monotonic() - started < 0.04
+    assert threading.active_count() == before
