@@ -339,6 +339,10 @@ HELPDESK_OUTBOX_GRACE_SECONDS = env_int("HELPDESK_OUTBOX_GRACE_SECONDS", 60)
 # on plain http and loopback receivers. Never turn these on in production.
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+# The ports a target may name (comma-separated): https's own and its usual alternative.
+WEBHOOKS_ALLOWED_PORTS = [int(port) for port in env_list("WEBHOOKS_ALLOWED_PORTS", ["443", "8443"])]
+# A host name's lookup, at registration and before each send, waits at most this long.
+WEBHOOKS_DNS_TIMEOUT_SECONDS = env_int("WEBHOOKS_DNS_TIMEOUT_SECONDS", 3)
 WEBHOOKS_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", 3)
 WEBHOOKS_READ_TIMEOUT_SECONDS = env_int("WEBHOOKS_READ_TIMEOUT_SECONDS", 10)
 # The whole POST, however slowly the receiver answers (well under the lease,
@@ -349,6 +353,10 @@ WEBHOOKS_PER_ORGANIZATION = env_int("WEBHOOKS_PER_ORGANIZATION", 10)
 # Ten attempts from 30 seconds apart, doubling: the last about four hours after the first.
 WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
 WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+# After a rotation, deliveries are signed with the old secret too for this long.
+WEBHOOKS_SECRET_OVERLAP_HOURS = env_int("WEBHOOKS_SECRET_OVERLAP_HOURS", 24)
+# Test deliveries one hook may be sent (a rate of the API's form: count/period).
+WEBHOOKS_TEST_RATE = env_str("WEBHOOKS_TEST_RATE", "5/minute")
 # A hook is disabled after this many failed attempts in a row spanning at least these hours.
 WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 WEBHOOKS_DISABLE_AFTER_HOURS = env_int("WEBHOOKS_DISABLE_AFTER_HOURS", 12)

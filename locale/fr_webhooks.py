@@ -150,4 +150,32 @@ MORE_WEBHOOKS = {
         "%(host)s n'est pas une adresse publique : les webhooks n'appellent que des hôtes "
         "d'Internet."
     ),
+    # The review's hardening.
+    "Delete webhook": "Supprimer le webhook",
+    "Delete this webhook?": "Supprimer ce webhook ?",
+    "It gets no more deliveries, and its delivery log is deleted with it. This cannot be "
+    "undone; to stop it for a while, disable it instead.": (
+        "Il ne reçoit plus d’envois, et son journal d’envois est supprimé avec lui. C’est "
+        "irréversible ; pour l’arrêter un temps, désactivez-le plutôt."
+    ),
+    "Delete…": "Supprimer…",
+    "Too many test deliveries for this webhook; try again in %(seconds)d s.": (
+        "Trop d’envois de test pour ce webhook ; réessayez dans %(seconds)d s."
+    ),
+    "%(host)s could not be looked up within %(seconds)d seconds; check the name, or try "
+    "again later.": (
+        "%(host)s n’a pas pu être résolu en %(seconds)d secondes ; vérifiez le nom, ou "
+        "réessayez plus tard."
+    ),
+    "The URL's port must be one of %(ports)s (it is %(port)d).": (
+        "Le port de l’URL doit être l’un de %(ports)s (c’est %(port)d)."
+    ),
+    "For %(hours)s hours after a rotation a second <code>v1</code>, made with the previous "
+    "secret, follows the first: accept a delivery if any <code>v1</code> matches a secret "
+    "you hold, and switch to the new one meanwhile.": (
+        "Pendant %(hours)s heures après un renouvellement, un second <code>v1</code>, fait "
+        "avec le secret précédent, suit le premier : acceptez un envoi si l’un des "
+        "<code>v1</code> correspond à un secret que vous détenez, et passez au nouveau "
+        "entre-temps."
+    ),
 }

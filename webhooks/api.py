@@ -89,7 +89,11 @@ class WebhookCreatedSerializer(WebhookSerializer):
 
 
 class WebhookInputSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=500, help_text="An https:// URL of a public address.")
+    url = serializers.URLField(
+        max_length=500,
+        help_text="An https:// URL of a public address, on port 443 or 8443 "
+        "(WEBHOOKS_ALLOWED_PORTS). Its name must resolve within 3 seconds.",
+    )
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.values),
         allow_empty=False,
@@ -298,7 +302,11 @@ class WebhookRotateView(HookView):
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
-        """A new secret, in force for every send from now on."""
+        """A new secret, in force for every send from now on. For the next 24 hours
+        (WEBHOOKS_SECRET_OVERLAP_HOURS) each delivery is signed with the previous
+        secret too: `X-Helpdesk-Signature: t=<unix seconds>,v1=<new>,v1=<old>`.
+        Accept a delivery if any v1 matches a secret you hold, and switch to the
+        new one within that time."""
         return Response({"secret": services.hook_rotate_secret(hook=_hook(request, hook_id))})
 
 
@@ -308,12 +316,27 @@ class WebhookTestView(HookView):
         summary="Send a test delivery",
         parameters=[HOOK_ID],
         request=None,
-        responses={202: WebhookDeliveryLogSerializer, **ERRORS},
+        responses={
+            202: WebhookDeliveryLogSerializer,
+            **ERRORS,
+            429: OpenApiResponse(
+                description="More than 5 tests of this webhook in a minute; see `Retry-After`."
+            ),
+        },
         tags=["webhooks"],
     )
     def post(self, request, hook_id: int):
-        """Queue one webhook.test delivery; its outcome appears in the deliveries."""
-        delivery = services.hook_send_test(hook=_hook(request, hook_id))
+        """Queue one webhook.test delivery; its outcome appears in the deliveries.
+        At most 5 a minute per webhook (WEBHOOKS_TEST_RATE): past that, 429 and
+        Retry-After."""
+        try:
+            delivery = services.hook_send_test(hook=_hook(request, hook_id))
+        except services.SendTestThrottled as refused:
+            raise exceptions.Throttled(
+                wait=refused.seconds,
+                detail=_("Too many test deliveries for this webhook; try again in %(seconds)d s.")
+                % {"seconds": refused.seconds},
+            ) from refused
         return Response(
             WebhookDeliveryLogSerializer(delivery).data, status=status.HTTP_202_ACCEPTED
         )
@@ -323,17 +346,28 @@ class WebhookDeliveriesView(HookView):
     @extend_schema(
         operation_id="webhooks_deliveries",
         summary="A webhook's delivery log",
-        parameters=[HOOK_ID],
+        parameters=[HOOK_ID, docs.CURSOR, docs.PAGE],
         responses={
-            200: docs.paginated(WebhookDeliveryLogSerializer, "PaginatedWebhookDeliveries"),
+            200: docs.paginated(
+                WebhookDeliveryLogSerializer,
+                "PaginatedWebhookDeliveries",
+                count_help=docs.CURSOR_COUNT,
+            ),
             **ERRORS,
         },
         tags=["webhooks"],
     )
     def get(self, request, hook_id: int):
-        """Its delivery log, newest first (kept WEBHOOKS_LOG_DAYS days)."""
+        """Its delivery log, newest first (kept WEBHOOKS_LOG_DAYS days), paged by
+        cursor: follow `next` and `previous`."""
         hook = _hook(request, hook_id)
-        deliveries = WebhookDelivery.objects.filter(webhook=hook).prefetch_related(
-            Prefetch("log", queryset=WebhookAttempt.objects.order_by("attempted_at", "id"))
+        deliveries = (
+            WebhookDelivery.objects.filter(webhook=hook)
+            .prefetch_related(
+                Prefetch("log", queryset=WebhookAttempt.objects.order_by("attempted_at", "id"))
+            )
+            .order_by("-created_at", "-id")  # said: the cursor is made of these
         )
-        return paginated_answer(self, request, deliveries, WebhookDeliveryLogSerializer)
+        return paginated_answer(
+            self, request, deliveries, WebhookDeliveryLogSerializer, keyset=True
+        )

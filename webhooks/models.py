@@ -86,6 +86,11 @@ class Webhook(models.Model):
     # Kept as is, not hashed: every delivery is signed with it (HMAC needs the
     # key itself). It is shown once, at creation or rotation, never again.
     secret = models.CharField(max_length=80)
+    # The secret before the last rotation: deliveries are signed with it too
+    # for WEBHOOKS_SECRET_OVERLAP_HOURS after ``secret_rotated_at``, so a
+    # receiver can change its key without refusing deliveries meanwhile.
+    previous_secret = models.CharField(max_length=80, blank=True, default="", db_default="")
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)

@@ -6,6 +6,12 @@ in ``Host`` and checking the certificate against that name (SNI and
 ``assert_hostname``): the name is never resolved a second time. No
 redirect is followed and no retry is made here (the outbox retries), the
 timeouts are short, and at most ``MAX_RESPONSE_BYTES`` of the answer are read.
+
+A host with several addresses (IPv6 and IPv4, or a few of each) is tried at
+each vetted address in turn while the connection cannot be made (refused,
+unreachable, connect timeout): nothing was sent then, so the next one cannot
+deliver twice. Only the vetted addresses are ever tried, and all of them
+within the one ``WEBHOOKS_TOTAL_TIMEOUT_SECONDS``.
 """
 
 from __future__ import annotations
@@ -40,14 +46,11 @@ def _ascii_host(host: str) -> str:
     return host if host.isascii() else host.encode("idna").decode("ascii")
 
 
-def _pool(target: Target, host: str) -> urllib3.HTTPConnectionPool:
-    timeout = urllib3.Timeout(
-        connect=settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS,
-        read=settings.WEBHOOKS_READ_TIMEOUT_SECONDS,
-    )
+def _pool(target: Target, host: str, address: str, connect: float) -> urllib3.HTTPConnectionPool:
+    timeout = urllib3.Timeout(connect=connect, read=settings.WEBHOOKS_READ_TIMEOUT_SECONDS)
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
-            target.address,
+            address,
             target.port,
             timeout=timeout,
             retries=False,
@@ -57,16 +60,21 @@ def _pool(target: Target, host: str) -> urllib3.HTTPConnectionPool:
             assert_hostname=host,
         )
     return urllib3.HTTPConnectionPool(
-        target.address, target.port, timeout=timeout, retries=False, maxsize=1
+        address, target.port, timeout=timeout, retries=False, maxsize=1
     )
 
 
 class _Watchdog:
-    """Shuts the pool's sockets at the deadline: any read in progress ends at once."""
+    """Shuts the watched pools' sockets at the deadline: any read in progress ends at once."""
 
-    def __init__(self, pool: urllib3.HTTPConnectionPool, seconds: float) -> None:
-        opened: list = []
-        self.opened = opened
+    def __init__(self, seconds: float) -> None:
+        self.opened: list = []
+        self.expired = threading.Event()
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+
+    def watch(self, pool: urllib3.HTTPConnectionPool) -> None:
+        opened = self.opened
         base = pool.ConnectionCls
 
         class Watched(base):  # type: ignore[misc,valid-type]
@@ -75,9 +83,6 @@ class _Watchdog:
                 opened.append(self)
 
         pool.ConnectionCls = Watched
-        self.expired = threading.Event()
-        self.timer = threading.Timer(seconds, self._cut)
-        self.timer.daemon = True
 
     def _cut(self) -> None:
         self.expired.set()
@@ -104,35 +109,51 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Outcome:
     default_port = 443 if target.scheme == "https" else 80
     shown = f"[{host}]" if ":" in host else host
     host_header = shown if target.port == default_port else f"{shown}:{target.port}"
-    pool = _pool(target, host)
-    watchdog = _Watchdog(pool, settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS)
+    limit = settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS
+    watchdog = _Watchdog(limit)
     watchdog.timer.start()
     try:
-        response = pool.urlopen(
-            "POST",
-            target.path,
-            body=body,
-            headers={**headers, "Host": host_header},
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            assert_same_host=False,
-        )
-        try:
-            response.read(MAX_RESPONSE_BYTES)
-        finally:
-            response.release_conn()
-            response.close()
+        last = len(target.addresses) - 1
+        for index, address in enumerate(target.addresses):
+            left = limit - (time.monotonic() - started)
+            if watchdog.expired.is_set() or left <= 0:
+                raise TimeoutError
+            connect = min(settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS, left)
+            pool = _pool(target, host, address, connect)
+            watchdog.watch(pool)
+            try:
+                response = pool.urlopen(
+                    "POST",
+                    target.path,
+                    body=body,
+                    headers={**headers, "Host": host_header},
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    assert_same_host=False,
+                )
+                try:
+                    response.read(MAX_RESPONSE_BYTES)
+                finally:
+                    response.release_conn()
+                    response.close()
+            except urllib3.exceptions.ConnectTimeoutError:
+                # Refused, unreachable or too slow to connect (NewConnectionError
+                # is one of these): nothing was sent, the next address may answer.
+                if index == last:
+                    raise
+                continue
+            finally:
+                pool.close()
+            break
         if watchdog.expired.is_set():
             raise TimeoutError
     except Exception as error:  # noqa: BLE001 - any failure is a failed attempt, logged
         if watchdog.expired.is_set():
-            limit = settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS
             return Outcome(None, f"The receiver took more than {limit} s.", _since(started))
         return Outcome(None, _describe(error), _since(started))
     finally:
         watchdog.timer.cancel()
-        pool.close()
     status = response.status
     if 300 <= status < 400:
         return Outcome(status, "A redirect; webhooks do not follow redirects.", _since(started))

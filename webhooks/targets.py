@@ -1,11 +1,20 @@
 """Where a webhook may send: the server-side request forgery guard.
 
 A target must be ``https`` (``http`` only where ``WEBHOOKS_ALLOW_HTTP`` is
-on, for tests), and every address its host resolves to must be public:
-loopback, link-local (the cloud metadata service), private, shared,
-multicast, reserved and unspecified addresses are refused, for IPv4 and
-IPv6, IPv4-mapped IPv6 included. ``WEBHOOKS_ALLOW_PRIVATE_TARGETS`` lifts
-the address rule (tests run a receiver on loopback).
+on, for tests), on a port of ``WEBHOOKS_ALLOWED_PORTS`` (443 and 8443: a
+hook is no port scanner of the internet's other services), and every
+address its host resolves to must be globally routable: loopback,
+link-local (the cloud metadata service), private, shared, multicast,
+reserved, documentation, benchmarking, deprecated site-local and
+unspecified addresses are refused, for IPv4 and IPv6, IPv4-mapped and
+NAT64 IPv6 included. The list is our own (``NOT_GLOBAL``) as well as
+``ipaddress``'s: Python 3.11 calls ``fec0::/10`` and ``3fff::/20`` global.
+``WEBHOOKS_ALLOW_PRIVATE_TARGETS`` lifts the address rule (tests run a
+receiver on loopback).
+
+The name is looked up in a worker thread for at most
+``WEBHOOKS_DNS_TIMEOUT_SECONDS``: ``getaddrinfo`` has no timeout of its own,
+and a slow resolver would hold a page (or a worker) for as long as it likes.
 
 The check runs when a hook is registered and again just before each send,
 and the send connects to the address vetted then (``webhooks.sending``), so
@@ -17,6 +26,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -36,10 +46,49 @@ class Target:
     host: str  # as written: the Host header, and the name TLS checks
     port: int
     path: str  # path and query
-    address: str  # the vetted IP the connection goes to
+    addresses: tuple[str, ...]  # the vetted IPs, tried in turn; never any other
+
+    @property
+    def address(self) -> str:
+        return self.addresses[0]
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+# Not globally routable (IANA's special-purpose registries), whatever the
+# running Python's ``ipaddress`` thinks: 3.11 misses some that 3.13 knows.
+NOT_GLOBAL = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",  # "this network"
+        "10.0.0.0/8",
+        "100.64.0.0/10",  # carrier-grade NAT
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",  # documentation
+        "192.88.99.0/24",  # deprecated 6to4 relays
+        "192.168.0.0/16",
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/128",
+        "::1/128",
+        "64:ff9b:1::/48",  # local-use NAT64
+        "100::/64",  # discard
+        "2001::/23",  # IETF protocol assignments (Teredo, benchmarking, ORCHID)
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing
+        "fc00::/7",  # unique local
+        "fe80::/10",
+        "fec0::/10",  # deprecated site-local
+        "ff00::/8",
+    )
+)
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -51,6 +100,8 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
             return _is_public(mapped)
         if address.teredo is not None:
             return False
+    if any(address in network for network in NOT_GLOBAL if network.version == address.version):
+        return False
     return not (
         address.is_loopback
         or address.is_link_local
@@ -62,10 +113,54 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+MAX_LOOKUPS = 32
+_LOOKUPS = threading.BoundedSemaphore(MAX_LOOKUPS)
+
+
+def _lookup(host: str, port: int) -> list:
+    """``getaddrinfo`` in a daemon thread, waited for ``WEBHOOKS_DNS_TIMEOUT_SECONDS``.
+
+    A lookup past the limit is abandoned, not stopped (nothing can stop it):
+    its thread ends when the resolver gives up, and holds nothing of ours.
+    Raises TimeoutError, or what ``getaddrinfo`` raised.
+    """
+    answer: list = []
+    # Abandoned lookups hold a thread each until their resolver gives up: past
+    # this many at once, a new one is refused at once rather than pile up.
+    if not _LOOKUPS.acquire(blocking=False):
+        raise TimeoutError
+
+    def look() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+            answer.append(error)
+        finally:
+            _LOOKUPS.release()
+
+    thread = threading.Thread(target=look, name=f"webhook-dns-{host}", daemon=True)
+    thread.start()
+    thread.join(settings.WEBHOOKS_DNS_TIMEOUT_SECONDS)
+    if not answer:
+        raise TimeoutError
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
 def _resolve(host: str, port: int) -> list[str]:
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+        infos = _lookup(host, port)
+    except TimeoutError as error:
+        logger.info("Webhook target %s: no DNS answer in time.", host)
+        raise TargetRefused(
+            _(
+                "%(host)s could not be looked up within %(seconds)d seconds; "
+                "check the name, or try again later."
+            )
+            % {"host": host, "seconds": settings.WEBHOOKS_DNS_TIMEOUT_SECONDS}
+        ) from error
+    except (OSError, UnicodeError) as error:
         raise TargetRefused(
             _("%(host)s is not a public address: webhooks only call hosts on the public internet.")
             % {"host": host}
@@ -88,6 +183,12 @@ def target_check(url: str) -> Target:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
         raise TargetRefused(_("The URL's port is not a number from 1 to 65535.")) from error
+    allowed_ports = settings.WEBHOOKS_ALLOWED_PORTS
+    if port not in allowed_ports:
+        raise TargetRefused(
+            _("The URL's port must be one of %(ports)s (it is %(port)d).")
+            % {"ports": ", ".join(str(p) for p in allowed_ports), "port": port}
+        )
     addresses = _resolve(host, port)
     if not addresses:
         raise TargetRefused(
@@ -110,4 +211,4 @@ def target_check(url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    return Target(parts.scheme, host, port, path, addresses[0])
+    return Target(parts.scheme, host, port, path, tuple(addresses))

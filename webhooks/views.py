@@ -18,12 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
+from tickets.keyset import BadCursor, Cursor, keyset_page
 from webhooks import services
 from webhooks.forms import WebhookForm
 from webhooks.models import Webhook, WebhookDelivery
 
 HOOKS_PER_PAGE = 50
 DELIVERIES_PER_PAGE = 25
+# Newest first; the id breaks ties of one instant (the index webhook_delivery_log).
+LOG_ORDERING = ("-created_at", "-id")
 
 
 def _door(request, portal: bool):
@@ -45,7 +48,7 @@ def _hook(request, pk: int, portal: bool) -> Webhook:
 
 def _names(portal: bool) -> dict[str, str]:
     prefix = "webhooks:portal_" if portal else "webhooks:"
-    return {key: prefix + key for key in ("list", "new", "detail", "action")}
+    return {key: prefix + key for key in ("list", "new", "detail", "action", "delete")}
 
 
 @never_cache
@@ -148,21 +151,47 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
             user=request.user,
             hook=hook,
         )
-    deliveries = WebhookDelivery.objects.filter(webhook=hook).prefetch_related("log")
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    deliveries, older, newer = _log_page(hook, request.GET.get("cursor", ""))
     return render(
         request,
         "webhooks/detail.html",
         {
             "hook": hook,
             "form": form,
-            "page": page,
+            "deliveries": deliveries,
+            "older": older,
+            "newer": newer,
             "portal": portal,
             "names": _names(portal),
             "new_secret": new_secret,
             "log_days": settings.WEBHOOKS_LOG_DAYS,
+            "overlap_hours": settings.WEBHOOKS_SECRET_OVERLAP_HOURS,
         },
         status=status,
+    )
+
+
+def _log_page(hook: Webhook, text: str) -> tuple[list, str, str]:
+    """One page of the delivery log, newest first, by cursor (``tickets.keyset``):
+    a page costs what the first does, and new deliveries arriving meanwhile do
+    not shift older ones onto the next page twice. Returns its rows and the
+    cursors of the older and the newer page ("" where there is none). A cursor
+    that is not this list's shows the first page."""
+    ordering = LOG_ORDERING
+    queryset = (
+        WebhookDelivery.objects.filter(webhook=hook).prefetch_related("log").order_by(*ordering)
+    )
+    cursor = None
+    if text:
+        try:
+            cursor = Cursor.decode(text, ordering)
+        except BadCursor:
+            cursor = None
+    rows, older, newer = keyset_page(queryset, cursor, DELIVERIES_PER_PAGE)
+    return (
+        rows,
+        older.encode(ordering) if older else "",
+        newer.encode(ordering) if newer else "",
     )
 
 
@@ -170,7 +199,8 @@ def _detail(request, hook: Webhook, portal: bool, *, new_secret="", form=None, s
 @login_required
 @require_POST
 def hook_action(request, pk: int, action: str, portal: bool = False):
-    """enable, disable, rotate (the new secret shown once), test, delete."""
+    """enable, disable, rotate (the new secret shown once), test. Deleting has
+    its own page (``hook_delete``), which asks first."""
     hook = _hook(request, pk, portal)
     names = _names(portal)
     if action == "rotate":
@@ -183,14 +213,36 @@ def hook_action(request, pk: int, action: str, portal: bool = False):
         services.hook_set_active(hook=hook, active=False)
         messages.success(request, _("The webhook is disabled: no new deliveries."))
     elif action == "test":
-        services.hook_send_test(hook=hook)
-        messages.success(
-            request, _("A test delivery is queued; its result appears in the log below.")
-        )
-    elif action == "delete":
-        services.hook_delete(hook=hook)
-        messages.success(request, _("The webhook is deleted."))
-        return redirect(names["list"])
+        try:
+            services.hook_send_test(hook=hook)
+        except services.SendTestThrottled as refused:
+            messages.error(
+                request,
+                _("Too many test deliveries for this webhook; try again in %(seconds)d s.")
+                % {"seconds": refused.seconds},
+            )
+        else:
+            messages.success(
+                request, _("A test delivery is queued; its result appears in the log below.")
+            )
     else:
         raise Http404("No such action.")
     return redirect(names["detail"], pk=hook.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def hook_delete(request, pk: int, portal: bool = False):
+    """GET asks (what goes with it, and a way back); POST deletes."""
+    hook = _hook(request, pk, portal)
+    names = _names(portal)
+    if request.method == "POST":
+        services.hook_delete(hook=hook)
+        messages.success(request, _("The webhook is deleted."))
+        return redirect(names["list"])
+    return render(
+        request,
+        "webhooks/delete.html",
+        {"hook": hook, "portal": portal, "names": names},
+    )

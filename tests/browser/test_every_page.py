@@ -102,6 +102,7 @@ CUSTOMER: dict[str, Visit] = {
     "webhooks": _go(lambda desk: reverse("webhooks:portal_list")),
     "webhook-new": _go(lambda desk: reverse("webhooks:portal_new")),
     "webhook": _go(lambda desk: reverse("webhooks:portal_detail", args=[desk["hook"].pk])),
+    "webhook-delete": _go(lambda desk: reverse("webhooks:portal_delete", args=[desk["hook"].pk])),
 }
 AGENT: dict[str, Visit] = {
     **{
@@ -137,6 +138,7 @@ SUPPORT_ADMIN: dict[str, Visit] = {
     "webhooks": _go(lambda desk: reverse("webhooks:list")),
     "webhook-new": _go(lambda desk: reverse("webhooks:new")),
     "webhook": _go(lambda desk: reverse("webhooks:detail", args=[desk["support_hook"].pk])),
+    "webhook-delete": _go(lambda desk: reverse("webhooks:delete", args=[desk["support_hook"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
 }
 ANONYMOUS: dict[str, Visit] = {
@@ -181,12 +183,12 @@ def every_page_desk(desk, alice, bob, acme, make_ticket, agent, support_admin, s
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True  # nothing listens there: a failed delivery
     hook, _ = hook_create(
         actor=alice,
-        url=f"https://127.0.0.1:9/hooks/{LONG_WORD}",
+        url=f"https://127.0.0.1:8443/hooks/{LONG_WORD}",
         event_types=["message.added", "ticket.solved"],
         description=f"Alerts for {LONG_WORD}",
     )
     support_hook, _ = hook_create(
-        actor=support_admin, url=f"https://127.0.0.1:9/{LONG_WORD}", event_types=["sla.breached"]
+        actor=support_admin, url=f"https://127.0.0.1:8443/{LONG_WORD}", event_types=["sla.breached"]
     )
     for each in (hook, support_hook):
         delivery_send(delivery_id=hook_send_test(hook=each).pk)

@@ -123,6 +123,7 @@ def test_a_receiver_that_is_down_is_logged_and_retried(
 ):
     settings.WEBHOOKS_ALLOW_HTTP = True
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+    settings.WEBHOOKS_ALLOWED_PORTS = [9]
     hook_create(actor=support_admin, url="http://127.0.0.1:9/nobody", event_types=ALL)
     make_ticket(alice)
     process_events()
@@ -205,19 +206,48 @@ def test_out_of_attempts_the_delivery_fails(
     assert WebhookDelivery.objects.get().state == State.FAILED
 
 
-def test_rotating_the_secret_signs_from_then_on_with_the_new_one(
-    receiver, support_admin, alice, make_ticket, process_events
+def test_rotating_the_secret_signs_with_both_for_a_day_then_with_the_new_one_alone(
+    receiver, support_admin
 ):
+    """Receivers roll over without refusing a delivery: the old secret still verifies
+    for WEBHOOKS_SECRET_OVERLAP_HOURS (24) after the rotation, then no more."""
     hook, old = hook_create(actor=support_admin, url=receiver.url, event_types=ALL)
+    hook_send_test(hook=hook)
     new = hook_rotate_secret(hook=hook)
     assert new != old
     assert new.startswith("whsec_")
     hook_send_test(hook=hook)
+    hook_send_test(hook=hook)
+    first, during, after = WebhookDelivery.objects.order_by("pk")
+    assert delivery_send(delivery_id=first.pk) == "sent"  # queued before, sent after
+    assert delivery_send(delivery_id=during.pk, now=timezone.now() + timedelta(hours=23)) == "sent"
+    assert delivery_send(delivery_id=after.pk, now=timezone.now() + timedelta(hours=25)) == "sent"
+
+    headers = [h["X-Helpdesk-Signature"] for h, _ in receiver.received]
+    bodies = receiver.bodies()
+    for header, body in zip(headers[:2], bodies[:2], strict=True):
+        assert header.count("v1=") == 2
+        assert signing.verify(new, header, body)
+        assert signing.verify(old, header, body)
+        stamp = int(header.split(",")[0].removeprefix("t="))
+        assert header.split(",")[1:] == signing.sign(new, stamp, body, previous=old).split(",")[1:]
+    assert headers[2].count("v1=") == 1
+    assert signing.verify(new, headers[2], bodies[2])
+    assert not signing.verify(old, headers[2], bodies[2])
+    assert json.loads(bodies[0])["type"] == "webhook.test"
+
+
+def test_rotating_twice_within_the_day_drops_the_oldest_secret(receiver, support_admin):
+    hook, oldest = hook_create(actor=support_admin, url=receiver.url, event_types=ALL)
+    middle = hook_rotate_secret(hook=hook)
+    newest = hook_rotate_secret(hook=hook)
+    hook_send_test(hook=hook)
     assert send_all() == ["sent"]
     [(headers, body)] = receiver.received
-    assert signing.verify(new, headers["X-Helpdesk-Signature"], body)
-    assert not signing.verify(old, headers["X-Helpdesk-Signature"], body)
-    assert json.loads(body)["type"] == "webhook.test"
+    header = headers["X-Helpdesk-Signature"]
+    assert signing.verify(newest, header, body)
+    assert signing.verify(middle, header, body)
+    assert not signing.verify(oldest, header, body)
 
 
 def test_a_failed_test_is_not_retried(receiver, support_admin):

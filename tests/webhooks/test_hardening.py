@@ -50,7 +50,7 @@ def dribbler():
 def test_a_receiver_that_dribbles_is_cut_at_the_total_deadline(dribbler, settings):
     settings.WEBHOOKS_READ_TIMEOUT_SECONDS = 1  # each byte comes sooner than this
     settings.WEBHOOKS_TOTAL_TIMEOUT_SECONDS = 1
-    target = Target("http", "127.0.0.1", dribbler, "/", "127.0.0.1")
+    target = Target("http", "127.0.0.1", dribbler, "/", ("127.0.0.1",))
 
     started = time.monotonic()
     outcome = sending.post(target, b"{}", {})
@@ -62,7 +62,7 @@ def test_a_receiver_that_dribbles_is_cut_at_the_total_deadline(dribbler, setting
 
 def test_an_international_host_name_goes_out_as_punycode(receiver):
     port = receiver.server.server_address[1]
-    target = Target("http", "пример.example", port, "/", "127.0.0.1")
+    target = Target("http", "пример.example", port, "/", ("127.0.0.1",))
 
     outcome = sending.post(target, b"{}", {})
 

@@ -173,6 +173,7 @@ def test_the_list_and_the_log_take_a_fixed_number_of_queries(
     receiver, login, support_admin, acme, django_assert_max_num_queries, settings
 ):
     settings.WEBHOOKS_PER_ORGANIZATION = 100
+    settings.WEBHOOKS_TEST_RATE = "100/minute"  # a long log, made quickly
     for n in range(30):
         hook, _ = hook_create(
             actor=support_admin,
@@ -191,3 +192,49 @@ def test_the_list_and_the_log_take_a_fixed_number_of_queries(
         assert client.get(reverse("webhooks:detail", args=[hook.pk])).status_code == 200
     page = client.get(reverse("webhooks:list"), {"organization": acme.pk}).content.decode()
     assert page.count("Every organisation</td>") == 0
+
+
+def test_delete_asks_first_and_only_the_confirmation_deletes(receiver, login, alice):
+    hook, _ = hook_create(
+        actor=alice, url=receiver.url, event_types=["message.added"], description="Chat"
+    )
+    client = login(alice)
+    detail = client.get(reverse("webhooks:portal_detail", args=[hook.pk])).content.decode()
+    confirm_url = reverse("webhooks:portal_delete", args=[hook.pk])
+    assert f'href="{confirm_url}"' in detail  # a link: reached with Tab and Enter
+
+    asked = client.get(confirm_url)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Delete this webhook?" in page
+    assert receiver.url.replace("&", "&amp;") in page
+    assert f'<form method="post" action="{confirm_url}">' in page
+    assert '<button type="submit" class="danger">Delete webhook</button>' in page
+    cancel = reverse("webhooks:portal_detail", args=[hook.pk])
+    assert f'<a class="button" href="{cancel}">Cancel</a>' in page
+    assert Webhook.objects.filter(pk=hook.pk).exists()  # asking deleted nothing
+
+    deleted = client.post(confirm_url, follow=True)
+    assert deleted.redirect_chain[-1][0] == reverse("webhooks:portal_list")
+    assert "The webhook is deleted." in deleted.content.decode()
+    assert not Webhook.objects.filter(pk=hook.pk).exists()
+
+
+def test_the_delete_confirmation_is_404_to_another_organisation_and_deletes_nothing(
+    receiver, login, alice, carol, support_admin
+):
+    hook, _ = hook_create(actor=alice, url=receiver.url, event_types=["message.added"])
+    support_hook, _ = hook_create(
+        actor=support_admin, url=receiver.url, event_types=["ticket.created"]
+    )
+    outsider = login(carol)
+    for method in ("get", "post"):
+        url = reverse("webhooks:portal_delete", args=[hook.pk])
+        assert getattr(outsider, method)(url).status_code == 404
+    customer = login(alice)
+    for method in ("get", "post"):
+        url = reverse("webhooks:portal_delete", args=[support_hook.pk])
+        assert getattr(customer, method)(url).status_code == 404
+        url = reverse("webhooks:delete", args=[support_hook.pk])
+        assert getattr(customer, method)(url).status_code == 404
+    assert Webhook.objects.count() == 2

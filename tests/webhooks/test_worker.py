@@ -25,7 +25,11 @@ def worker(receiver, settings):
     broker_purge()
     settings.HELPDESK_OUTBOX_GRACE_SECONDS = 0
     env = worker_env(1)
-    env.update(WEBHOOKS_ALLOW_HTTP="1", WEBHOOKS_ALLOW_PRIVATE_TARGETS="1")
+    env.update(
+        WEBHOOKS_ALLOW_HTTP="1",
+        WEBHOOKS_ALLOW_PRIVATE_TARGETS="1",
+        WEBHOOKS_ALLOWED_PORTS=str(receiver.server.server_address[1]),
+    )
     started = Worker(env)
     started.start()
     yield started

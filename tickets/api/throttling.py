@@ -149,5 +149,6 @@ class RateLimitHeadersMiddleware:
             response["X-RateLimit-Remaining"] = str(bucket.remaining)
             response["X-RateLimit-Reset"] = str(bucket.reset)
             if response.status_code == 429:
-                response["Retry-After"] = str(bucket.reset)
+                # A refusal of a limit of its own (a webhook's tests) says its own wait.
+                response.setdefault("Retry-After", str(bucket.reset))
         return response

@@ -1,226 +1,33 @@
-"""Registering webhooks and delivering ticket events to them.
-
-Delivery is a transactional outbox, as ``notifications`` is for emails:
-
-1. ``deliveries_for_event`` runs inside the transaction in which
-   ``notifications`` claims a ticket event (``notified_at``): it writes one
-   ``WebhookDelivery`` per matching hook and event type, and queues one
-   ``webhooks.send`` per row after commit. The event is claimed once, and
-   the rows commit with the claim or not at all: no drop, no double.
-2. ``delivery_send`` claims the row (pending -> sending, with a lease, the
-   conditional UPDATE of ``outbox.delivery.claim``), re-checks the target,
-   POSTs the signed body to the vetted address, logs the attempt, and marks
-   the row delivered; a failure puts it back to pending after an
-   exponential backoff, and after the last attempt it is failed.
-3. ``webhooks_sweep`` re-queues rows a broker outage or a crash left behind;
-   ``deliveries_purge`` deletes the log past ``WEBHOOKS_LOG_DAYS``.
-
-A hook whose deliveries keep failing (``WEBHOOKS_DISABLE_AFTER_FAILURES``
-failed attempts in a row, the first at least ``WEBHOOKS_DISABLE_AFTER_HOURS``
-ago) is disabled, and its owner is told by email.
-"""
+"""From ticket events to deliveries, sending them, and the log's upkeep."""
 
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
+from accounts.models import User
 from outbox.delivery import claim
 from outbox.models import Purpose
 from outbox.services import email_enqueue
 from tickets.models import TicketEvent
 from webhooks import payloads, sending, signing
-from webhooks.models import (
-    CUSTOMER_EVENT_TYPES,
-    TEST_EVENT_TYPE,
-    EventType,
-    State,
-    Webhook,
-    WebhookAttempt,
-    WebhookDelivery,
-)
+from webhooks.models import TEST_EVENT_TYPE, State, Webhook, WebhookAttempt, WebhookDelivery
+from webhooks.services.hooks import signing_secrets
+from webhooks.services.queue import delivery_queue
 from webhooks.targets import TargetRefused, target_check
 
 logger = logging.getLogger(__name__)
-
-SEND_TASK = "webhooks.send"
-
-
-def _queue(delivery_id: int, **options) -> None:
-    try:
-        current_app.send_task(SEND_TASK, args=[delivery_id], **options)
-    except Exception:  # noqa: BLE001 - any broker failure: the sweeper tries again
-        logger.warning("Could not queue webhook delivery %s; the sweeper will.", delivery_id)
-
-
-# --- Registering ---------------------------------------------------------------------
-
-
-def event_types_for(user, hook: Webhook | None = None) -> tuple[str, ...]:
-    """The event types ``user`` may subscribe a hook (``hook``, or a new one of theirs) to:
-    a customer-owned hook never hears of internal ones, even when support edits it."""
-    customer_owned = hook.customer_owned if hook is not None else not user.is_staff
-    if not customer_owned:
-        return tuple(EventType.values)
-    return tuple(str(t) for t in CUSTOMER_EVENT_TYPES)
-
-
-def _clean(
-    *, actor: User, url: str, event_types: list[str], hook: Webhook | None = None
-) -> tuple[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    url = url.strip()
-    if len(url) > 500:
-        errors["url"] = [_("The URL may be at most 500 characters long.")]
-    else:
-        try:
-            target_check(url)
-        except TargetRefused as error:
-            errors["url"] = [str(error)]
-    allowed = event_types_for(actor, hook)
-    chosen = [t for t in allowed if t in set(event_types)]
-    if not chosen or len(set(event_types)) != len(chosen):
-        errors["event_types"] = [_("Choose at least one event, among those offered.")]
-    if errors:
-        raise ValidationError(errors)
-    return url, chosen
-
-
-def _organization_for(actor: User, organization: Organization | None) -> Organization | None:
-    if actor.is_staff:
-        return organization
-    if actor.is_org_admin and actor.organization_id:
-        return actor.organization
-    raise PermissionError("Only support admins and customer admins register webhooks.")
-
-
-def hook_create(
-    *,
-    actor: User,
-    url: str,
-    event_types: list[str],
-    description: str = "",
-    organization: Organization | None = None,
-) -> tuple[Webhook, str]:
-    """Register a hook; returns it and its secret (shown once). A support admin's
-    hook hears ``organization``'s events (every one's when None); a customer
-    admin's hears their own organisation's, as its customers see them.
-
-    Raises ValidationError naming the field (``url``, ``event_types``).
-    """
-    organization = _organization_for(actor, organization)
-    url, chosen = _clean(actor=actor, url=url, event_types=event_types)
-    secret = signing.secret_generate()
-    with transaction.atomic():
-        if organization is not None:
-            # The organisation's row is the lock: hooks made at once are counted in turn.
-            Organization.objects.select_for_update().filter(pk=organization.pk).first()
-            limit = settings.WEBHOOKS_PER_ORGANIZATION
-            if Webhook.objects.filter(organization=organization).count() >= limit:
-                raise ValidationError(
-                    {
-                        "url": _("An organisation may have %(count)d webhooks; delete one first.")
-                        % {"count": limit}
-                    }
-                )
-        return _hook_create(
-            actor=actor,
-            organization=organization,
-            url=url,
-            chosen=chosen,
-            description=description,
-            secret=secret,
-        )
-
-
-def _hook_create(*, actor, organization, url, chosen, description, secret):
-    hook = Webhook.objects.create(
-        organization=organization,
-        customer_owned=not actor.is_staff,
-        owner=actor,
-        url=url,
-        description=description.strip()[:200],
-        event_types=chosen,
-        secret=secret,
-    )
-    return hook, secret
-
-
-def hook_update(
-    *,
-    actor: User,
-    hook: Webhook,
-    url: str,
-    event_types: list[str],
-    description: str = "",
-    organization: Organization | None = None,
-) -> Webhook:
-    """Change a hook's target, events and description (and, for support, its
-    organisation). Raises ValidationError naming the field; nothing is saved then."""
-    url, chosen = _clean(actor=actor, url=url, event_types=event_types, hook=hook)
-    hook.url, hook.event_types, hook.description = url, chosen, description.strip()[:200]
-    fields = ["url", "event_types", "description"]
-    if actor.is_staff and not hook.customer_owned:
-        hook.organization = organization
-        fields.append("organization")
-    hook.save(update_fields=fields)
-    return hook
-
-
-def hook_set_active(*, hook: Webhook, active: bool) -> Webhook:
-    """Enable (failures forgotten) or disable a hook. A disabled hook gets no new
-    deliveries; those already queued fail when their turn comes."""
-    hook.is_active = active
-    hook.disabled_reason = "" if active else _("Disabled by hand.")
-    hook.consecutive_failures = 0
-    hook.failing_since = None
-    hook.save(
-        update_fields=["is_active", "disabled_reason", "consecutive_failures", "failing_since"]
-    )
-    return hook
-
-
-def hook_rotate_secret(*, hook: Webhook) -> str:
-    """A new secret, in force for every send from now on; returns it (shown once)."""
-    hook.secret = signing.secret_generate()
-    hook.save(update_fields=["secret"])
-    return hook.secret
-
-
-def hook_delete(*, hook: Webhook) -> None:
-    hook.delete()
-
-
-def hook_send_test(*, hook: Webhook) -> WebhookDelivery:
-    """Queue one ``webhook.test`` delivery (one attempt, not counted towards disabling)."""
-    with transaction.atomic():
-        now = timezone.now()
-        delivery_id = uuid.uuid4()
-        delivery = WebhookDelivery.objects.create(
-            webhook=hook,
-            event=None,
-            event_type=TEST_EVENT_TYPE,
-            delivery_id=delivery_id,
-            body=payloads.body_for_test(delivery_id=delivery_id, now=now),
-            created_at=now,
-        )
-        transaction.on_commit(partial(_queue, delivery.pk), robust=True)
-    return delivery
-
-
-# --- From ticket events to deliveries ------------------------------------------------
 
 
 def deliveries_for_event(*, event: TicketEvent) -> list[int]:
@@ -294,17 +101,23 @@ def deliveries_for_event(*, event: TicketEvent) -> list[int]:
         )
     )
     for pk in ids:
-        transaction.on_commit(partial(_queue, pk), robust=True)
+        transaction.on_commit(partial(delivery_queue, pk), robust=True)
     return ids
 
 
-# --- Sending -------------------------------------------------------------------------
+MAX_RETRY_DELAY_SECONDS = 6 * 60 * 60
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff from ``WEBHOOKS_RETRY_BASE_SECONDS``, at most six hours."""
+    """Exponential backoff from ``WEBHOOKS_RETRY_BASE_SECONDS``, at most six hours,
+    with equal jitter: between half the step and the whole step, at random.
+
+    Without it, every delivery a receiver's outage failed at once would come
+    back at once, again and again, and knock it over as it comes back up.
+    """
     base = settings.WEBHOOKS_RETRY_BASE_SECONDS
-    return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 60 * 60))
+    step = min(base * 2 ** (max(attempts, 1) - 1), MAX_RETRY_DELAY_SECONDS)
+    return timedelta(seconds=step / 2 + random.uniform(0, step / 2))
 
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
@@ -336,13 +149,14 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         outcome = sending.Outcome(None, str(error), 0)
     else:
         timestamp = int(time_now())
+        secret, previous = signing_secrets(hook, now=now)
         outcome = sending.post(
             target,
             body,
             {
                 "Content-Type": "application/json",
                 "User-Agent": "Helpdesk-Webhooks/1",
-                signing.SIGNATURE_HEADER: signing.sign(hook.secret, timestamp, body),
+                signing.SIGNATURE_HEADER: signing.sign(secret, timestamp, body, previous=previous),
                 signing.DELIVERY_HEADER: str(delivery.delivery_id),
                 signing.EVENT_HEADER: delivery.event_type,
             },
@@ -402,10 +216,29 @@ def _count_failure(hook: Webhook, *, now: datetime) -> None:
             _tell_owner(hook)
 
 
+def disabled_hook_recipients(hook: Webhook) -> list[User]:
+    """Who is told a hook was disabled: its owner while they still manage it
+    (an active admin of its organisation; an active support admin, for a
+    support hook), else those who do: the organisation's active admins (the
+    active support admins, for a support hook). Never another organisation's
+    people, and nobody whose role or account no longer lets them fix it."""
+    if hook.customer_owned:
+        managers = User.objects.filter(
+            is_active=True, role=User.Role.ADMIN, organization_id=hook.organization_id
+        )
+    else:
+        managers = User.objects.filter(is_active=True, role=User.Role.SUPPORT_ADMIN)
+    if hook.owner_id is not None:
+        owner = managers.filter(pk=hook.owner_id).first()
+        if owner is not None:
+            return [owner]
+    return list(managers.order_by("pk"))
+
+
 def _tell_owner(hook: Webhook) -> None:
-    owner = hook.owner
-    if owner is None or not owner.is_active:
-        logger.warning("Webhook %s was disabled and has no active owner to tell.", hook.pk)
+    recipients = disabled_hook_recipients(hook)
+    if not recipients:
+        logger.warning("Webhook %s was disabled and nobody who manages it is active.", hook.pk)
         return
     body = _(
         "Your webhook to %(url)s was disabled: its last %(count)d deliveries failed, "
@@ -418,18 +251,17 @@ def _tell_owner(hook: Webhook) -> None:
         "hours": settings.WEBHOOKS_DISABLE_AFTER_HOURS,
         "link": settings.SITE_URL + hook_page_path(hook),
     }
-    email_enqueue(
-        purpose=Purpose.WEBHOOK_DISABLED,
-        to=owner.email,
-        recipient=owner,
-        subject=_("Your webhook was disabled"),
-        body=body,
-    )
+    for recipient in recipients:
+        email_enqueue(
+            purpose=Purpose.WEBHOOK_DISABLED,
+            to=recipient.email,
+            recipient=recipient,
+            subject=_("Your webhook was disabled"),
+            body=body,
+        )
 
 
 def hook_page_path(hook: Webhook) -> str:
-    from django.urls import reverse
-
     if hook.customer_owned:
         return reverse("webhooks:portal_detail", args=[hook.pk])
     return reverse("webhooks:detail", args=[hook.pk])
@@ -460,7 +292,7 @@ def webhooks_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     for delivery_id in due:
-        _queue(delivery_id)
+        delivery_queue(delivery_id)
     return len(due)
 
 
