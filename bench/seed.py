@@ -187,12 +187,16 @@ def seed(
         step(
             "tickets",
             f"""
-            INSERT INTO tickets_ticket (organization_id, subject, description, category_id,
+            INSERT INTO tickets_ticket (organization_id, subject, description, description_html,
+                category_id,
                 priority, status, requester_id, assignee_id, internal_reference, channel, product,
                 resource, created_at, updated_at, solved_at, closed_at, customer_activity_at,
                 support_activity_at, search_document, notes_document, follow_up_of_id)
             SELECT org, subject, 'Since ' || to_char(created, 'FMDay') || ' the ' || lower(subject)
                         || ' keeps failing for us. ' || detail,
+                   -- What tickets.markdown renders of that plain sentence (tested).
+                   '<p>Since ' || to_char(created, 'FMDay') || ' the ' || lower(subject)
+                        || ' keeps failing for us. ' || detail || '</p>',
                    1 + (random() * 4.99)::int %% 5, 1 + (random() * 3.99)::int %% 4, status,
                    (org - 1) * %(per_org)s + 1 + (random() * (%(per_org)s - 1))::int,
                    CASE WHEN status = 'open' AND random() < 0.62 THEN NULL
@@ -248,21 +252,25 @@ def seed(
         step(
             "messages",
             f"""
-            INSERT INTO tickets_message (ticket_id, organization_id, author_id, body, is_internal,
-                                         created_at)
+            INSERT INTO tickets_message (ticket_id, organization_id, author_id, body, body_html,
+                                         is_internal, created_at)
             SELECT t.id, t.organization_id,
                    CASE WHEN n %% 2 = 0 THEN t.requester_id
                         ELSE coalesce(t.assignee_id, %(first_agent)s + t.id %% %(agents)s) END,
-                   (SELECT string_agg(CASE WHEN random() < 0.02
-                                THEN {topics}[1 + floor(random() * {n_topics})::int]
-                                ELSE {filler}[1 + floor(power(random(), 2.2) * {n_filler})::int]
-                           END, ' ')
-                    FROM generate_series(1, 20 + (random() * 60)::int + n * 0)),
+                   b.body,
+                   '<p>' || b.body || '</p>',  -- tickets.markdown's HTML of plain words (tested)
                    n %% 2 = 1 AND random() < 0.2,
                    t.created_at + (t.updated_at - t.created_at) * (n + 1) / (m.count + 1)
             FROM tickets_ticket t
             CROSS JOIN LATERAL (SELECT 1 + (random() * 8.99)::int + t.id * 0 AS count) m
             CROSS JOIN LATERAL generate_series(0, m.count - 1) n
+            CROSS JOIN LATERAL (
+                SELECT string_agg(CASE WHEN random() < 0.02
+                                THEN {topics}[1 + floor(random() * {n_topics})::int]
+                                ELSE {filler}[1 + floor(power(random(), 2.2) * {n_filler})::int]
+                           END, ' ') AS body
+                FROM generate_series(1, 20 + (random() * 60)::int + n * 0)
+            ) b
             ORDER BY t.id, n
             """,
             {"first_agent": first_agent, "agents": agents},

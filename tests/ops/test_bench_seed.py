@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from bench.seed import seed
-from tickets.models import SlaClock, Status, Ticket
+from tickets.markdown import markdown_html
+from tickets.models import Message, SlaClock, Status, Ticket
 from tickets.sla.alerts import sla_alerts_due
 from tickets.sla.attainment import attainment
 
@@ -56,3 +57,16 @@ def test_the_seed_writes_clocks_that_match_the_tickets_due_times():
     assert {f.kind for f in figures} == {"first_response", "resolution"}
     for figure in figures:
         assert 0 < figure.met < figure.total
+
+
+def test_the_seed_stores_the_html_the_product_would_render():
+    """The seed writes messages and descriptions in SQL; the HTML it stores
+    beside them is what tickets.markdown renders, so the ticket page shows
+    (and a benchmark measures) the same as for a message written by a person."""
+    seed(organizations=3, tickets=200, agents=2, customers_per_org=2)
+    messages = list(Message.objects.order_by("?")[:200])
+    assert messages
+    for message in messages:
+        assert message.body_html == markdown_html(message.body)
+    for ticket in Ticket.objects.order_by("?")[:50]:
+        assert ticket.description_html == markdown_html(ticket.description)

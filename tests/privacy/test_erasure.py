@@ -88,7 +88,9 @@ def bobs_history(bob, alice, agent, make_ticket, client, settings):
     SupportAddress.objects.create(email=corpus.SUPPORT, priority=Priority.NORMAL)
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
     hook_create(
-        actor=alice, url="https://127.0.0.1:9/crm", event_types=["ticket.created", "message.added"]
+        actor=alice,
+        url="https://127.0.0.1:8443/crm",
+        event_types=["ticket.created", "message.added"],
     )
     by_portal = make_ticket(
         bob,

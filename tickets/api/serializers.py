@@ -413,7 +413,9 @@ class FollowerSerializer(serializers.Serializer):
         help_text="Their login email (support staff's only for support).",
     )
     support = serializers.SerializerMethodField(help_text="Whether they are support staff.")
-    added_at = serializers.DateTimeField(source="created_at", read_only=True)
+    added_at = serializers.DateTimeField(
+        source="created_at", read_only=True, help_text="When they began to follow."
+    )
 
     def get_support(self, follower) -> bool:
         return follower.user.is_support_staff

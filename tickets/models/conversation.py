@@ -9,10 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.markdown import rendered_bulk_fields, rendered_on_save, rendered_update
 from tickets.models.tickets import Ticket
 
 
 class MessageQuerySet(models.QuerySet):
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        fields = rendered_bulk_fields(objs, fields, text="body", html="body_html")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # A new body takes its rendered copy with it (tickets.markdown).
+        return super().update(**rendered_update(kwargs, text="body", html="body_html"))
+
     def visible_to(self, user) -> MessageQuerySet:
         """Messages of tickets ``user`` may see; customers never see internal notes."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -29,6 +39,9 @@ class Message(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    # The body as sanitised HTML, rendered when written (tickets.markdown);
+    # empty means "render when shown".
+    body_html = models.TextField(blank=True, default="", db_default="", editable=False)
     is_internal = models.BooleanField("internal note", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # Issue 18: the ticket this message was written on, when a merge moved it
@@ -58,6 +71,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} on #{self.ticket_id}"
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        update_fields = rendered_on_save(self, update_fields, text="body", html="body_html")
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{reverse('tickets:detail', args=[self.ticket_id])}#message-{self.pk}"

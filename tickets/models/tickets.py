@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.markdown import rendered_bulk_fields, rendered_on_save, rendered_update
+
 SUBJECT_MAX_LENGTH = 200
 REFERENCE_MAX_LENGTH = 100
 
@@ -83,6 +85,17 @@ ARCHIVED_STATUSES = (Status.SOLVED, Status.CLOSED)
 
 
 class TicketQuerySet(models.QuerySet):
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        fields = rendered_bulk_fields(objs, fields, text="description", html="description_html")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # A new description takes its rendered copy with it (tickets.markdown).
+        return super().update(
+            **rendered_update(kwargs, text="description", html="description_html")
+        )
+
     def visible_to(self, user) -> TicketQuerySet:
         """The tenant door: every ticket ``user`` may see, and no other.
 
@@ -112,6 +125,8 @@ class Ticket(models.Model):
     )
     subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     description = models.TextField()
+    # The description as sanitised HTML, rendered when written (tickets.markdown).
+    description_html = models.TextField(blank=True, default="", db_default="", editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tickets")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.OPEN)
@@ -278,6 +293,12 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        update_fields = rendered_on_save(
+            self, update_fields, text="description", html="description_html"
+        )
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tickets:detail", args=[self.pk])

@@ -1,9 +1,5 @@
 """Template helpers: sanitised Markdown, status badges, and event wording."""
 
-import threading
-
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
@@ -11,6 +7,7 @@ from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from tickets.html import fast_html
+from tickets.markdown import markdown_html
 from tickets.models import (
     Priority,
     SatisfactionRating,
@@ -22,65 +19,24 @@ from tickets.models import (
 
 register = template.Library()
 
-_ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "del",
-}
-
-
-# Building a Markdown converter costs more than converting a message with it:
-# each thread keeps one and resets it between texts.
-_converters = threading.local()
-
-
-def _converter() -> markdown_lib.Markdown:
-    converter = getattr(_converters, "markdown", None)
-    if converter is None:
-        converter = markdown_lib.Markdown(extensions=["fenced_code", "sane_lists", "nl2br"])
-        _converters.markdown = converter
-    return converter
-
 
 @register.filter
 def markdown(text: str) -> str:
-    """Render a user's Markdown and keep only harmless HTML (no scripts, no styles,
-    no images that could beacon, links with rel=noopener)."""
-    converter = _converter()
-    try:
-        html = converter.convert(text or "")
-    finally:
-        converter.reset()
-    clean = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    """Render a user's Markdown and keep only harmless HTML (``tickets.markdown``)."""
+    return mark_safe(markdown_html(text))  # noqa: S308 - sanitised by nh3
+
+
+@register.filter
+def body_html(message) -> str:
+    """A message's body as stored HTML, rendered now if it was never stored."""
+    return mark_safe(message.body_html or markdown_html(message.body))  # noqa: S308 - sanitised
+
+
+@register.filter
+def description_html(ticket) -> str:
+    """A ticket's description as stored HTML, rendered now if it was never stored."""
+    html = ticket.description_html or markdown_html(ticket.description)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3 when written
 
 
 # Badges by kind, language and value: a queue page shows fifty, of a dozen kinds.

@@ -52,7 +52,7 @@ def ticket_archive(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 # Large text a list never shows.
-LIST_DEFERRED = ("description", "search_document", "notes_document")
+LIST_DEFERRED = ("description", "description_html", "search_document", "notes_document")
 
 
 def _listed(

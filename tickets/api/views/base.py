@@ -17,7 +17,7 @@ from tickets.models import Category, Tag, Ticket
 from tickets.selectors import active_category, with_unseen
 
 # Large columns no API answer shows.
-DEFERRED = ("search_document", "notes_document")
+DEFERRED = ("description_html", "search_document", "notes_document")
 
 
 class IsSupportStaff(permissions.BasePermission):
