@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
-from tickets import services, workflow
+from tickets import presence, services, workflow
 from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
 from tickets.forms import MessageForm, ReferenceForm, SatisfactionForm
@@ -39,6 +39,7 @@ from tickets.selectors import history
 from tickets.sla.states import clock_rows, reply_promise
 from tickets.views.common import add_service_errors
 from tickets.views.macros import macro_preview_data
+from tickets.views.presence import added_label, presence_text
 from tickets.workflow import TransitionError
 
 
@@ -52,12 +53,15 @@ def render_ticket_page(
     agent_reply_form=None,
     satisfaction_form: SatisfactionForm | None = None,
     confirm_close: bool = False,
+    added_messages: list[Message] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """A ticket's page: the customer's view, or support's with notes and controls.
 
     ``confirm_close`` asks, on the page itself, to confirm seed 001's Close
     beside Send (what the dialog asks when the page's script runs).
+    ``added_messages``: what others added while an agent wrote the reply the
+    page gives back unsent (issue 18's collision warning).
     """
     user = request.user
     now = timezone.now()
@@ -135,7 +139,18 @@ def render_ticket_page(
                         "macro": picked["id"],
                     }
                 )
+        # Issue 18: this agent has the ticket open now; who else has. A cache
+        # write and read, no query. The reply form carries the last message
+        # shown, so a reply sent after someone else's asks first.
+        presence.presence_beat(ticket=ticket, agent=user, state=presence.VIEWING)
+        present = presence.presence_others(ticket=ticket, agent=user)
         context.update(
+            present=[(person, presence_text(person)) for person in present],
+            last_seen=max((message.pk for message in conversation), default=0),
+            added_messages=[(message, added_label(message)) for message in added_messages or []],
+            # Uploaded files do not survive a page that comes back.
+            reattach=bool(added_messages and agent_reply_form is not None and agent_reply_form.files),
+            poll_seconds=presence.POLL_SECONDS,
             macros=macros,
             picked_macro=picked,
             agent_reply_form=agent_reply_form or AgentReplyForm(),

@@ -1,0 +1,136 @@
+"""Collision warnings (issue 18): which colleagues have a ticket open, who is
+typing a reply, and what was added to a ticket since an agent last saw it.
+
+Presence lives in the ``presence`` cache (Redis, or files under var/ in the
+embedded setup: every web process sees the same entries), never in the
+database: a heartbeat writes no row.
+
+Layout: one key per (ticket, agent) holds that agent's entry, and one index
+key per ticket lists the agents that may be there. The entry is the truth;
+the index is only where to look. Two agents beating at the same instant in
+two processes can each write the index without the other (last writer wins);
+the one left out re-adds itself on its next heartbeat (at most one poll, about
+ten seconds), so a lost write costs a late "is viewing", never a wrong one,
+and an agent who left is gone when their entry expires, whatever the index
+says. A per-agent key cannot be lost that way: only its agent writes it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.db.models import QuerySet
+
+from tickets.models import Message, Ticket
+
+# An agent is present this long after their last heartbeat (the page beats
+# every ten seconds while visible; a closed laptop drops out within this).
+PRESENCE_SECONDS = 40
+# The page polls this often while the tab is visible.
+POLL_SECONDS = 10
+# "Typing" lasts this long after the last keystroke the page reported: longer
+# than one poll, or a colleague's page could miss a short burst of typing.
+TYPING_SECONDS = 15
+# At most this many presence requests a minute per agent (several tabs open).
+RATE_PER_MINUTE = 120
+
+VIEWING = "viewing"
+TYPING = "typing"
+GONE = "gone"
+STATES = (VIEWING, TYPING, GONE)
+
+
+@dataclass(frozen=True)
+class Present:
+    agent_id: int
+    name: str
+    typing: bool
+
+
+def _cache():
+    return caches["presence"]
+
+
+def _entry_key(ticket_id: int, agent_id: int) -> str:
+    return f"t{ticket_id}:a{agent_id}"
+
+
+def _index_key(ticket_id: int) -> str:
+    return f"t{ticket_id}:index"
+
+
+def presence_beat(*, ticket: Ticket, agent, state: str, now: float | None = None) -> None:
+    """Record that ``agent`` has ``ticket`` open (``viewing``), is typing a
+    reply (``typing``), or has left it (``gone``). The caller has checked that
+    ``agent`` is support staff who may see the ticket."""
+    now = time.time() if now is None else now
+    cache = _cache()
+    key = _entry_key(ticket.pk, agent.pk)
+    if state == GONE:
+        cache.delete(key)
+        return
+    previous = cache.get(key)
+    typing_until = now + TYPING_SECONDS if state == TYPING else 0.0
+    if previous and state == VIEWING and previous.get("typing_until", 0) > now:
+        # A poll while typing must not cut the typing short.
+        typing_until = previous["typing_until"]
+    cache.set(
+        key,
+        {"name": agent.full_name, "typing_until": typing_until, "until": now + PRESENCE_SECONDS},
+        timeout=PRESENCE_SECONDS,
+    )
+    index_key = _index_key(ticket.pk)
+    index: dict[int, float] = cache.get(index_key) or {}
+    # Write the index only when this agent is missing from it or its mark is
+    # half spent: most beats write the one entry key.
+    if index.get(agent.pk, 0) > now + PRESENCE_SECONDS / 2:
+        return
+    index = {agent_id: until for agent_id, until in index.items() if until > now}
+    index[agent.pk] = now + PRESENCE_SECONDS
+    cache.set(index_key, index, timeout=PRESENCE_SECONDS)
+
+
+def presence_others(*, ticket: Ticket, agent, now: float | None = None) -> list[Present]:
+    """The other agents who have ``ticket`` open now, by name."""
+    now = time.time() if now is None else now
+    cache = _cache()
+    index: dict[int, float] = cache.get(_index_key(ticket.pk)) or {}
+    others = [agent_id for agent_id in index if agent_id != agent.pk]
+    if not others:
+        return []
+    entries = cache.get_many([_entry_key(ticket.pk, agent_id) for agent_id in others])
+    present = []
+    for agent_id in others:
+        entry = entries.get(_entry_key(ticket.pk, agent_id))
+        if entry is None or entry["until"] <= now:
+            continue
+        present.append(Present(agent_id, entry["name"], entry["typing_until"] > now))
+    return sorted(present, key=lambda person: (person.name, person.agent_id))
+
+
+def presence_rate_exceeded(*, agent, now: float | None = None) -> bool:
+    """Count one presence request of ``agent``; true past ``RATE_PER_MINUTE``."""
+    now = time.time() if now is None else now
+    cache = _cache()
+    key = f"rate:a{agent.pk}:{int(now // 60)}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        count = 1
+    return count > RATE_PER_MINUTE
+
+
+def messages_added(*, ticket: Ticket, user, seen: int) -> QuerySet[Message]:
+    """The messages of ``ticket`` that ``user`` may see, added after message
+    ``seen`` by someone else, oldest first."""
+    return (
+        Message.objects.visible_to(user)
+        .filter(ticket=ticket, pk__gt=seen)
+        .exclude(author=user)
+        .select_related("author")
+        .order_by("pk")
+    )
