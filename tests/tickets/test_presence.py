@@ -370,9 +370,7 @@ def test_an_internal_note_is_never_held_back(client, agent, alice, make_ticket):
     assert sent.status_code == 302
 
 
-def test_ones_own_messages_from_another_tab_do_not_hold_a_reply(
-    client, agent, alice, make_ticket
-):
+def test_ones_own_messages_from_another_tab_do_not_hold_a_reply(client, agent, alice, make_ticket):
     ticket = make_ticket(alice)
     client.force_login(agent)
     seen = _page_seen(client, ticket)

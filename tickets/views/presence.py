@@ -69,9 +69,7 @@ def ticket_presence(request: AuthenticatedHttpRequest, number: int) -> HttpRespo
     count = 0
     if seen is not None:
         added = list(
-            presence.messages_added(ticket=ticket, user=request.user, seen=seen)[
-                : ADDED_LIMIT + 1
-            ]
+            presence.messages_added(ticket=ticket, user=request.user, seen=seen)[: ADDED_LIMIT + 1]
         )
         count = len(added)
         added = added[:ADDED_LIMIT]

@@ -149,7 +149,7 @@ def render_ticket_page(
             last_seen=max((message.pk for message in conversation), default=0),
             added_messages=[(message, added_label(message)) for message in added_messages or []],
             # Uploaded files do not survive a page that comes back.
-            reattach=bool(added_messages and agent_reply_form is not None and agent_reply_form.files),
+            reattach=bool(added_messages and agent_reply_form and agent_reply_form.files),
             poll_seconds=presence.POLL_SECONDS,
             macros=macros,
             picked_macro=picked,
