@@ -6,13 +6,16 @@ embedded setup: every web process sees the same entries), never in the
 database: a heartbeat writes no row.
 
 Layout: one key per (ticket, agent) holds that agent's entry, and one index
-key per ticket lists the agents that may be there. The entry is the truth;
-the index is only where to look. Two agents beating at the same instant in
-two processes can each write the index without the other (last writer wins);
-the one left out re-adds itself on its next heartbeat (at most one poll, about
-ten seconds), so a lost write costs a late "is viewing", never a wrong one,
-and an agent who left is gone when their entry expires, whatever the index
-says. A per-agent key cannot be lost that way: only its agent writes it.
+key per ticket lists the agents that may be there. The entry is the truth
+(only its agent writes it, so it cannot be lost to a race); the index is only
+where to look. Changing the index is a read-modify-write, done under a short
+lock taken with ``cache.add`` (Redis ``SET NX``: atomic, so twenty agents
+arriving at once are all listed). The file cache of the embedded setup
+checks and writes in two steps, so two processes may rarely both take the
+lock and one agent be left out: it re-adds itself on its next heartbeat
+(about ten seconds) because each beat checks the index. A lost write costs a
+late "is viewing", never a wrong one, and an agent who left is gone when
+their entry expires, whatever the index says.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ POLL_SECONDS = 10
 TYPING_SECONDS = 15
 # At most this many presence requests a minute per agent (several tabs open).
 RATE_PER_MINUTE = 120
+
+# The index's lock: held for one read and one write; a holder that died
+# frees it after LOCK_SECONDS. A beat waits at most about 0.2 s for it.
+LOCK_SECONDS = 2
+LOCK_ATTEMPTS = 40
+LOCK_WAIT = 0.005
 
 VIEWING = "viewing"
 TYPING = "typing"
@@ -82,14 +91,24 @@ def presence_beat(*, ticket: Ticket, agent, state: str, now: float | None = None
         timeout=PRESENCE_SECONDS,
     )
     index_key = _index_key(ticket.pk)
-    index: dict[int, float] = cache.get(index_key) or {}
     # Write the index only when this agent is missing from it or its mark is
-    # half spent: most beats write the one entry key.
-    if index.get(agent.pk, 0) > now + PRESENCE_SECONDS / 2:
+    # half spent: most beats read it and write the one entry key.
+    if (cache.get(index_key) or {}).get(agent.pk, 0) > now + PRESENCE_SECONDS / 2:
         return
-    index = {agent_id: until for agent_id, until in index.items() if until > now}
-    index[agent.pk] = now + PRESENCE_SECONDS
-    cache.set(index_key, index, timeout=PRESENCE_SECONDS)
+    lock_key = f"t{ticket.pk}:lock"
+    for _attempt in range(LOCK_ATTEMPTS):
+        if cache.add(lock_key, 1, timeout=LOCK_SECONDS):
+            break
+        time.sleep(LOCK_WAIT)
+    else:
+        return  # busy for long: the next beat adds this agent
+    try:
+        index: dict[int, float] = cache.get(index_key) or {}
+        index = {agent_id: until for agent_id, until in index.items() if until > now}
+        index[agent.pk] = now + PRESENCE_SECONDS
+        cache.set(index_key, index, timeout=PRESENCE_SECONDS)
+    finally:
+        cache.delete(lock_key)
 
 
 def presence_others(*, ticket: Ticket, agent, now: float | None = None) -> list[Present]:

@@ -7,6 +7,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from tests.concurrency import run_together
+
 from tickets import presence, services
 from tickets.models import Message, Status, Ticket
 
@@ -411,3 +413,37 @@ def test_a_held_reply_with_a_macro_keeps_the_macro_and_applies_nothing(
     assert f'name="macro" id="id_macro" value="{macro.pk}"' in held.content.decode()
     after = Ticket.objects.get(pk=ticket.pk)
     assert (after.status, list(after.tags.all())) == (Status.OPEN, [])
+
+
+# --- Many at once ------------------------------------------------------------------------
+
+
+def test_twenty_agents_arriving_at_once_are_all_listed(
+    agent, alice, make_ticket, django_user_model, settings
+):
+    ticket = make_ticket(alice)
+    agents = [
+        django_user_model.objects.create_user(
+            f"agent{i}@support.example", "x", full_name=f"Agent {i:02}", role="agent"
+        )
+        for i in range(20)
+    ]
+
+    results = run_together(
+        *[
+            (lambda one=one: presence.presence_beat(ticket=ticket, agent=one, state="viewing"))
+            for one in agents
+        ]
+    )
+
+    assert results == [None] * 20
+    expected = [f"Agent {i:02}" for i in range(20)]
+    names = [person.name for person in presence.presence_others(ticket=ticket, agent=agent)]
+    if "redis" in settings.CACHES["presence"]["BACKEND"]:
+        # SET NX is atomic: the lock lets no index write be lost.
+        assert names == expected
+    # Whatever the cache, each agent's next beat puts back one left out.
+    for one in agents:
+        presence.presence_beat(ticket=ticket, agent=one, state="viewing")
+    names = [person.name for person in presence.presence_others(ticket=ticket, agent=agent)]
+    assert names == expected
