@@ -70,17 +70,22 @@ def _index_key(ticket_id: int) -> str:
     return f"t{ticket_id}:index"
 
 
-def presence_beat(*, ticket: Ticket, agent, state: str, now: float | None = None) -> None:
+def presence_beat(*, ticket: Ticket, agent, state: str, now: float | None = None) -> list[Present]:
     """Record that ``agent`` has ``ticket`` open (``viewing``), is typing a
-    reply (``typing``), or has left it (``gone``). The caller has checked that
-    ``agent`` is support staff who may see the ticket."""
+    reply (``typing``), or has left it (``gone``); return the other agents
+    present (none for ``gone``). The caller has checked that ``agent`` is
+    support staff who may see the ticket. Three cache round trips at most
+    (one more, with the lock, when the index needs this agent)."""
     now = time.time() if now is None else now
     cache = _cache()
     key = _entry_key(ticket.pk, agent.pk)
     if state == GONE:
         cache.delete(key)
-        return
-    previous = cache.get(key)
+        return []
+    index_key = _index_key(ticket.pk)
+    found = cache.get_many([key, index_key])
+    previous = found.get(key)
+    index: dict[int, float] = found.get(index_key) or {}
     typing_until = now + TYPING_SECONDS if state == TYPING else 0.0
     if previous and state == VIEWING and previous.get("typing_until", 0) > now:
         # A poll while typing must not cut the typing short.
@@ -90,39 +95,50 @@ def presence_beat(*, ticket: Ticket, agent, state: str, now: float | None = None
         {"name": agent.full_name, "typing_until": typing_until, "until": now + PRESENCE_SECONDS},
         timeout=PRESENCE_SECONDS,
     )
-    index_key = _index_key(ticket.pk)
     # Write the index only when this agent is missing from it or its mark is
     # half spent: most beats read it and write the one entry key.
-    if (cache.get(index_key) or {}).get(agent.pk, 0) > now + PRESENCE_SECONDS / 2:
-        return
-    lock_key = f"t{ticket.pk}:lock"
+    if index.get(agent.pk, 0) <= now + PRESENCE_SECONDS / 2:
+        index = _index_add(cache, ticket.pk, agent.pk, now) or index
+    return _present(cache, ticket.pk, index, agent.pk, now)
+
+
+def _index_add(cache, ticket_id: int, agent_id: int, now: float) -> dict[int, float] | None:
+    """Put ``agent_id`` in the ticket's index under its lock; the index
+    written, or None when the lock stayed busy (the next beat tries again)."""
+    lock_key = f"t{ticket_id}:lock"
     for _attempt in range(LOCK_ATTEMPTS):
         if cache.add(lock_key, 1, timeout=LOCK_SECONDS):
             break
         time.sleep(LOCK_WAIT)
     else:
-        return  # busy for long: the next beat adds this agent
+        return None
     try:
+        index_key = _index_key(ticket_id)
         index: dict[int, float] = cache.get(index_key) or {}
-        index = {agent_id: until for agent_id, until in index.items() if until > now}
-        index[agent.pk] = now + PRESENCE_SECONDS
+        index = {other: until for other, until in index.items() if until > now}
+        index[agent_id] = now + PRESENCE_SECONDS
         cache.set(index_key, index, timeout=PRESENCE_SECONDS)
     finally:
         cache.delete(lock_key)
+    return index
 
 
 def presence_others(*, ticket: Ticket, agent, now: float | None = None) -> list[Present]:
-    """The other agents who have ``ticket`` open now, by name."""
+    """The other agents who have ``ticket`` open now, by name (reading only)."""
     now = time.time() if now is None else now
     cache = _cache()
     index: dict[int, float] = cache.get(_index_key(ticket.pk)) or {}
-    others = [agent_id for agent_id in index if agent_id != agent.pk]
+    return _present(cache, ticket.pk, index, agent.pk, now)
+
+
+def _present(cache, ticket_id: int, index: dict[int, float], me: int, now: float) -> list[Present]:
+    others = [agent_id for agent_id in index if agent_id != me]
     if not others:
         return []
-    entries = cache.get_many([_entry_key(ticket.pk, agent_id) for agent_id in others])
+    entries = cache.get_many([_entry_key(ticket_id, agent_id) for agent_id in others])
     present = []
     for agent_id in others:
-        entry = entries.get(_entry_key(ticket.pk, agent_id))
+        entry = entries.get(_entry_key(ticket_id, agent_id))
         if entry is None or entry["until"] <= now:
             continue
         present.append(Present(agent_id, entry["name"], entry["typing_until"] > now))

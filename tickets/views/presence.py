@@ -61,7 +61,7 @@ def ticket_presence(request: AuthenticatedHttpRequest, number: int) -> HttpRespo
             headers={"Retry-After": "60"},
         )
     state = form.cleaned_data["state"]
-    presence.presence_beat(ticket=ticket, agent=request.user, state=state)
+    others = presence.presence_beat(ticket=ticket, agent=request.user, state=state)
     if state == presence.GONE:
         return HttpResponse(status=204)
     seen = form.cleaned_data["seen"]
@@ -73,7 +73,6 @@ def ticket_presence(request: AuthenticatedHttpRequest, number: int) -> HttpRespo
         )
         count = len(added)
         added = added[:ADDED_LIMIT]
-    others = presence.presence_others(ticket=ticket, agent=request.user)
     return JsonResponse(
         {
             "others": [

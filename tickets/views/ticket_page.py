@@ -142,8 +142,7 @@ def render_ticket_page(
         # Issue 18: this agent has the ticket open now; who else has. A cache
         # write and read, no query. The reply form carries the last message
         # shown, so a reply sent after someone else's asks first.
-        presence.presence_beat(ticket=ticket, agent=user, state=presence.VIEWING)
-        present = presence.presence_others(ticket=ticket, agent=user)
+        present = presence.presence_beat(ticket=ticket, agent=user, state=presence.VIEWING)
         context.update(
             present=[(person, presence_text(person)) for person in present],
             last_seen=max((message.pk for message in conversation), default=0),
