@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from tests.concurrency import run_together
-
 from tickets import presence, services
 from tickets.models import Message, Status, Ticket
 
@@ -436,7 +435,7 @@ def test_twenty_agents_arriving_at_once_are_all_listed(
         ]
     )
 
-    assert results == [None] * 20
+    assert not [result for result in results if isinstance(result, Exception)]
     expected = [f"Agent {i:02}" for i in range(20)]
     names = [person.name for person in presence.presence_others(ticket=ticket, agent=agent)]
     if "redis" in settings.CACHES["presence"]["BACKEND"]:
