@@ -104,6 +104,17 @@
   });
 
   if (body) {
+    // A draft kept across "Show the ticket again" (sessionStorage: this tab only).
+    var kept = null;
+    try { kept = window.sessionStorage.getItem(draftKey); } catch (error) { kept = null; }
+    if (kept !== null) {
+      try { window.sessionStorage.removeItem(draftKey); } catch (error) { /* private mode */ }
+      if (!body.value && kept) {
+        body.value = kept;
+        // What the page does when one types: Send is ready (forms.js).
+        body.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
     body.addEventListener("input", function () {
       // At most one "typing" every few seconds, however fast the keys.
       var now = Date.now();
@@ -111,13 +122,6 @@
       lastTyping = now;
       beat("typing");
     });
-    // A draft kept across "Show the ticket again" (sessionStorage: this tab only).
-    var kept = null;
-    try { kept = window.sessionStorage.getItem(draftKey); } catch (error) { kept = null; }
-    if (kept !== null) {
-      try { window.sessionStorage.removeItem(draftKey); } catch (error) { /* private mode */ }
-      if (!body.value) body.value = kept;
-    }
     if (reload) {
       reload.addEventListener("click", function () {
         try { window.sessionStorage.setItem(draftKey, body.value); } catch (error) { /* not kept */ }

@@ -113,3 +113,29 @@ def test_a_colleague_sees_who_is_on_the_ticket_and_what_they_sent(
     # next poll, not when the entry lapses.
     page.goto("/agent/queue/unassigned/")
     expect(colleagues.get_by_role("listitem")).to_have_count(0, timeout=POLL)
+
+
+def test_showing_the_ticket_again_keeps_the_draft_and_the_reply_then_goes_out(
+    page, log_in_to, alice, agent, make_ticket
+):
+    ticket = make_ticket(alice, subject="VPN drops")
+    log_in_to(agent.email, PASSWORD, landing="**/agent/queue/unassigned/")
+    page.goto(ticket.get_absolute_url())
+    page.locator("#id_body").fill("Could you send the client logs?")
+
+    message = services.ticket_reply(ticket=ticket, author=alice, body="It works again.").message
+
+    added = page.locator("[data-presence-added]")
+    expect(added).to_contain_text("New reply from Alice Anders", timeout=POLL)
+    expect(added).to_contain_text("It works again.")
+    show = page.get_by_role("link", name="Show the ticket again")
+    show.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#message-{message.pk}")).to_contain_text("It works again.")
+    expect(page.locator("#id_body")).to_have_value("Could you send the client logs?")
+    expect(added).to_be_hidden()
+
+    # The message is on the page now: the reply goes out at once.
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("Reply sent.")).to_be_visible()
+    assert Message.objects.filter(author=agent).count() == 1
