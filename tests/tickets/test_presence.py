@@ -446,3 +446,30 @@ def test_twenty_agents_arriving_at_once_are_all_listed(
         presence.presence_beat(ticket=ticket, agent=one, state="viewing")
     names = [person.name for person in presence.presence_others(ticket=ticket, agent=agent)]
     assert names == expected
+
+
+@pytest.mark.parametrize("seen", [str(10**30), "9223372036854775808"])
+def test_a_seen_beyond_any_message_is_harmless(seen, client, agent, alice, make_ticket):
+    # An agent who claims to have seen everything only skips their own warning.
+    ticket = make_ticket(alice)
+    services.ticket_reply(ticket=ticket, author=alice, body="News.")
+    client.force_login(agent)
+
+    heartbeat = beat(client, ticket, seen=seen)
+    reply = client.post(reverse("tickets:respond", args=[ticket.pk]), {"body": "Hi", "seen": seen})
+
+    assert (heartbeat.status_code, heartbeat.json()["added"]) == (200, [])
+    assert reply.status_code == 302
+
+
+@pytest.mark.parametrize("seen", ["1e3", "0x10", "<b>"])
+def test_a_seen_that_is_no_number_is_refused(seen, client, agent, alice, make_ticket):
+    ticket = make_ticket(alice)
+    client.force_login(agent)
+
+    heartbeat = beat(client, ticket, seen=seen)
+    reply = client.post(reverse("tickets:respond", args=[ticket.pk]), {"body": "Hi", "seen": seen})
+
+    assert heartbeat.json() == {"errors": {"seen": ["Seen must be the number of a message."]}}
+    assert reply.status_code == 400
+    assert Message.objects.filter(author=agent).count() == 0
