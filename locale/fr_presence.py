@@ -28,4 +28,9 @@ MORE_PRESENCE = {
     "%(name)s is viewing this ticket": "%(name)s consulte ce ticket",
     "New internal note from %(name)s": "Nouvelle note interne de %(name)s",
     "New reply from %(name)s": "Nouvelle réponse de %(name)s",
+    "Not sent: messages were added after message %(seen)s. Read them, then send again with "
+    "seen set to the newest.": (
+        "Non envoyé : des messages ont été ajoutés après le message %(seen)s. Lisez-les, puis "
+        "envoyez de nouveau avec seen égal au plus récent."
+    ),
 }
