@@ -70,29 +70,50 @@ def _index_key(ticket_id: int) -> str:
     return f"t{ticket_id}:index"
 
 
-def presence_beat(*, ticket: Ticket, agent, state: str, now: float | None = None) -> list[Present]:
+def presence_beat(
+    *,
+    ticket: Ticket,
+    agent,
+    state: str,
+    page: str = "",
+    loaded: bool = False,
+    now: float | None = None,
+) -> list[Present]:
     """Record that ``agent`` has ``ticket`` open (``viewing``), is typing a
     reply (``typing``), or has left it (``gone``); return the other agents
     present (none for ``gone``). The caller has checked that ``agent`` is
     support staff who may see the ticket. Three cache round trips at most
-    (one more, with the lock, when the index needs this agent)."""
+    (one more, with the lock, when the index needs this agent).
+
+    ``page`` names the page load that beats: a ``gone`` sent by a page the
+    agent already left for another (Send, then the page again: the browser
+    may deliver the old page's farewell after the new page's first beat)
+    removes nothing. ``loaded``: the page was just rendered, so its agent is
+    not typing in it (a reply just sent ends "typing")."""
     now = time.time() if now is None else now
     cache = _cache()
     key = _entry_key(ticket.pk, agent.pk)
     if state == GONE:
-        cache.delete(key)
+        previous = cache.get(key)
+        if previous is not None and (not page or previous.get("page") in ("", page)):
+            cache.delete(key)
         return []
     index_key = _index_key(ticket.pk)
     found = cache.get_many([key, index_key])
     previous = found.get(key)
     index: dict[int, float] = found.get(index_key) or {}
     typing_until = now + TYPING_SECONDS if state == TYPING else 0.0
-    if previous and state == VIEWING and previous.get("typing_until", 0) > now:
+    if previous and state == VIEWING and not loaded and previous.get("typing_until", 0) > now:
         # A poll while typing must not cut the typing short.
         typing_until = previous["typing_until"]
     cache.set(
         key,
-        {"name": agent.full_name, "typing_until": typing_until, "until": now + PRESENCE_SECONDS},
+        {
+            "name": agent.full_name,
+            "typing_until": typing_until,
+            "until": now + PRESENCE_SECONDS,
+            "page": page,
+        },
         timeout=PRESENCE_SECONDS,
     )
     # Write the index only when this agent is missing from it or its mark is

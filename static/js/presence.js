@@ -28,6 +28,7 @@
     if (tokenInput) data.set("csrfmiddlewaretoken", tokenInput.value);
     data.set("state", state);
     data.set("seen", seen);
+    data.set("page", root.getAttribute("data-page") || "");
     return data;
   }
 

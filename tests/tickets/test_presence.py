@@ -97,6 +97,35 @@ def test_leaving_the_page_drops_out_at_once(client, agent, agent2, alice, make_t
     assert beat(client, ticket).json()["others"] == []
 
 
+def test_a_late_farewell_from_a_page_already_left_removes_nothing(
+    agent, agent2, alice, make_ticket
+):
+    # Send, then the page again: the old page's "gone" arrives after the new page's beat.
+    ticket = make_ticket(alice)
+    presence.presence_beat(ticket=ticket, agent=agent, state="viewing", page="old")
+    presence.presence_beat(ticket=ticket, agent=agent, state="viewing", page="new", loaded=True)
+
+    presence.presence_beat(ticket=ticket, agent=agent, state="gone", page="old")
+
+    assert [p.name for p in presence.presence_others(ticket=ticket, agent=agent2)] == [
+        "Sam Support"
+    ]
+    presence.presence_beat(ticket=ticket, agent=agent, state="gone", page="new")
+    assert presence.presence_others(ticket=ticket, agent=agent2) == []
+
+
+def test_sending_a_reply_ends_typing(client, agent, agent2, alice, make_ticket):
+    ticket = make_ticket(alice)
+    client.force_login(agent)
+    beat(client, ticket, "typing")
+
+    sent = client.post(reverse("tickets:respond", args=[ticket.pk]), {"body": "Done."})
+    client.get(sent["Location"])
+
+    others = presence.presence_others(ticket=ticket, agent=agent2)
+    assert [(p.name, p.typing) for p in others] == [("Sam Support", False)]
+
+
 def test_an_agent_left_out_of_the_index_by_a_racing_write_comes_back_on_the_next_beat(
     agent, agent2, support_admin, alice, make_ticket
 ):

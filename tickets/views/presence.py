@@ -43,6 +43,9 @@ class PresenceForm(forms.Form):
         },
     )
 
+    # The page load that beats (a random token the page was rendered with).
+    page = forms.CharField(required=False, max_length=40)
+
 
 @support_only
 @require_POST
@@ -61,7 +64,9 @@ def ticket_presence(request: AuthenticatedHttpRequest, number: int) -> HttpRespo
             headers={"Retry-After": "60"},
         )
     state = form.cleaned_data["state"]
-    others = presence.presence_beat(ticket=ticket, agent=request.user, state=state)
+    others = presence.presence_beat(
+        ticket=ticket, agent=request.user, state=state, page=form.cleaned_data["page"]
+    )
     if state == presence.GONE:
         return HttpResponse(status=204)
     seen = form.cleaned_data["seen"]

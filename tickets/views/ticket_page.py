@@ -5,6 +5,7 @@ what its message forms do with a POST (``tickets.views.portal`` and
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -142,7 +143,10 @@ def render_ticket_page(
         # Issue 18: this agent has the ticket open now; who else has. A cache
         # write and read, no query. The reply form carries the last message
         # shown, so a reply sent after someone else's asks first.
-        present = presence.presence_beat(ticket=ticket, agent=user, state=presence.VIEWING)
+        presence_page = secrets.token_urlsafe(9)
+        present = presence.presence_beat(
+            ticket=ticket, agent=user, state=presence.VIEWING, page=presence_page, loaded=True
+        )
         context.update(
             present=[(person, presence_text(person)) for person in present],
             last_seen=max((message.pk for message in conversation), default=0),
@@ -150,6 +154,7 @@ def render_ticket_page(
             # Uploaded files do not survive a page that comes back.
             reattach=bool(added_messages and agent_reply_form and agent_reply_form.files),
             poll_seconds=presence.POLL_SECONDS,
+            presence_page=presence_page,
             macros=macros,
             picked_macro=picked,
             agent_reply_form=agent_reply_form or AgentReplyForm(),
