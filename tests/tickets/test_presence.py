@@ -438,7 +438,10 @@ def test_a_held_reply_with_a_macro_keeps_the_macro_and_applies_nothing(
     )
 
     assert held.status_code == 409
-    assert f'name="macro" id="id_macro" value="{macro.pk}"' in held.content.decode()
+    page = held.content.decode()
+    assert f'name="macro" id="id_macro" value="{macro.pk}"' in page
+    assert f'<option value="{macro.pk}" selected>Wait</option>' in page
+    assert "<li>Add tags: t1</li>" in page
     after = Ticket.objects.get(pk=ticket.pk)
     assert (after.status, list(after.tags.all())) == (Status.OPEN, [])
 

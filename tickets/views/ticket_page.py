@@ -129,6 +129,9 @@ def render_ticket_page(
         offered_targets = {SUBMIT_AS_TARGETS[action] for action, _label in status_actions}
         macros = list(Macro.objects.visible_to(user).only("id", "title", "owner"))
         picked = None
+        if added_messages and agent_reply_form is not None and agent_reply_form.is_valid():
+            # A held reply keeps showing what its macro will also do on sending.
+            picked = _held_macro(request, ticket, agent_reply_form.cleaned_data.get("macro"))
         if agent_reply_form is None and request.GET.get("macro"):
             # The picker without JavaScript: the page again, the reply box filled in.
             picked = _picked_macro(request, ticket)
@@ -226,6 +229,18 @@ def _picked_macro(request: AuthenticatedHttpRequest, ticket: Ticket) -> dict[str
         macro = services.macro_for(request.user, request.GET["macro"])
     except Macro.DoesNotExist:
         messages.error(request, _("That macro is not there any more."))
+        return None
+    return macro_preview_data(macro, ticket, request.user)
+
+
+def _held_macro(
+    request: AuthenticatedHttpRequest, ticket: Ticket, macro_id: int | None
+) -> dict[str, Any] | None:
+    if not macro_id:
+        return None
+    try:
+        macro = services.macro_for(request.user, macro_id)
+    except Macro.DoesNotExist:
         return None
     return macro_preview_data(macro, ticket, request.user)
 
