@@ -7,7 +7,7 @@ comes back unsent with its draft until they send it anyway."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import page_width, watch_for_csp_violations
+from tests.browser.helpers import page_width, serious_violations, watch_for_csp_violations
 from tests.helpers import PASSWORD
 from tickets import services
 from tickets.models import Message, Status, Ticket
@@ -91,6 +91,7 @@ def test_a_colleague_sees_who_is_on_the_ticket_and_what_they_sent(
     expect(added).to_contain_text("Hello Alice, please attach the logs. Thanks!")
     expect(colleagues).to_contain_text("Sam Support is viewing this ticket")
     assert page_width(colleague_page)["scroll"] <= PHONE["width"]
+    assert serious_violations(colleague_page) == []
 
     # Their own reply, sent over it, comes back unsent with the draft kept.
     colleague_page.get_by_role("button", name="Send", exact=True).click()
@@ -99,6 +100,7 @@ def test_a_colleague_sees_who_is_on_the_ticket_and_what_they_sent(
     expect(colleague_page.locator("#id_body")).to_have_value("Let me check the backup server.")
     assert Message.objects.filter(author=agent2).count() == 0
     assert page_width(colleague_page)["scroll"] <= PHONE["width"]
+    assert serious_violations(colleague_page) == []
 
     # Sending anyway, from the keyboard, sends it once.
     send_anyway = colleague_page.get_by_role("button", name="Send anyway")
