@@ -56,7 +56,8 @@
       label.textContent = message.label;
       var when = document.createElement("time");
       when.dateTime = message.created_at;
-      when.textContent = new Date(message.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      when.textContent = new Date(message.created_at).toLocaleTimeString(
+        document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       var quote = document.createElement("blockquote");
       quote.textContent = message.excerpt;
       item.appendChild(label);
