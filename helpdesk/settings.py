@@ -278,7 +278,26 @@ CACHES = {
         }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Who has a ticket open (issue 18's collision warnings): seen by every web
+    # process, so Redis when CACHE_URL names it, else files under var/ (the
+    # embedded gunicorn runs several workers; a per-process cache would show
+    # each agent only the colleagues served by the same worker).
+    "presence": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "presence",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "presence"),
+            # Entries live under a minute; culling keeps the folder small.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 
 # The REST API (issue 7): session (with CSRF) or personal tokens, per-user

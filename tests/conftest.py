@@ -13,7 +13,7 @@ import shutil
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.models import Organization, User
 from tests.helpers import PASSWORD, S3_BUCKET, chromium_path
@@ -24,8 +24,9 @@ from tickets.sla.defaults import load_defaults
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counts live in the cache; no test inherits another's."""
+    """Throttle counts and who has a ticket open live in caches; no test inherits another's."""
     cache.clear()
+    caches["presence"].clear()
     return
 
 

@@ -42,6 +42,10 @@ class AgentReplyForm(forms.Form):
     submit_as = forms.ChoiceField(required=False, choices=SUBMIT_AS_CHOICES, label=_("Submit as"))
     # The macro picked in the reply box (issue 18): its actions apply with the message.
     macro = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The last message the page showed (issue 18): a public reply sent after
+    # someone else's newer public message comes back unsent, to be confirmed.
+    # Absent (an older page), nothing is checked.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
         value = self.cleaned_data["body"].strip()

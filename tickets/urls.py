@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.attachments import views as attachments
-from tickets.views import agent, followers, merging, portal, satisfaction, tags
+from tickets.views import agent, followers, merging, portal, presence, satisfaction, tags
 
 app_name = "tickets"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("<int:number>/status/", agent.change_status, name="status"),
     path("<int:number>/tags/", tags.ticket_tags, name="tags"),
     path("<int:number>/merge/", merging.ticket_merge, name="merge"),
+    path("<int:number>/presence/", presence.ticket_presence, name="presence"),
 ]

@@ -364,6 +364,15 @@ class MessageCreateSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="Multipart only: attachments."
     )
+    seen = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="Optional (collision check): the id of the newest message you have read. "
+        "If someone else has added a public message since, a public reply is not sent: "
+        "409 `messages_added` with what was added; send again with its newest id to confirm. "
+        "Internal notes are never held back.",
+    )
 
 
 class ReopenSerializer(serializers.Serializer):

@@ -29,7 +29,8 @@ from tickets.agent_forms import (
     PropertiesForm,
     StatusForm,
 )
-from tickets.models import Macro, Ticket
+from tickets.models import Macro, Message, Ticket
+from tickets.presence import messages_added
 from tickets.views.bulk_selection import selection_keep
 from tickets.views.common import (
     add_service_errors,
@@ -37,7 +38,7 @@ from tickets.views.common import (
     safe_next,
     support_only,
 )
-from tickets.views.ticket_page import message_posted
+from tickets.views.ticket_page import message_posted, render_ticket_page
 from tickets.workflow import Action, TransitionError
 
 
@@ -257,6 +258,13 @@ def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         except Macro.DoesNotExist:
             raise Http404("No such macro.") from None
 
+    if form.is_valid():
+        added = _added_while_writing(request, ticket, form.cleaned_data)
+        if added:
+            return render_ticket_page(
+                request, ticket, agent_reply_form=form, added_messages=added, status=409
+            )
+
     def done(reply: services.Reply) -> HttpResponse:
         what = _("Internal note added.") if form.cleaned_data["internal"] else _("Reply sent.")
         if macro is not None:
@@ -290,6 +298,25 @@ def agent_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         )
 
     return message_posted(request, ticket, form, form_name="agent_reply_form", post=post, done=done)
+
+
+def _added_while_writing(
+    request: AuthenticatedHttpRequest, ticket: Ticket, data: dict
+) -> list[Message]:
+    """Issue 18's collision rule: what others added after the message the
+    reply's page showed last, when that includes a public message and the
+    reply is public; else nothing (send). Internal notes of colleagues are
+    listed beside such a message but never hold a reply back on their own,
+    and an internal note being written is never held back: neither reaches
+    the customer. The page that comes back shows them all and its form
+    carries the newest message as seen, so sending again is the confirmation;
+    anything newer still asks again."""
+    if data["internal"] or data["seen"] is None:
+        return []
+    added = list(messages_added(ticket=ticket, user=request.user, seen=data["seen"]))
+    if not any(not message.is_internal for message in added):
+        return []
+    return added
 
 
 @login_required

@@ -5,6 +5,7 @@ what its message forms do with a POST (``tickets.views.portal`` and
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
-from tickets import services, workflow
+from tickets import presence, services, workflow
 from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
 from tickets.forms import MessageForm, ReferenceForm, SatisfactionForm
@@ -39,6 +40,7 @@ from tickets.selectors import history
 from tickets.sla.states import clock_rows, reply_promise
 from tickets.views.common import add_service_errors
 from tickets.views.macros import macro_preview_data
+from tickets.views.presence import added_label, presence_text
 from tickets.workflow import TransitionError
 
 
@@ -52,12 +54,15 @@ def render_ticket_page(
     agent_reply_form=None,
     satisfaction_form: SatisfactionForm | None = None,
     confirm_close: bool = False,
+    added_messages: list[Message] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """A ticket's page: the customer's view, or support's with notes and controls.
 
     ``confirm_close`` asks, on the page itself, to confirm seed 001's Close
     beside Send (what the dialog asks when the page's script runs).
+    ``added_messages``: what others added while an agent wrote the reply the
+    page gives back unsent (issue 18's collision warning).
     """
     user = request.user
     now = timezone.now()
@@ -124,6 +129,9 @@ def render_ticket_page(
         offered_targets = {SUBMIT_AS_TARGETS[action] for action, _label in status_actions}
         macros = list(Macro.objects.visible_to(user).only("id", "title", "owner"))
         picked = None
+        if added_messages and agent_reply_form is not None and agent_reply_form.is_valid():
+            # A held reply keeps showing what its macro will also do on sending.
+            picked = _held_macro(request, ticket, agent_reply_form.cleaned_data.get("macro"))
         if agent_reply_form is None and request.GET.get("macro"):
             # The picker without JavaScript: the page again, the reply box filled in.
             picked = _picked_macro(request, ticket)
@@ -135,7 +143,21 @@ def render_ticket_page(
                         "macro": picked["id"],
                     }
                 )
+        # Issue 18: this agent has the ticket open now; who else has. A cache
+        # write and read, no query. The reply form carries the last message
+        # shown, so a reply sent after someone else's asks first.
+        presence_page = secrets.token_urlsafe(9)
+        present = presence.presence_beat(
+            ticket=ticket, agent=user, state=presence.VIEWING, page=presence_page, loaded=True
+        )
         context.update(
+            present=[(person, presence_text(person)) for person in present],
+            last_seen=max((message.pk for message in conversation), default=0),
+            added_messages=[(message, added_label(message)) for message in added_messages or []],
+            # Uploaded files do not survive a page that comes back.
+            reattach=bool(added_messages and agent_reply_form and agent_reply_form.files),
+            poll_seconds=presence.POLL_SECONDS,
+            presence_page=presence_page,
             macros=macros,
             picked_macro=picked,
             agent_reply_form=agent_reply_form or AgentReplyForm(),
@@ -207,6 +229,18 @@ def _picked_macro(request: AuthenticatedHttpRequest, ticket: Ticket) -> dict[str
         macro = services.macro_for(request.user, request.GET["macro"])
     except Macro.DoesNotExist:
         messages.error(request, _("That macro is not there any more."))
+        return None
+    return macro_preview_data(macro, ticket, request.user)
+
+
+def _held_macro(
+    request: AuthenticatedHttpRequest, ticket: Ticket, macro_id: int | None
+) -> dict[str, Any] | None:
+    if not macro_id:
+        return None
+    try:
+        macro = services.macro_for(request.user, macro_id)
+    except Macro.DoesNotExist:
         return None
     return macro_preview_data(macro, ticket, request.user)
 

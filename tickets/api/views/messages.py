@@ -17,6 +17,7 @@ from tickets.api import serializers as s
 from tickets.api.common import conflict
 from tickets.api.views.base import paginated_answer, uploaded_files
 from tickets.models import Attachment, Message, Status
+from tickets.presence import messages_added
 
 
 class MessageListView(APIView):
@@ -56,7 +57,11 @@ class MessageListView(APIView):
         request=docs.json_or_multipart(s.MessageCreateSerializer),
         responses={
             201: s.MessageSerializer,
-            409: OpenApiResponse(description="The ticket is closed: `code: ticket_closed`."),
+            409: OpenApiResponse(
+                description="The ticket is closed (`code: ticket_closed`), or, when `seen` "
+                "was sent, someone else added a public message since (`code: messages_added`, "
+                "with `added`: those messages and any internal notes beside them)."
+            ),
             413: docs.TOO_LARGE,
             **docs.ERRORS,
         },
@@ -65,7 +70,12 @@ class MessageListView(APIView):
                 "Solve with a reply",
                 request_only=True,
                 value={"body": "Fixed in release 4.2.", "status": "solved"},
-            )
+            ),
+            OpenApiExample(
+                "Reply unless someone else replied after message 41",
+                request_only=True,
+                value={"body": "Fixed in release 4.2.", "seen": 41},
+            ),
         ],
     )
     def post(self, request: AuthenticatedRequest, number: int) -> Response:
@@ -79,6 +89,33 @@ class MessageListView(APIView):
                     raise exceptions.ValidationError(
                         {field: [_("Only support staff can set this.")]}
                     )
+        if data.get("seen") is not None and not data["internal"]:
+            # Issue 18's collision rule, opted into by sending ``seen``.
+            added = list(
+                messages_added(
+                    ticket=ticket, user=request.user, seen=data["seen"]
+                ).prefetch_related(
+                    Prefetch(
+                        "attachments",
+                        queryset=Attachment.objects.visible_to(request.user).order_by("pk"),
+                    )
+                )
+            )
+            if any(not message.is_internal for message in added):
+                return Response(
+                    {
+                        "detail": _(
+                            "Not sent: messages were added after message %(seen)s. Read them, "
+                            "then send again with seen set to the newest."
+                        )
+                        % {"seen": data["seen"]},
+                        "code": "messages_added",
+                        "added": s.MessageSerializer(
+                            added, many=True, context={"request": request}
+                        ).data,
+                    },
+                    status=status.HTTP_409_CONFLICT,
+                )
         if ticket.status == Status.CLOSED:
             # Guidance to the right endpoint; the lifecycle still decides under the lock.
             return conflict(
