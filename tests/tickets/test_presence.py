@@ -505,3 +505,23 @@ def test_a_seen_that_is_no_number_is_refused(seen, client, agent, alice, make_ti
     assert heartbeat.json() == {"errors": {"seen": ["Seen must be the number of a message."]}}
     assert reply.status_code == 400
     assert Message.objects.filter(author=agent).count() == 0
+
+
+def test_the_ticket_page_opens_while_the_presence_cache_is_down(
+    client, agent, alice, make_ticket, settings
+):
+    """Redis stopped: the agent loses the "who else is here" notice, not the ticket."""
+    ticket = make_ticket(alice, subject="Printer on fire")
+    settings.CACHES = {
+        **settings.CACHES,
+        "presence": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+    client.force_login(agent)
+
+    page = client.get(ticket.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Printer on fire" in page.content.decode()

@@ -5,6 +5,7 @@ what its message forms do with a POST (``tickets.views.portal`` and
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,8 @@ from tickets.views.common import add_service_errors
 from tickets.views.macros import macro_preview_data
 from tickets.views.presence import added_label, presence_text
 from tickets.workflow import TransitionError
+
+logger = logging.getLogger(__name__)
 
 
 def render_ticket_page(
@@ -147,9 +150,14 @@ def render_ticket_page(
         # write and read, no query. The reply form carries the last message
         # shown, so a reply sent after someone else's asks first.
         presence_page = secrets.token_urlsafe(9)
-        present = presence.presence_beat(
-            ticket=ticket, agent=user, state=presence.VIEWING, page=presence_page, loaded=True
-        )
+        try:
+            present = presence.presence_beat(
+                ticket=ticket, agent=user, state=presence.VIEWING, page=presence_page, loaded=True
+            )
+        except Exception:
+            # The presence cache down (Redis stopped) costs the notice, never the page.
+            logger.warning("presence unavailable", exc_info=True)
+            present = []
         context.update(
             present=[(person, presence_text(person)) for person in present],
             last_seen=max((message.pk for message in conversation), default=0),
