@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tickets.views import agent, macros, queue, tags
+from tickets.views import agent, macros, queue, saved_views, tags
 
 app_name = "agent"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("macros/<int:pk>/edit/", macros.macro_edit, name="macro_edit"),
     path("macros/<int:pk>/delete/", macros.macro_delete, name="macro_delete"),
     path("macros/<int:pk>/preview/", macros.macro_preview, name="macro_preview"),
+    path("views/", saved_views.saved_view_list, name="saved_views"),
+    path("views/new/", saved_views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/edit/", saved_views.saved_view_edit, name="saved_view_edit"),
+    path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
 ]
