@@ -398,3 +398,7 @@ FR.update(MORE_EXPORTS)
 from fr_followers import MORE_FOLLOWERS  # noqa: E402
 
 FR.update(MORE_FOLLOWERS)
+
+from fr_views import MORE_VIEWS  # noqa: E402
+
+FR.update(MORE_VIEWS)
