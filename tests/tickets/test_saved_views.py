@@ -387,3 +387,30 @@ def test_the_api_list_keeps_a_fixed_number_of_queries(api, agent, django_assert_
 
     counts = [row["count"] for row in answer.json()["results"]]
     assert counts == [0] * COUNTED_IN_SIDEBAR + [None] * 15
+
+
+# Erasure
+
+
+def test_erasing_an_agent_removes_their_views_and_others_stop_naming_them(
+    agent, agent2, support_admin
+):
+    from privacy.erasure import user_erase
+
+    services.saved_view_create(actor=agent2, name="Mine", base="active", query="tag=x")
+    other = services.saved_view_create(
+        actor=agent,
+        name="Held by Robin Responder",
+        base="active",
+        query=f"assignee={agent2.email}&priority=4&q={agent2.email}",
+    )
+    email, surname = agent2.email, agent2.full_name.split()[-1]
+
+    user_erase(actor=support_admin, user=agent2)
+
+    other.refresh_from_db()
+    assert list(SavedView.objects.values_list("pk", flat=True)) == [other.pk]
+    assert "assignee" not in other.query
+    assert "priority=4" in other.query
+    assert email.split("@")[0] not in other.query.lower()
+    assert surname.lower() not in other.name.lower()
