@@ -10,6 +10,7 @@ urlpatterns = [
     path("queue/<slug:view>/", queue.queue, name="queue"),
     path("queue/<slug:view>/export.csv", queue.queue_export, name="queue_export"),
     path("queue-columns/", queue.queue_columns, name="queue_columns"),
+    path("availability/", queue.queue_availability, name="availability"),
     path("bulk/", agent.bulk, name="bulk"),
     path("tickets/new/", agent.open_for_customer, name="open"),
     path("verify-caller/", agent.verify_caller, name="verify_caller"),

@@ -172,7 +172,7 @@ def _lock_for_cap(owner: User | None) -> int:
     lock, in its own statement, so it sees what the previous holder committed.
     """
     if owner is not None:
-        list(User.objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
+        list(User.objects.select_for_update(no_key=True).filter(pk=owner.pk).values_list("pk"))
         return SavedView.objects.filter(owner=owner).count()
     list(SavedView.objects.select_for_update().filter(owner__isnull=True).values_list("pk"))
     return SavedView.objects.filter(owner__isnull=True).count()

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.preferences import QUEUE_COLUMNS, queue_columns_for, user_set_queue_columns
+from accounts.preferences import (
+    QUEUE_COLUMNS,
+    queue_columns_for,
+    user_set_available,
+    user_set_queue_columns,
+)
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
 from tickets import services
@@ -151,6 +156,7 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
             # What "Save this view" keeps: shown once the queue is filtered or sorted.
             "save_query": save_query,
             "can_share_views": is_support_admin(user),
+            "auto_assign": settings.HELPDESK_AUTO_ASSIGN != "off",
         },
     )
 
@@ -209,4 +215,19 @@ def queue_columns(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save which optional columns the agent's queue shows, then go back to the queue."""
     user_set_queue_columns(user=request.user, columns=request.POST.getlist("columns"))
     messages.success(request, _("Columns saved."))
+    return redirect(safe_next(request, request.POST.get("next")))
+
+
+@login_required
+@support_only
+@require_POST
+def queue_availability(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Whether the agent takes new tickets from the automatic assignment (issue 18)."""
+    available = user_set_available(
+        user=request.user, available=request.POST.get("available") == "1"
+    )
+    if available:
+        messages.success(request, _("You are available for new tickets."))
+    else:
+        messages.success(request, _("You no longer receive new tickets automatically."))
     return redirect(safe_next(request, request.POST.get("next")))
