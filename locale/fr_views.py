@@ -44,3 +44,18 @@ MORE_VIEWS = {
     "View saved.": "Vue enregistrée.",
     "View deleted.": "Vue supprimée.",
 }
+
+# Fair assignment (issue 18).
+MORE_VIEWS.update(
+    {
+        "Support staff only: new tickets may be assigned to them automatically.": (
+            "Support uniquement : les nouveaux tickets peuvent lui être attribués automatiquement."
+        ),
+        "Available for new tickets: on": "Disponible pour les nouveaux tickets : oui",
+        "Available for new tickets: off": "Disponible pour les nouveaux tickets : non",
+        "You are available for new tickets.": "Vous êtes disponible pour les nouveaux tickets.",
+        "You no longer receive new tickets automatically.": (
+            "Vous ne recevez plus de nouveaux tickets automatiquement."
+        ),
+    }
+)

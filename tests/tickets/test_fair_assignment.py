@@ -121,7 +121,7 @@ def test_an_agent_switches_their_availability_from_the_queue(settings, login, ag
     settings.HELPDESK_AUTO_ASSIGN = "round_robin"
     client = login(agent)
     queue = reverse("agent:queue", args=["unassigned"])
-    assert "Available for new tickets" in client.get(queue).content.decode()
+    assert "Available for new tickets: off" in client.get(queue).content.decode()
 
     client.post(reverse("agent:availability"), {"available": "1", "next": queue})
     agent.refresh_from_db()
