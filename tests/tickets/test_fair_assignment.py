@@ -144,3 +144,17 @@ def test_a_customer_gets_404_from_the_toggle_and_stays_unavailable(login, alice)
     assert response.status_code == 404
     alice.refresh_from_db()
     assert alice.is_available is False
+
+
+def test_the_automatic_assignment_shows_in_the_history_for_agent_and_customer(
+    settings, login, alice, agent, make_ticket
+):
+    settings.HELPDESK_AUTO_ASSIGN = "round_robin"
+    User.objects.filter(pk=agent.pk).update(is_available=True)
+    ticket = make_ticket(alice, "Printer on fire")
+
+    agent_page = login(agent).get(ticket.get_absolute_url())
+    customer_page = login(alice).get(ticket.get_absolute_url())
+
+    assert agent_page.status_code == customer_page.status_code == 200
+    assert agent.full_name in agent_page.content.decode()
