@@ -158,3 +158,13 @@ def test_the_automatic_assignment_shows_in_the_history_for_agent_and_customer(
 
     assert agent_page.status_code == customer_page.status_code == 200
     assert agent.full_name in agent_page.content.decode()
+
+
+def test_an_unknown_assignment_mode_is_refused_at_start():
+    from tests.test_settings import PRODUCTION, manage
+
+    result = manage("check", env={**PRODUCTION, "HELPDESK_AUTO_ASSIGN": "sometimes"})
+
+    assert result.returncode != 0
+    assert "HELPDESK_AUTO_ASSIGN is off, round_robin or least_active." in result.stderr
+    assert "Traceback" not in result.stderr
