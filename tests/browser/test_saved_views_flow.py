@@ -41,10 +41,12 @@ def test_an_agent_saves_a_filtered_queue_by_keyboard(
     page.keyboard.press("Enter")
 
     expect(page.get_by_text("View “Urgent, everyone” saved.")).to_be_visible()
-    saved = page.get_by_role("navigation", name="Saved views")
+    saved = page.get_by_role("navigation", name="Queue views")
     link = saved.get_by_role("link", name="Urgent, everyone")
     expect(link).to_have_attribute("aria-current", "page")
     expect(link.locator(".count")).to_have_text("2")
+    # The built-in view it narrows is not the current page as well.
+    expect(saved.locator("[aria-current]")).to_have_count(1)
     assert SavedView.objects.get().query == "priority=4"
     fits(page)
 

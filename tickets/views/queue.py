@@ -153,6 +153,7 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
             "columns": columns,
             "column_choices": QUEUE_COLUMNS.items(),
             "saved_views": saved,
+            "saved_current": any(row["current"] for row in saved),
             # What "Save this view" keeps: shown once the queue is filtered or sorted.
             "save_query": save_query,
             "can_share_views": is_support_admin(user),
