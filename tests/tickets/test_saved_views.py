@@ -5,15 +5,24 @@ never existed, customers meet none of it, and the queue keeps its query budget."
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from tickets import services
 from tickets.models import Priority, SavedView
+from tickets.services import saved_views
 from tickets.services.saved_views import COUNTED_IN_SIDEBAR, SAVED_VIEWS_PER_AGENT
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("agent:queue", args=["active"])
+
+
+@pytest.fixture(autouse=True)
+def _time_enough_to_count(monkeypatch):
+    """Counts here are all made at once, however slow the machine; the time
+    budget has its own test."""
+    monkeypatch.setattr(saved_views, "COUNT_BUDGET_SECONDS", 60)
 
 
 @pytest.fixture
@@ -158,6 +167,34 @@ def test_a_count_past_the_cap_shows_the_cap_and_a_plus(login, agent, alice, make
     assert sidebar(login(agent).get(QUEUE)) == {"High": "2+"}
 
 
+def test_a_cold_cache_is_counted_within_a_time_budget_and_filled_over_the_next_pages(
+    login, agent, monkeypatch
+):
+    monkeypatch.setattr(saved_views, "COUNT_BUDGET_SECONDS", 0)  # one count a page
+    for name in ("A", "B", "C"):
+        services.saved_view_create(actor=agent, name=name, base="active", query="tag=x")
+    client = login(agent)
+
+    pages = [list(sidebar(client.get(QUEUE)).values()) for _ in range(3)]
+
+    assert pages == [[0, None, None], [0, 0, None], [0, 0, 0]]
+
+
+def test_the_desk_counts_a_shared_view_once_but_mine_for_each_agent(
+    agent, agent2, support_admin, alice, make_ticket, django_assert_num_queries
+):
+    desk = services.saved_view_create(
+        actor=support_admin, name="Urgent", base="active", query="priority=4", shared=True
+    )
+    mine = services.saved_view_create(
+        actor=support_admin, name="My urgent", base="mine", query="priority=4", shared=True
+    )
+    services.saved_view_counts(agent, [desk, mine])
+
+    with django_assert_num_queries(1):  # Mine only
+        services.saved_view_counts(agent2, [desk, mine])
+
+
 def test_a_count_is_kept_briefly_and_renaming_counts_again(
     login, agent, alice, make_ticket, urgent
 ):
@@ -174,7 +211,15 @@ def test_a_count_is_kept_briefly_and_renaming_counts_again(
 
 
 def test_the_queue_with_many_saved_views_keeps_its_query_budget(
-    login, agent, support_admin, alice, carol, make_ticket, django_assert_max_num_queries, settings
+    login,
+    agent,
+    support_admin,
+    alice,
+    carol,
+    make_ticket,
+    django_assert_max_num_queries,
+    settings,
+    monkeypatch,
 ):
     """The budget of issue 20's queue (10), one query for the saved views, and one
     bounded count for each of the first COUNTED_IN_SIDEBAR views; cached, none."""
@@ -192,8 +237,10 @@ def test_the_queue_with_many_saved_views_keeps_its_query_budget(
     client = login(agent)
 
     # The filtered queue alone runs 11 (issue 20's 10 and its bounded count);
-    # the saved views add their list, and cold, the counts of the first few.
-    with django_assert_max_num_queries(12 + COUNTED_IN_SIDEBAR):
+    # the saved views add their list, and cold, the counts of the first few (on
+    # PostgreSQL a search asks the planner first: two queries each at most).
+    per_view = 2 if connection.vendor == "postgresql" else 1
+    with django_assert_max_num_queries(12 + per_view * COUNTED_IN_SIDEBAR):
         cold = client.get(QUEUE, {"priority": "3"})
     with django_assert_max_num_queries(12):
         warm = client.get(QUEUE, {"priority": "3"})

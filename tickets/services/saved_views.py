@@ -11,19 +11,23 @@ URL cannot store anything the queue would not understand, and two ways of
 writing the same filters are the same view.
 
 Counts: each saved view's count is a bounded count (at most
-``HELPDESK_LIST_COUNT_CAP`` and one more rows, shown "1000+"), kept
-``COUNT_SECONDS`` in the cache; the sidebar counts only its first
-``COUNTED_IN_SIDEBAR`` views, so a queue page costs at most that many small
-queries more, and none while the counts are cached.
+``HELPDESK_LIST_COUNT_CAP`` and one more rows, shown "1000+"), or for a
+search the planner expects to match many, its estimate ("~12000"); kept
+``COUNT_SECONDS`` in the cache (one count for the desk, but Mine's per
+agent). The sidebar counts only its first ``COUNTED_IN_SIDEBAR`` views and
+stops counting once ``COUNT_BUDGET_SECONDS`` are spent, so a queue page
+costs at most that many small queries more, and none while they are cached.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from types import SimpleNamespace
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -41,7 +45,7 @@ from tickets.models import (
     SavedView,
     Ticket,
 )
-from tickets.paging import count_cap
+from tickets.paging import count_cap, estimated_count
 from tickets.queues import QUEUE_VIEWS
 from tickets.services.macros import is_support_admin
 
@@ -53,6 +57,8 @@ SHARED_SAVED_VIEWS = 30
 # The sidebar counts its first views only; the rest show no number.
 COUNTED_IN_SIDEBAR = 10
 COUNT_SECONDS = 30
+# What counting the sidebar's views may add to a page when none is cached.
+COUNT_BUDGET_SECONDS = 0.2
 FIELDS = ("name", "base", "query", "position")
 # Parameters of the queue that are not filters: never stored.
 NOT_STORED = frozenset({"page"})
@@ -256,33 +262,55 @@ def saved_view_tickets(user: User, view: SavedView) -> QuerySet[Ticket]:
 
 def _count_key(user: User, view: SavedView) -> str:
     # A change to the view is a new key: its old count is never shown for it.
-    return f"saved-view-count:{view.pk}:{user.pk}:{view.updated_at.timestamp()}"
+    # Support sees every ticket, so only Mine (whose tickets are the agent's)
+    # is counted per agent; a shared view is counted once for the whole desk.
+    whose = f":{user.pk}" if view.base == "mine" else ""
+    return f"saved-view-count:{view.pk}:{view.updated_at.timestamp()}{whose}"
 
 
-def saved_view_counts(user: User, views: list[SavedView]) -> dict[int, int]:
-    """The bounded counts (at most cap + 1) of the first ``COUNTED_IN_SIDEBAR`` of
-    ``views``, by id; at most that many queries, none while they are cached."""
+def _count(user: User, view: SavedView) -> int | str:
+    """A bounded count (at most cap + 1); a search the planner expects to match
+    many is not counted but estimated ("~12000"), as the queue's own list does."""
+    tickets = saved_view_tickets(user, view).order_by()
+    if "q" in QueryDict(view.query):
+        guess = estimated_count(tickets)
+        if guess is not None and guess >= settings.HELPDESK_SEARCH_EXACT_BELOW:
+            return f"~{guess}"
+    return tickets.values("pk")[: count_cap() + 1].count()
+
+
+def saved_view_counts(user: User, views: list[SavedView]) -> dict[int, int | str]:
+    """The counts of the first ``COUNTED_IN_SIDEBAR`` of ``views``, by id.
+
+    Cached ones cost nothing; the others are counted in order until
+    ``COUNT_BUDGET_SECONDS`` is spent, so a cold cache adds a bounded time to
+    the page (the rest show no count this time, and are counted on the next
+    pages as the cache fills)."""
     counted = {_count_key(user, view): view for view in views[:COUNTED_IN_SIDEBAR]}
     try:
         cached = cache.get_many(list(counted))
     except Exception:
         logger.warning("saved view counts: cache unavailable", exc_info=True)
         cached = {}
-    fresh = {
-        key: saved_view_tickets(user, view).order_by().values("pk")[: count_cap() + 1].count()
-        for key, view in counted.items()
-        if key not in cached
-    }
+    fresh: dict[str, int | str] = {}
+    started = time.monotonic()
+    for key, view in counted.items():
+        if key in cached:
+            continue
+        if fresh and time.monotonic() - started > COUNT_BUDGET_SECONDS:
+            break  # one at least, so that every page fills the cache a little
+        fresh[key] = _count(user, view)
     if fresh:
         try:
             cache.set_many(fresh, COUNT_SECONDS)
         except Exception:
             logger.warning("saved view counts: cache unavailable", exc_info=True)
-    return {view.pk: {**cached, **fresh}[key] for key, view in counted.items()}
+    known = {**cached, **fresh}
+    return {view.pk: known[key] for key, view in counted.items() if key in known}
 
 
-def shown_count(count: int | None) -> int | str | None:
-    """A count as shown: past the cap, "1000+"."""
-    if count is not None and count > count_cap():
+def shown_count(count: int | str | None) -> int | str | None:
+    """A count as shown: past the cap, "1000+"; an estimate as it is ("~12000")."""
+    if isinstance(count, int) and count > count_cap():
         return f"{count_cap()}+"
     return count

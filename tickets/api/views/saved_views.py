@@ -53,7 +53,10 @@ class SavedViewSerializer(serializers.ModelSerializer):
     count = serializers.SerializerMethodField(
         help_text="How many tickets it shows you now, counted to the list cap and one more "
         "(more than the cap means 'cap+'), kept 30 seconds. In a list, null past the first "
-        f"{COUNTED_IN_SIDEBAR} views of a page."
+        f"{COUNTED_IN_SIDEBAR} views of a page or when counting them took too long."
+    )
+    count_estimated = serializers.SerializerMethodField(
+        help_text="Whether count is the database's estimate (a search matching many)."
     )
     can_manage = serializers.SerializerMethodField(help_text="Whether you may change or delete it.")
 
@@ -70,6 +73,7 @@ class SavedViewSerializer(serializers.ModelSerializer):
             "position",
             "url",
             "count",
+            "count_estimated",
             "can_manage",
             "created_at",
             "updated_at",
@@ -91,7 +95,11 @@ class SavedViewSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(services.saved_view_url(view))
 
     def get_count(self, view: SavedView) -> int | None:
-        return self.context.get("counts", {}).get(view.pk)
+        count = self.context.get("counts", {}).get(view.pk)
+        return int(count.lstrip("~")) if isinstance(count, str) else count
+
+    def get_count_estimated(self, view: SavedView) -> bool:
+        return isinstance(self.context.get("counts", {}).get(view.pk), str)
 
     def get_can_manage(self, view: SavedView) -> bool:
         return services.saved_view_can_manage(self.context["request"].user, view)
