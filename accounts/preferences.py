@@ -81,3 +81,12 @@ def user_set_queue_columns(*, user: User, columns: list[str]) -> list[str]:
     user.queue_columns = kept
     User.objects.filter(pk=user.pk).update(queue_columns=kept)
     return queue_columns_for(user)
+
+
+def user_set_available(*, user: User, available: bool) -> bool:
+    """Whether support staff ``user`` takes new tickets from the automatic
+    assignment (issue 18); anyone else stays unavailable. Returns the value kept."""
+    kept = bool(available) and user.is_support_staff and user.is_active
+    user.is_available = kept
+    User.objects.filter(pk=user.pk).update(is_available=kept)
+    return kept

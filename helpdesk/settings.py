@@ -339,6 +339,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 # Password reset emails: per address (counted in the outbox) and per client address.
 # A filtered ticket list (a search, say) counts no further than this: "1000+".
 HELPDESK_LIST_COUNT_CAP = env_int("HELPDESK_LIST_COUNT_CAP", 1000)
+# Issue 18: new tickets go to the agents marked available, in turn ("round_robin")
+# or to the one holding the fewest unsolved tickets ("least_active"); "off" by default.
+# Nobody is given more than HELPDESK_AUTO_ASSIGN_CAP unsolved tickets this way.
+HELPDESK_AUTO_ASSIGN = env_str("HELPDESK_AUTO_ASSIGN", "off").strip().lower() or "off"
+if HELPDESK_AUTO_ASSIGN not in ("off", "round_robin", "least_active"):
+    raise ImproperlyConfigured("HELPDESK_AUTO_ASSIGN is off, round_robin or least_active.")
+HELPDESK_AUTO_ASSIGN_CAP = env_int("HELPDESK_AUTO_ASSIGN_CAP", 20)
 # A search the planner expects to match at least this many tickets shows the
 # planner's estimate ("about 12,000") instead of counting (PostgreSQL).
 HELPDESK_SEARCH_EXACT_BELOW = env_int("HELPDESK_SEARCH_EXACT_BELOW", 200)

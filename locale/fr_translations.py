@@ -402,3 +402,7 @@ FR.update(MORE_FOLLOWERS)
 from fr_presence import MORE_PRESENCE  # noqa: E402
 
 FR.update(MORE_PRESENCE)
+
+from fr_views import MORE_VIEWS  # noqa: E402
+
+FR.update(MORE_VIEWS)

@@ -33,6 +33,7 @@ from email import policy as email_policy
 from email.parser import BytesParser
 from functools import partial
 from importlib import import_module
+from urllib.parse import parse_qsl, urlencode
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from celery import current_app
@@ -59,6 +60,7 @@ from tickets.models import (
     Macro,
     Message,
     SatisfactionRating,
+    SavedView,
     Status,
     Ticket,
     TicketEvent,
@@ -179,6 +181,26 @@ class _Scrubber:
         for needle in needles - {""}:
             condition |= Q(**{f"{column}__icontains": needle})
         return condition
+
+
+def _scrub_saved_views(user: User, scrub: _Scrubber) -> None:
+    """Their own saved views go; others' (and shared ones) stop naming them: an
+    assignee filter on one of their addresses is dropped, a search or a name
+    mentioning them is scrubbed like any text."""
+    SavedView.objects.filter(owner=user).delete()
+    # Stored URL-encoded ("%40"): every view filtering by assignee or searching is read.
+    stored = Q(query__contains="assignee=") | Q(query__contains="q=") | scrub.candidates("name")
+    for view in SavedView.objects.filter(stored):
+        kept = [
+            (key, scrub(value))
+            for key, value in parse_qsl(view.query)
+            if not (key == "assignee" and value.strip().lower() in scrub.emails)
+        ]
+        name = scrub(view.name)
+        if SavedView.objects.filter(owner=view.owner_id, name=name).exclude(pk=view.pk).exists():
+            name = f"{name} {view.pk}"
+        view.query, view.name = urlencode(kept), name
+        view.save(update_fields=["query", "name"])
 
 
 def _ticket_scope(user: User) -> Q:
@@ -454,6 +476,7 @@ def user_erase(
         TicketFollower.objects.filter(user=user).delete()  # after the scope read them
         Macro.objects.filter(owner=user).delete()  # personal macros
         Macro.objects.filter(assignee=user).update(assignee=None)  # shared ones assigning them
+        _scrub_saved_views(user, scrub)
         exports = _expire_exports(user)
         emails = _scrub_mail(user, scrub)
         _scrub_logs(user, scrub)

@@ -87,7 +87,8 @@ _PEOPLE = frozenset({Actor.CUSTOMER, Actor.AGENT})
 
 TABLE: dict[Action, Rule] = {
     Action.TAKE: Rule(
-        _STAFF,
+        # The system too: fair assignment of new tickets (issue 18).
+        frozenset({Actor.AGENT, Actor.SYSTEM}),
         {**_stay(*ACTIVE), Status.OPEN: Status.IN_PROGRESS},
         pgettext_lazy("refused action", "assign"),
     ),
@@ -196,7 +197,7 @@ def check(ticket: Ticket, action: Action, actor) -> str:
                 refusal = _("Only the automatic close can %(verb)s a ticket that way.")
             else:
                 refusal = _("Only the automatic solve can %(verb)s a ticket that way.")
-        elif rule.actors == _STAFF:
+        elif Actor.CUSTOMER not in rule.actors:  # support's (and perhaps the system's)
             refusal = _("Only support can %(verb)s a ticket that way.")
         else:
             refusal = _("Only the customer can %(verb)s a ticket that way.")
@@ -252,8 +253,8 @@ def available_actions(ticket: Ticket, actor, *, now: datetime | None = None) -> 
             continue
         if rule.status_only and target == ticket.status:
             continue
-        if action == Action.TAKE and actor is not None and ticket.assignee_id == actor.pk:
-            continue
+        if action == Action.TAKE and (actor is None or ticket.assignee_id == actor.pk):
+            continue  # the system assigns only as a ticket opens, never on demand
         if action == Action.AUTO_CLOSE and not is_due_for_auto_close(
             ticket, now=now or timezone.now()
         ):

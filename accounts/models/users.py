@@ -82,6 +82,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text=_("The organisation's integrations act as this user through its tokens."),
     )
+    # Issue 18: an agent taking new tickets, for the deployment's automatic
+    # assignment (HELPDESK_AUTO_ASSIGN); nobody is until they say so.
+    is_available = models.BooleanField(
+        "available for new tickets",
+        default=False,
+        db_default=False,  # rows written by SQL (bench/seed.py) too
+        help_text=_("Support staff only: new tickets may be assigned to them automatically."),
+    )
+    # When the automatic assignment last gave them a ticket: whose turn it is.
+    auto_assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
     # The support PIN (seed 000), hashed like a password; never shown again.
     support_pin = models.CharField(max_length=128, blank=True, editable=False)

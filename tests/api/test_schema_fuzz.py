@@ -52,6 +52,7 @@ def api_world(transactional_db, live_server, alice, carol, agent, make_ticket):
         body="Hi {{ requester.first_name }}",
         status_action="wait",
     )
+    services.saved_view_create(actor=agent, name="Urgent", base="active", query="priority=4")
     return {
         "customer": token_create(user=alice, name="fuzz")[1],
         "agent": token_create(user=agent, name="fuzz")[1],

@@ -158,8 +158,9 @@ def test_the_queue_filters_by_tag_and_shows_the_tags_column(
     client.post(reverse("agent:queue_columns"), {"columns": ["tags", "status"], "next": "/agent/"})
     url = reverse("agent:queue", kwargs={"view": "unassigned"})
 
-    # The tags column costs one query, whatever the number of rows.
-    with django_assert_max_num_queries(12):
+    # The tags column costs one query, whatever the number of rows; the saved
+    # views (issue 18) one more, their counts none once cached.
+    with django_assert_max_num_queries(13):
         response = client.get(url, {"tag": "VIP"})
     assert sorted(t.pk for t in response.context["tickets"]) == [t.pk for t in tickets[:size]]
     assert '<span class="tag">billing</span> <span class="tag">vip</span>' in (

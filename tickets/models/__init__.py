@@ -30,6 +30,12 @@ from tickets.models.satisfaction import (
     SatisfactionQuerySet,
     SatisfactionRating,
 )
+from tickets.models.saved_views import (
+    SAVED_VIEW_NAME_MAX_LENGTH,
+    SAVED_VIEW_QUERY_MAX_LENGTH,
+    SavedView,
+    SavedViewQuerySet,
+)
 from tickets.models.sla import (
     BusinessCalendar,
     Holiday,
@@ -64,6 +70,8 @@ __all__ = [
     "PREVIEWABLE",
     "REFERENCE_MAX_LENGTH",
     "SATISFACTION_COMMENT_MAX_LENGTH",
+    "SAVED_VIEW_NAME_MAX_LENGTH",
+    "SAVED_VIEW_QUERY_MAX_LENGTH",
     "SUBJECT_MAX_LENGTH",
     "TAGS_PER_TICKET",
     "TAG_MAX_LENGTH",
@@ -82,6 +90,8 @@ __all__ = [
     "Priority",
     "SatisfactionQuerySet",
     "SatisfactionRating",
+    "SavedView",
+    "SavedViewQuerySet",
     "SlaClock",
     "SlaPolicy",
     "SlaPolicyTarget",

@@ -38,6 +38,17 @@ from tickets.services.merging import merge_refusal, ticket_merge
 from tickets.services.opening import ticket_open
 from tickets.services.reads import ticket_mark_seen
 from tickets.services.satisfaction import ticket_rate
+from tickets.services.saved_views import (
+    saved_view_can_manage,
+    saved_view_counts,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_for,
+    saved_view_query,
+    saved_view_update,
+    saved_view_url,
+    saved_views_of,
+)
 from tickets.services.support import (
     BulkResult,
     ticket_assign,
@@ -69,6 +80,15 @@ __all__ = [
     "macro_update",
     "may_remove",
     "merge_refusal",
+    "saved_view_can_manage",
+    "saved_view_counts",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_for",
+    "saved_view_query",
+    "saved_view_update",
+    "saved_view_url",
+    "saved_views_of",
     "tag_names",
     "tags_matching",
     "ticket_assign",

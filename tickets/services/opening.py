@@ -26,6 +26,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.services.common import clean_text, search_document_refresh
+from tickets.services.fair_assignment import ticket_auto_assign
 
 
 @one_act
@@ -139,4 +140,6 @@ def open_checked(
         checked=checked, ticket=ticket, message=None, uploaded_by=actor, written=written
     )
     search_document_refresh(ticket)
+    if not by_support:  # an agent opening for a customer is the agent at hand
+        ticket = ticket_auto_assign(ticket=ticket)
     return ticket

@@ -29,9 +29,11 @@ from tickets.workflow import Action, TransitionError
 @one_act
 @transaction.atomic
 def ticket_assign(
-    *, ticket: Ticket, actor: User, assignee: User | None, now: datetime | None = None
+    *, ticket: Ticket, actor: User | None, assignee: User | None, now: datetime | None = None
 ) -> Ticket:
     """Give the ticket to an agent (``assignee=actor`` is "take"), or to nobody.
+
+    ``actor`` None is the system: fair assignment as a ticket opens (issue 18).
 
     ``now`` is the instant of the act this change is part of (``ticket_update``).
     """

@@ -6,31 +6,39 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.preferences import QUEUE_COLUMNS, queue_columns_for, user_set_queue_columns
+from accounts.preferences import (
+    QUEUE_COLUMNS,
+    queue_columns_for,
+    user_set_available,
+    user_set_queue_columns,
+)
 from accounts.requests import AuthenticatedHttpRequest
 from accounts.selectors import support_staff
+from tickets import services
 from tickets.agent_forms import BulkForm
 from tickets.counters import counts_by_state
 from tickets.exports import message_csv, ticket_csv
 from tickets.filters import QueueFilter
 from tickets.models import Category, Status, Tag, Ticket
 from tickets.paging import BoundedPaginator, count_cap
+from tickets.queues import QUEUE_VIEWS, UNSOLVED
 from tickets.selectors import with_unseen
+from tickets.services.macros import is_support_admin
+from tickets.services.saved_views import shown_count
 from tickets.sla.states import breaching_soon
 from tickets.views.bulk_selection import selection_take
 from tickets.views.common import safe_next, support_only
 from tickets.views.queue_rows import options, queue_rows
 
-UNSOLVED = [Status.OPEN, Status.IN_PROGRESS, Status.WAITING]
 # What a queue row shows (tickets.views.queue_rows) and its "new" mark reads: a
 # row loads a dozen columns of four tables instead of every column of each.
 QUEUE_ROW_FIELDS = (
@@ -47,20 +55,6 @@ QUEUE_ROW_FIELDS = (
     "assignee__full_name",
     "category__name",
 )
-
-# The sidebar's views: (title, the tickets it shows).
-QUEUE_VIEWS = {
-    "unassigned": (
-        gettext_lazy("Unassigned"),
-        lambda user: Q(assignee__isnull=True, status__in=UNSOLVED),
-    ),
-    "mine": (gettext_lazy("Mine"), lambda user: Q(assignee=user, status__in=UNSOLVED)),
-    "breaching": (gettext_lazy("Breaching soon"), lambda user: breaching_soon(timezone.now())),
-    "active": (gettext_lazy("All active"), lambda user: ~Q(status=Status.CLOSED)),
-    "waiting": (gettext_lazy("Waiting for customer"), lambda user: Q(status=Status.WAITING)),
-    "solved": (gettext_lazy("Solved (closing soon)"), lambda user: Q(status=Status.SOLVED)),
-    "closed": (gettext_lazy("Closed"), lambda user: Q(status=Status.CLOSED)),
-}
 
 
 def queue_counts(user: User) -> dict[str, int]:
@@ -137,6 +131,7 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
         estimate=bool(filters.form.cleaned_data.get("q")) if filters.is_valid() else False,
     )
     page = paginator.get_page(request.GET.get("page"))
+    saved, save_query = _saved_views(user, view, request.GET)
     now = timezone.now()  # one instant for every relative age on the page ("3 h ago")
     agents = list(support_staff().values_list("pk", "email", "full_name"))
     kept = selection_take(request) or {
@@ -173,8 +168,38 @@ def queue(request: AuthenticatedHttpRequest, view: str = "unassigned") -> HttpRe
             "bulk_actions": BulkForm.ACTIONS,
             "columns": columns,
             "column_choices": QUEUE_COLUMNS.items(),
+            "saved_views": saved,
+            "saved_current": any(row["current"] for row in saved),
+            # What "Save this view" keeps: shown once the queue is filtered or sorted.
+            "save_query": save_query,
+            "can_share_views": is_support_admin(user),
+            "auto_assign": settings.HELPDESK_AUTO_ASSIGN != "off",
         },
     )
+
+
+def _saved_views(user: User, view: str, query: QueryDict) -> tuple[list[dict], str | None]:
+    """The sidebar's saved views with their counts (one query for the list, one
+    bounded count for each of the first few not in the cache), which one this
+    page is, and the query "Save this view" would keep (None: nothing to save)."""
+    views = services.saved_views_of(user)
+    counts = services.saved_view_counts(user, views)
+    try:
+        here = services.saved_view_query(actor=user, base=view, query=query)
+    except ValidationError:
+        here = None
+    rows = [
+        {
+            "pk": saved.pk,
+            "name": saved.name,
+            "shared": saved.is_shared,
+            "url": services.saved_view_url(saved),
+            "count": shown_count(counts.get(saved.pk)),
+            "current": saved.base == view and saved.query == here,
+        }
+        for saved in views
+    ]
+    return rows, here if here and not any(row["current"] for row in rows) else None
 
 
 @login_required
@@ -207,4 +232,19 @@ def queue_columns(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save which optional columns the agent's queue shows, then go back to the queue."""
     user_set_queue_columns(user=request.user, columns=request.POST.getlist("columns"))
     messages.success(request, _("Columns saved."))
+    return redirect(safe_next(request, request.POST.get("next")))
+
+
+@login_required
+@support_only
+@require_POST
+def queue_availability(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Whether the agent takes new tickets from the automatic assignment (issue 18)."""
+    available = user_set_available(
+        user=request.user, available=request.POST.get("available") == "1"
+    )
+    if available:
+        messages.success(request, _("You are available for new tickets."))
+    else:
+        messages.success(request, _("You no longer receive new tickets automatically."))
     return redirect(safe_next(request, request.POST.get("next")))

@@ -26,6 +26,7 @@ from tickets.api.views.categories import CategoryListView
 from tickets.api.views.followers import FollowerDetailView, FollowerListView
 from tickets.api.views.macros import MacroApplyView, MacroDetailView, MacroListView
 from tickets.api.views.messages import MessageListView
+from tickets.api.views.saved_views import SavedViewDetailView, SavedViewListView
 from tickets.api.views.tickets import TicketDetailView, TicketListView
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "MergeView",
     "MessageListView",
     "ReopenView",
+    "SavedViewDetailView",
+    "SavedViewListView",
     "SolveView",
     "TakeView",
     "TicketActionView",
