@@ -31,7 +31,8 @@ def _support_domains() -> set[str]:
 
 
 def unauthenticated(raw: bytes, parsed: Parsed, sender: User | None) -> str:
-    """Why this message may not post as its From, or '' if it may.
+    """Why this message may not post as its From, or '' if it may; an
+    unauthenticated message's copied addresses are dropped from ``parsed``.
 
     A From whose domain fails DMARC never posts. Mail claiming to be support
     (a staff user, or any address of our own domains) posts only with DKIM
@@ -39,6 +40,11 @@ def unauthenticated(raw: bytes, parsed: Parsed, sender: User | None) -> str:
     email from support; otherwise anyone could write as an agent.
     """
     verdict = authenticity.judge(raw, parsed.sender)
+    if not verdict.authenticated:
+        # Mail that may not be from its From posts as it (the desk allows it),
+        # but subscribes nobody: a forged From could otherwise sign colleagues
+        # up to a ticket's emails by copying them (issue 18's followers).
+        parsed.copied = []
     if verdict.dmarc_failed:
         return f"Forged sender: {verdict.summary()}."
     if settings.HELPDESK_EMAIL_REQUIRE_AUTH and not verdict.authenticated:

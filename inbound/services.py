@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -229,8 +230,9 @@ def _follow_copied(parsed: Parsed, ticket: Ticket, sender: User) -> int:
     if not parsed.copied:
         return 0
     people = (
-        User.objects.filter(
-            email__in=parsed.copied[: parsing.MAX_COPIED],
+        User.objects.annotate(address=Lower("email"))
+        .filter(
+            address__in=parsed.copied[: parsing.MAX_COPIED],
             organization_id=ticket.organization_id,
             role__in=User.CUSTOMER_ROLES,
             is_active=True,

@@ -22,6 +22,22 @@ def addresses(db, category):
     SupportAddress.objects.create(email=corpus.SUPPORT, priority=Priority.NORMAL)
 
 
+OUR_MTA = "mx.helpdesk.example"
+
+
+@pytest.fixture(autouse=True)
+def trusted_mta(settings):
+    settings.HELPDESK_EMAIL_AUTHSERV_IDS = [OUR_MTA]
+
+
+def ingest(*, raw: bytes) -> InboundEmail:
+    """The message as our MTA hands it over: its From's domain passed DMARC."""
+    sender = parse(raw).sender
+    domain = sender.rpartition("@")[2]
+    result = f"Authentication-Results: {OUR_MTA}; dmarc=pass header.from={domain}\r\n"
+    return email_ingest(raw=result.encode() + raw)
+
+
 def member(organization, email: str, **fields) -> User:
     return User.objects.create_user(
         email,
@@ -45,7 +61,7 @@ def test_copied_colleagues_follow_a_new_ticket(bob, alice, carol, agent, acme):
     gone.is_active = False
     gone.save()
 
-    inbound = email_ingest(
+    inbound = ingest(
         raw=corpus.plain(
             to=f"Support <{corpus.SUPPORT}>, Dave <DAVE@acme.example>",
             Cc="alice@acme.example, carol@globex.example, agent@support.example, "
@@ -65,7 +81,7 @@ def test_copied_colleagues_follow_on_a_reply(bob, agent, acme, make_ticket):
     services.ticket_reply(ticket=ticket, author=agent, body="Please try a restart.")
     member(acme, "dave@acme.example")
 
-    inbound = email_ingest(
+    inbound = ingest(
         raw=corpus.plain(
             to=reply_address(ticket.pk),
             subject="Re: Printer on fire",
@@ -81,7 +97,7 @@ def test_copied_colleagues_follow_on_a_reply(bob, agent, acme, make_ticket):
 def test_a_copy_from_another_organisation_adds_nobody(carol, globex, acme):
     member(acme, "dave@acme.example")
 
-    email_ingest(raw=corpus.plain(sender="carol@globex.example", Cc="dave@acme.example"))
+    ingest(raw=corpus.plain(sender="carol@globex.example", Cc="dave@acme.example"))
 
     assert TicketFollower.objects.count() == 0
 
@@ -90,7 +106,7 @@ def test_a_huge_cc_list_is_read_only_so_far(bob, acme):
     people = [member(acme, f"p{n}@acme.example") for n in range(MAX_COPIED + 10)]
     cc = ", ".join(person.email for person in reversed(people))
 
-    inbound = email_ingest(raw=corpus.plain(Cc=cc))
+    inbound = ingest(raw=corpus.plain(Cc=cc))
 
     assert inbound.state == State.TICKET
     # At most the cap of a ticket, of the first addresses read.
@@ -112,7 +128,27 @@ def test_forged_and_malformed_copy_headers_do_not_crash(bob, acme):
         b"It is on fire.\r\n"
     )
 
-    inbound = email_ingest(raw=raw)
+    inbound = ingest(raw=raw)
 
     assert inbound.state == State.TICKET
     assert followers_of(Ticket.objects.get()) in ([], ["dave@acme.example"])
+
+
+def test_mail_that_may_not_be_from_its_sender_subscribes_nobody(bob, acme):
+    """The desk lets unauthenticated mail post (HELPDESK_EMAIL_REQUIRE_AUTH off),
+    but a forged From must not sign colleagues up to a ticket's emails."""
+    dave = member(acme, "dave@acme.example")
+
+    inbound = email_ingest(raw=corpus.plain(Cc="dave@acme.example"))
+
+    assert inbound.state == State.TICKET
+    assert not TicketFollower.objects.filter(user=dave).exists()
+
+
+def test_a_copied_address_matches_whatever_its_case_was_stored_in(bob, acme):
+    dave = member(acme, "dave@acme.example")
+    User.objects.filter(pk=dave.pk).update(email="Dave@Acme.example")  # as the admin form keeps it
+
+    inbound = ingest(raw=corpus.plain(Cc="dave@acme.example"))
+
+    assert TicketFollower.objects.filter(ticket=inbound.ticket, user=dave).exists()

@@ -341,6 +341,7 @@ def test_the_api_lists_adds_and_removes_followers(ticket, bob, dave, api):
     assert client.delete(f"{url}{dave.pk}/").status_code == 204
     assert client.get(url).json() == []
     assert client.delete(f"{url}{dave.pk}/").status_code == 404
+    assert client.delete(f"{url}{2**64}/").status_code == 404  # past any id
 
 
 def test_the_api_refuses_another_organisations_user_naming_the_field(ticket, bob, carol, api):

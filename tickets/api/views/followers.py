@@ -139,6 +139,8 @@ class FollowerDetailView(APIView):
     )
     def delete(self, request: AuthenticatedRequest, number: int, user_id: int) -> Response:
         ticket = get_ticket_for(request.user, number)
+        if user_id > 2**63 - 1:  # no such id; SQLite would overflow on it
+            raise exceptions.NotFound("Not found.")
         follower = (
             TicketFollower.objects.visible_to(request.user)
             .filter(ticket=ticket, user_id=user_id)
