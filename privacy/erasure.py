@@ -212,6 +212,9 @@ def _ticket_scope(user: User) -> Q:
         | Q(pk__in=TicketEvent.objects.filter(actor=user).values("ticket_id"))
         # The history names the people added as followers (issue 18).
         | Q(pk__in=TicketFollower.objects.filter(user=user).values("ticket_id"))
+        # Assigned or followed once, unassigned or removed since: the history
+        # still names them (events record whom they are about).
+        | Q(pk__in=TicketEvent.objects.filter(subject=user).values("ticket_id"))
     )
     if user.is_customer:
         return own | Q(organization_id=user.organization_id)

@@ -412,3 +412,24 @@ def test_an_agent_holding_active_tickets_is_not_erased_and_namesakes_keep_their_
 
     kept = TicketEvent.objects.get(ticket=theirs, kind=TicketEvent.Kind.ASSIGNED)
     assert kept.to_value == "Robin Responder"
+
+
+def test_an_agent_removed_as_follower_or_assignee_is_forgotten_by_the_history(
+    support_admin, agent, agent2, bob, make_ticket
+):
+    """No row links them to these tickets any more: the events record whom they
+    are about, and their name goes from the history."""
+    followed = make_ticket(bob, subject="Followed once")
+    services.ticket_follow(actor=agent, ticket=followed, user=agent2)
+    services.ticket_unfollow(actor=agent, ticket=followed, user=agent2)
+    held = make_ticket(bob, subject="Held once")
+    services.ticket_assign(ticket=held, actor=agent, assignee=agent2)
+    services.ticket_assign(ticket=held, actor=agent, assignee=agent)
+
+    user_erase(actor=support_admin, user=agent2)
+
+    written = TicketEvent.objects.filter(ticket__in=[followed, held]).values_list(
+        "from_value", "to_value"
+    )
+    assert agent2.full_name not in str(list(written))
+    assert "Former user" in str(list(written))

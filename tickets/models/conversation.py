@@ -140,6 +140,18 @@ class TicketEvent(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_value = models.CharField(max_length=200, blank=True)
     to_value = models.CharField(max_length=200, blank=True)
+    # The person an assignment or a followers change is about, whose name the
+    # values write down: erasure finds by it the tickets that name them when
+    # nothing else links them any more (unassigned, removed as a follower).
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the partial index below: most events are about no one
+    )
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -163,6 +175,9 @@ class TicketEvent(models.Model):
                 fields=["created_at"],
                 condition=Q(notified_at__isnull=True),
                 name="event_outbox_pending",
+            ),
+            models.Index(
+                fields=["subject"], condition=Q(subject__isnull=False), name="event_subject"
             ),
         ]
 

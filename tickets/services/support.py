@@ -60,6 +60,7 @@ def ticket_assign(
         now=now,
         from_value=previous.full_name if previous else "",
         to_value=assignee.full_name if assignee else "",
+        subject=assignee or previous,
     )
     if assignee is not None:
         workflow.apply(ticket, Action.TAKE, actor=actor, now=now)
