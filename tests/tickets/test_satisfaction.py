@@ -471,8 +471,8 @@ def test_a_rated_ticket_page_runs_a_fixed_number_of_queries(
     services.ticket_rate(ticket=solved, rater=alice, score=Score.GOOD, comment="Fine")
     client = login(alice)
 
-    # The portal page's eleven, and the rating.
-    with django_assert_max_num_queries(12):
+    # The portal page's twelve (its followers section one of them), and the rating.
+    with django_assert_max_num_queries(13):
         page = client.get(solved.get_absolute_url()).content.decode()
     assert 'data-rating="good"' in page
 
