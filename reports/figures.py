@@ -188,14 +188,16 @@ def report_figures(scope: Scope, *, now: datetime, internal: bool) -> Figures:
         if assignee is not None:
             open_load[assignee] += sum(bands)
 
-    responses = list(
-        facts.filter(
+    # A fact with a first response has its responder and seconds both set.
+    responses: list[tuple[int, int]] = [
+        (responder or 0, seconds or 0)
+        for responder, seconds in facts.filter(
             created_day__gte=scope.since,
             created_day__lte=scope.until,
             first_response_seconds__isnull=False,
         ).values_list("first_responder_id", "first_response_seconds")
-    )
-    resolutions = list(
+    ]
+    resolutions: list[int | None] = list(
         facts.filter(solved_day__gte=scope.since, solved_day__lte=scope.until).values_list(
             "resolution_seconds", flat=True
         )

@@ -70,7 +70,7 @@ class ReportFilterForm(forms.Form):
         for name in ("since", "until"):
             self.fields[name].widget.attrs["max"] = today.isoformat()
         if viewer.is_support_staff:
-            self.fields["agent"].queryset = support_staff()
+            self.fields["agent"].queryset = support_staff()  # type: ignore[attr-defined]
         if not viewer.is_staff:  # an agent sees their own figures; a customer their organisation's
             del self.fields["agent"]
         if not viewer.is_support_staff:
@@ -78,7 +78,7 @@ class ReportFilterForm(forms.Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         period = data.get("period") or "30"
         if period != "custom":
             days = int(period)

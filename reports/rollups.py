@@ -206,7 +206,9 @@ def _apply(deltas: dict[RollupKey, list[int]]) -> None:
             organization_id__in={key.organization_id for key in moves},
         )
     }
-    updated, created, emptied = [], [], []
+    updated: list[DailyRollup] = []
+    created: list[DailyRollup] = []
+    emptied: list[DailyRollup] = []
     for key, (more_created, more_solved) in moves.items():
         row = existing.get(key)
         if row is None:
