@@ -394,3 +394,7 @@ FR.update(MORE_WEBHOOKS)
 from fr_exports import MORE_EXPORTS  # noqa: E402
 
 FR.update(MORE_EXPORTS)
+
+from fr_reports import MORE_REPORTS  # noqa: E402
+
+FR.update(MORE_REPORTS)

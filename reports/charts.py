@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from reports.figures import Figures
 from tickets.models import status_label
@@ -110,7 +109,3 @@ def _breakdown(key: str, title: str, rows: list[dict[str, Any]]):
             (_("Solved"), [row["solved"] for row in rows]),
         ],
     )
-
-
-def tickets_count(n: int) -> str:
-    return ngettext("%(n)d ticket", "%(n)d tickets", n) % {"n": n}
