@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -256,6 +256,7 @@ def rollups_rebuild(*, since: date | None = None, until: date | None = None) -> 
     daily rollup of those days from the facts. Waits for a running job. A full
     rebuild moves the watermark to the last event it saw. Returns how many
     tickets it read."""
+    full = since is None and until is None
     with transaction.atomic():
         watermark = _claim(wait=True)
         assert watermark is not None
@@ -268,16 +269,26 @@ def rollups_rebuild(*, since: date | None = None, until: date | None = None) -> 
         if until is not None:
             tickets = tickets.filter(created_at__lt=day_start(until + timedelta(days=1)))
             facts = facts.filter(created_day__lte=until)
-        ids = set(tickets.values_list("pk", flat=True)) | set(facts.values_list("pk", flat=True))
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), BATCH):
-            facts_refresh(ticket_ids=ordered[start : start + BATCH])
+        if full:
+            # Everything is recounted below: write the facts, skip the deltas.
+            TicketFact.objects.all().delete()
+        else:
+            # Facts of tickets deleted since: refreshing them takes their counts away.
+            gone = facts.filter(~Exists(Ticket.objects.filter(pk=OuterRef("pk"))))
+            facts_refresh(ticket_ids=list(gone.values_list("pk", flat=True)))
+        count, last = 0, 0
+        while batch := list(tickets.filter(pk__gt=last).values_list("pk", flat=True)[:BATCH]):
+            if full:
+                TicketFact.objects.bulk_create(compute_facts(batch).values())
+            else:
+                facts_refresh(ticket_ids=batch)
+            count, last = count + len(batch), batch[-1]
         _recount(since, until)
-        if since is None and until is None and mark > watermark.last_event_id:
+        if full and mark > watermark.last_event_id:
             watermark.last_event_id = mark
             watermark.updated_at = timezone.now()
             watermark.save(update_fields=["last_event_id", "updated_at"])
-    return len(ordered)
+    return count
 
 
 def _recount(since: date | None, until: date | None) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
@@ -343,3 +345,37 @@ def test_csat_counts_the_period_s_ratings_per_agent_and_organisation(desk, paris
         Scope(since=today - timedelta(days=29), until=today), now=desk, internal=True
     )
     assert (month.csat.good, month.csat.bad, month.csat.percent) == (1, 1, 50.0)
+
+
+def test_a_period_rebuild_repairs_drift_and_forgets_deleted_tickets(desk, paris):
+    today = desk.astimezone(paris).date()
+    DailyRollup.objects.filter(day=today).update(created=99)
+    gone = Ticket.objects.get(subject="Only a note")
+    Ticket.objects.filter(pk=gone.pk).delete()
+
+    read = rollups_rebuild(since=today - timedelta(days=2), until=today)
+
+    assert read >= 1
+    assert not TicketFact.objects.filter(pk=gone.pk).exists()
+    scope = Scope(since=today - timedelta(days=89), until=today)
+    _assert_equal(report_figures(scope, now=desk, internal=True), _raw(scope, desk, paris))
+
+
+def test_the_rebuild_command_names_a_bad_date(desk):
+    with pytest.raises(CommandError, match="--since: expected a date like 2026-01-31"):
+        call_command("reports_rebuild", "--since", "31/01/2026")
+    with pytest.raises(CommandError, match="--since must not be after --until"):
+        call_command("reports_rebuild", "--since", "2026-02-02", "--until", "2026-02-01")
+
+
+def test_the_rebuild_command_recomputes_everything(desk, paris):
+    TicketFact.objects.all().delete()
+    DailyRollup.objects.all().delete()
+    out = StringIO()
+
+    call_command("reports_rebuild", stdout=out)
+
+    assert out.getvalue() == f"Recomputed {Ticket.objects.count()} tickets.\n"
+    today = desk.astimezone(paris).date()
+    scope = Scope(since=today - timedelta(days=89), until=today)
+    _assert_equal(report_figures(scope, now=desk, internal=True), _raw(scope, desk, paris))
