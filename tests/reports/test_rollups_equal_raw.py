@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, User
 from reports.figures import Scope, report_figures
 from reports.models import DailyRollup, RollupWatermark, TicketFact
 from reports.rollups import rollups_process_events, rollups_rebuild
@@ -109,6 +109,7 @@ def desk(paris, alice, bob, carol, agent, agent2, support_admin, make_ticket, bi
     # Closed without a solve: not solved.
     dropped = make_ticket(alice, "Never mind")
     services.ticket_close(ticket=dropped, actor=alice)
+    Organization.objects.filter(pk=carol.organization_id).update(support_tier="enterprise")
     rollups_process_events(lag=timedelta(0))
     return now
 
@@ -122,13 +123,13 @@ def _percentile(values, share):
 
 def _raw(scope: Scope, now: datetime, zone: ZoneInfo):
     """The figures, from the raw tickets, messages and events."""
-    tickets = Ticket.objects.all()
-    if scope.organization_id:
-        tickets = tickets.filter(organization_id=scope.organization_id)
-    if scope.category_id:
-        tickets = tickets.filter(category_id=scope.category_id)
-    if scope.agent_id:
-        tickets = tickets.filter(assignee_id=scope.agent_id)
+    narrowed = {
+        "organization_id": scope.organization_id,
+        "category_id": scope.category_id,
+        "organization__support_tier": scope.tier,
+        "assignee_id": scope.agent_id,
+    }
+    tickets = Ticket.objects.filter(**{k: v for k, v in narrowed.items() if v})
     created, solved = Counter(), Counter()
     first_responses, resolutions = [], []
     by_responder = defaultdict(list)
@@ -251,13 +252,14 @@ def test_a_reopened_ticket_is_solved_once_on_its_last_solve(desk, paris):
     )
 
 
-@pytest.mark.parametrize("dimension", ["organization", "category", "agent"])
+@pytest.mark.parametrize("dimension", ["organization", "category", "agent", "tier"])
 def test_filtered_figures_equal_the_raw_tickets(desk, paris, acme, billing, agent2, dimension):
     today = desk.astimezone(paris).date()
     narrowed = {
         "organization": {"organization_id": acme.pk},
         "category": {"category_id": billing.pk},
         "agent": {"agent_id": agent2.pk},
+        "tier": {"tier": "enterprise"},
     }[dimension]
     scope = Scope(since=today - timedelta(days=89), until=today, **narrowed)
 
