@@ -21,6 +21,7 @@ import argparse
 import os
 import statistics
 import time
+from datetime import timedelta
 
 from bench.run import DEFAULT_URL, configure
 
@@ -35,19 +36,29 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="recompute the rollups first")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the reports' tables")
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=0,
+        help="rebuild only the tickets opened in the last DAYS days (0: every ticket)",
+    )
     args = parser.parse_args()
 
     configure(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest, as deployed
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.db import connection
     from django.test import RequestFactory
+    from django.utils import timezone
 
     from accounts.models import User
     from reports.models import DailyRollup, RollupWatermark, TicketFact
-    from reports.rollups import rollups_rebuild
+    from reports.rollups import local_day, rollups_rebuild
     from reports.views import organization_report, support_dashboard
 
     models = [TicketFact, DailyRollup, RollupWatermark]
@@ -59,12 +70,15 @@ def main() -> None:
     try:
         if args.rebuild or not DailyRollup.objects.exists():
             started = time.perf_counter()
-            count = rollups_rebuild()
+            since = local_day(timezone.now()) - timedelta(days=args.days) if args.days else None
+            count = rollups_rebuild(since=since)
             print(
                 f"rebuild: {count} tickets in {time.perf_counter() - started:.1f} s; "
                 f"{TicketFact.objects.count()} facts, {DailyRollup.objects.count()} rollup rows"
             )
-        admin = User.objects.filter(role=User.Role.SUPPORT_ADMIN, is_active=True).order_by("pk")
+        # The bench seeds agents only: a support admin is an agent taken as one,
+        # in memory (nothing is written).
+        admin = User.objects.filter(role__in=User.STAFF_ROLES, is_active=True).order_by("pk")
         customer = User.objects.filter(role=User.Role.ADMIN, organization_id=1).order_by("pk")
         factory = RequestFactory()
         for who, user, view, path in (
@@ -74,6 +88,8 @@ def main() -> None:
             if user is None:
                 print(f"{who}: nobody of that role in the bench database")
                 continue
+            if who == "support admin":
+                user.role = User.Role.SUPPORT_ADMIN
             for period in ("7", "30", "90"):
                 print(
                     _time(
