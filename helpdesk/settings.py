@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "webhooks",
     "ops",
     "privacy",
+    "reports",
 ]
 
 MIDDLEWARE = [

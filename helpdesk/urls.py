@@ -96,6 +96,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("privacy.urls")),
+    path("", include("reports.urls")),
     path("", include("ops.urls")),
 ]
 

@@ -406,3 +406,7 @@ FR.update(MORE_PRESENCE)
 from fr_views import MORE_VIEWS  # noqa: E402
 
 FR.update(MORE_VIEWS)
+
+from fr_reports import MORE_REPORTS  # noqa: E402
+
+FR.update(MORE_REPORTS)

@@ -22,6 +22,7 @@ CELERY_TASK_ROUTES = {
     "privacy.exports_sweep": {"queue": "maintenance"},
     "privacy.export_build": {"queue": "maintenance"},
     "privacy.end_sessions": {"queue": "maintenance"},
+    "reports.refresh_rollups": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {
@@ -56,6 +57,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-data-exports": {
         "task": "privacy.exports_sweep",
         "schedule": env_int("HELPDESK_EXPORTS_SWEEP_EVERY_SECONDS", 300),
+    },
+    # The dashboards' rollups take in the ticket events since their watermark.
+    "refresh-report-rollups": {
+        "task": "reports.refresh_rollups",
+        "schedule": env_int("HELPDESK_REPORTS_REFRESH_EVERY_SECONDS", 60),
     },
     "worker-heartbeat": {
         "task": "ops.heartbeat",

@@ -43,6 +43,13 @@ def _go(path: Callable[[dict], str]) -> Visit:
     return visit
 
 
+def _refused_report_period(page: Page, desk: dict) -> None:
+    """The dashboard with its filters' errors (it answers 400)."""
+    response = page.goto(f"{reverse('reports:dashboard')}?period=custom&since=2026-02-02&until=x")
+    assert response is not None
+    assert response.status == 400, f"{page.url} answered {response.status}"
+
+
 def _bulk_close_confirm(page: Page, desk: dict) -> None:
     page.goto(reverse("agent:queue", args=["active"]))
     for ticket in (desk["customer_ticket"], desk["agent_ticket"]):
@@ -103,6 +110,7 @@ CUSTOMER: dict[str, Visit] = {
     "webhook-new": _go(lambda desk: reverse("webhooks:portal_new")),
     "webhook": _go(lambda desk: reverse("webhooks:portal_detail", args=[desk["hook"].pk])),
     "webhook-delete": _go(lambda desk: reverse("webhooks:portal_delete", args=[desk["hook"].pk])),
+    "reports": _go(lambda desk: reverse("reports:organization")),
 }
 AGENT: dict[str, Visit] = {
     **{
@@ -127,6 +135,7 @@ AGENT: dict[str, Visit] = {
     "macro-edit": _go(lambda desk: reverse("agent:macro_edit", args=[desk["macro"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
     "notifications": _go(lambda desk: reverse("notifications:list")),
+    "reports": _go(lambda desk: reverse("reports:dashboard")),
 }
 SUPPORT_ADMIN: dict[str, Visit] = {
     "api-tokens": _go(lambda desk: reverse("api_tokens_all")),
@@ -140,6 +149,8 @@ SUPPORT_ADMIN: dict[str, Visit] = {
     "webhook": _go(lambda desk: reverse("webhooks:detail", args=[desk["support_hook"].pk])),
     "webhook-delete": _go(lambda desk: reverse("webhooks:delete", args=[desk["support_hook"].pk])),
     "profile": _go(lambda desk: reverse("profile")),
+    "reports": _go(lambda desk: reverse("reports:dashboard")),
+    "reports-bad-period": _refused_report_period,
 }
 ANONYMOUS: dict[str, Visit] = {
     "login": _go(lambda desk: reverse("login")),

@@ -1,0 +1,111 @@
+"""What the dashboards draw: each chart's labels and series, for the JSON
+island ``static/js/reports.js`` reads, and the same numbers as table rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from reports.figures import Figures
+from tickets.models import status_label
+
+
+def duration(seconds: int | None) -> str:
+    """A length of time as people read it: "45 min", "3 h 20 min", "2 d 4 h"."""
+    if seconds is None:
+        return "—"
+    minutes = seconds // 60
+    if minutes < 60:
+        return _("%(m)d min") % {"m": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    days, hours = divmod(hours, 24)
+    return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+
+
+def age_labels() -> dict[str, str]:
+    return {
+        "under_1d": _("Under a day"),
+        "1_3d": _("1 to 3 days"),
+        "3_7d": _("3 to 7 days"),
+        "7_30d": _("7 to 30 days"),
+        "over_30d": _("Over 30 days"),
+    }
+
+
+def _chart(key: str, title: str, kind: str, labels: list[str], series: list[tuple[str, list[int]]]):
+    return {
+        "id": key,
+        "title": title,
+        "type": kind,
+        "labels": labels,
+        "datasets": [{"label": name, "data": data} for name, data in series],
+        # The table behind the chart: one row per label, one column per series.
+        "columns": [name for name, _ in series],
+        "rows": [
+            {"label": label, "values": [data[i] for _, data in series]}
+            for i, label in enumerate(labels)
+        ],
+    }
+
+
+def charts(figures: Figures, *, internal: bool) -> list[dict[str, Any]]:
+    created, solved = _("Created"), _("Solved")
+    days = [date_format(day, "SHORT_DATE_FORMAT") for day in figures.days]
+    out = [
+        _chart(
+            "volume",
+            _("Created and solved per day"),
+            "line",
+            days,
+            [(created, figures.created), (solved, figures.solved)],
+        ),
+        _chart(
+            "backlog-status",
+            _("Backlog by status"),
+            "bar",
+            [status_label(s) for s in figures.backlog_by_status],
+            [(_("Tickets"), list(figures.backlog_by_status.values()))],
+        ),
+        _chart(
+            "backlog-age",
+            _("Backlog by age"),
+            "bar",
+            [age_labels()[k] for k in figures.backlog_by_age],
+            [(_("Tickets"), list(figures.backlog_by_age.values()))],
+        ),
+        _breakdown("channels", _("By channel"), figures.by_channel),
+        _breakdown("categories", _("By category"), figures.by_category),
+    ]
+    if internal:
+        out.append(_breakdown("organizations", _("By organisation"), figures.by_organization))
+        out.append(_breakdown("tiers", _("By tier"), figures.by_tier))
+        out.append(
+            _chart(
+                "agents",
+                _("Per agent"),
+                "bar",
+                [row.name for row in figures.agents],
+                [
+                    (solved, [row.solved for row in figures.agents]),
+                    (_("Open now"), [row.open for row in figures.agents]),
+                ],
+            )
+        )
+    return out
+
+
+def _breakdown(key: str, title: str, rows: list[dict[str, Any]]):
+    return _chart(
+        key,
+        title,
+        "bar",
+        [row["name"] for row in rows],
+        [
+            (_("Created"), [row["created"] for row in rows]),
+            (_("Solved"), [row["solved"] for row in rows]),
+        ],
+    )

@@ -1,0 +1,338 @@
+"""The dashboards' figures, read from the rollups in a fixed number of queries
+whatever the period (``reports.models``).
+
+Which tickets each figure counts:
+- created / solved per day: tickets opened that day; tickets whose last solve
+  fell that day (a reopened ticket counts when it is solved again);
+- first response (median, 90th percentile): tickets opened in the period that
+  have had a public support message; per agent, by who wrote it;
+- resolution: tickets solved in the period, from opening to their last solve;
+- backlog (by status and by age), open load: tickets being worked now;
+- solved and open load per agent: by the ticket's current assignee.
+Percentiles are nearest-rank (the smallest value at or above that share of
+the values, as PostgreSQL's ``percentile_disc``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Aggregate, Count, IntegerField, Q, QuerySet, Sum
+
+from accounts.models import Organization, User
+from reports.models import NOBODY, DailyRollup, TicketFact
+from tickets.models import WORKED_STATUSES, Category, Channel, SatisfactionRating, Status
+from tickets.selectors import SatisfactionSummary, satisfaction_percent
+
+# The backlog's age bands: (label key, at least, less than) in days.
+AGE_BANDS = (
+    ("under_1d", 0, 1),
+    ("1_3d", 1, 3),
+    ("3_7d", 3, 7),
+    ("7_30d", 7, 30),
+    ("over_30d", 30, None),
+)
+TOP = 15  # rows of the per-organisation and per-category tables
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose tickets a report covers: the filters, with what the viewer's role
+    forces (a customer's organisation, an agent's own tickets)."""
+
+    since: date
+    until: date  # included
+    organization_id: int | None = None
+    tier: str | None = None
+    category_id: int | None = None
+    agent_id: int | None = None
+
+
+def percentile(values: list[int], share: float) -> int | None:
+    """Nearest-rank percentile of ``values`` (sorted or not); None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+@dataclass
+class Timing:
+    count: int = 0
+    median: int | None = None
+    p90: int | None = None
+
+    @classmethod
+    def of(cls, values: list[int]) -> Timing:
+        return cls(len(values), percentile(values, 0.5), percentile(values, 0.9))
+
+
+@dataclass
+class AgentRow:
+    agent_id: int
+    name: str = ""
+    solved: int = 0
+    open: int = 0
+    first_response_median: int | None = None
+    csat: SatisfactionSummary | None = None
+
+
+@dataclass
+class Figures:
+    scope: Scope
+    days: list[date]
+    created: list[int]
+    solved: list[int]
+    backlog_by_status: dict[str, int]
+    backlog_by_age: dict[str, int]
+    first_response: Timing
+    resolution: Timing
+    by_organization: list[dict[str, Any]]
+    by_tier: list[dict[str, Any]]
+    by_category: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    csat: SatisfactionSummary
+    agents: list[AgentRow] = field(default_factory=list)
+
+    @property
+    def created_total(self) -> int:
+        return sum(self.created)
+
+    @property
+    def solved_total(self) -> int:
+        return sum(self.solved)
+
+    @property
+    def backlog_total(self) -> int:
+        return sum(self.backlog_by_status.values())
+
+
+def _rollups(scope: Scope) -> QuerySet[DailyRollup]:
+    rows = DailyRollup.objects.filter(day__gte=scope.since, day__lte=scope.until)
+    if scope.organization_id is not None:
+        rows = rows.filter(organization_id=scope.organization_id)
+    if scope.tier:
+        rows = rows.filter(tier=scope.tier)
+    if scope.category_id is not None:
+        rows = rows.filter(category_id=scope.category_id)
+    if scope.agent_id is not None:
+        rows = rows.filter(assignee_id=scope.agent_id)
+    return rows.order_by()
+
+
+def _facts(scope: Scope) -> QuerySet[TicketFact]:
+    facts = TicketFact.objects.all()
+    if scope.organization_id is not None:
+        facts = facts.filter(organization_id=scope.organization_id)
+    if scope.tier:
+        facts = facts.filter(tier=scope.tier)
+    if scope.category_id is not None:
+        facts = facts.filter(category_id=scope.category_id)
+    if scope.agent_id is not None:
+        facts = facts.filter(assignee_id=scope.agent_id)
+    return facts.order_by()
+
+
+def _ratings(scope: Scope) -> QuerySet[SatisfactionRating]:
+    from reports.rollups import day_start
+
+    ratings = SatisfactionRating.objects.filter(
+        created_at__gte=day_start(scope.since),
+        created_at__lt=day_start(scope.until + timedelta(days=1)),
+    )
+    if scope.organization_id is not None:
+        ratings = ratings.filter(organization_id=scope.organization_id)
+    if scope.tier:
+        ratings = ratings.filter(organization__support_tier=scope.tier)
+    if scope.category_id is not None:
+        ratings = ratings.filter(ticket__category_id=scope.category_id)
+    if scope.agent_id is not None:
+        ratings = ratings.filter(agent_id=scope.agent_id)
+    return ratings.order_by()
+
+
+def _sums(rows: QuerySet[DailyRollup], by: str) -> list[tuple[Any, int, int]]:
+    """(value of ``by``, created, solved), most created first."""
+    grouped = rows.values_list(by).annotate(c=Sum("created"), s=Sum("solved"))
+    return sorted(((v, c or 0, s or 0) for v, c, s in grouped), key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def report_figures(scope: Scope, *, now: datetime, internal: bool) -> Figures:
+    """Every figure of a dashboard for ``scope``. ``internal`` adds what only
+    support sees: per agent, per organisation and tier. The queries are the same
+    in number whatever the period."""
+    rows = _rollups(scope)
+    facts = _facts(scope)
+    days = [scope.since + timedelta(days=n) for n in range((scope.until - scope.since).days + 1)]
+    per_day = {d: (c, s) for d, c, s in _sums(rows, "day")}
+
+    backlog_status: dict[str, int] = {str(s): 0 for s in WORKED_STATUSES}
+    backlog_age: dict[str, int] = {key: 0 for key, _, _ in AGE_BANDS}
+    open_load: dict[int, int] = defaultdict(int)
+    age_counts = {
+        key: Count("pk", filter=_age_band(now, low, high)) for key, low, high in AGE_BANDS
+    }
+    backlog = (
+        facts.filter(status__in=WORKED_STATUSES)
+        .values_list("status", "assignee_id")
+        .annotate(**age_counts)
+    )
+    for status, assignee, *bands in backlog:
+        backlog_status[status] += sum(bands)
+        for (key, _, _), n in zip(AGE_BANDS, bands, strict=True):
+            backlog_age[key] += n
+        if assignee is not None:
+            open_load[assignee] += sum(bands)
+
+    answered = facts.filter(
+        created_day__gte=scope.since,
+        created_day__lte=scope.until,
+        first_response_seconds__isnull=False,
+    )
+    solved = facts.filter(
+        solved_day__gte=scope.since, solved_day__lte=scope.until, resolution_seconds__isnull=False
+    )
+    by_category = _sums(rows, "category_id")[:TOP]
+    by_channel = _sums(rows, "channel")
+    categories = Category.objects.in_bulk([c for c, _, _ in by_category])
+    channel_names = dict(Channel.choices)
+    figures = Figures(
+        scope=scope,
+        days=days,
+        created=[per_day.get(d, (0, 0))[0] for d in days],
+        solved=[per_day.get(d, (0, 0))[1] for d in days],
+        backlog_by_status=backlog_status,
+        backlog_by_age=backlog_age,
+        first_response=_timing(answered, "first_response_seconds"),
+        resolution=_timing(solved, "resolution_seconds"),
+        by_organization=[],
+        by_tier=[],
+        by_category=[
+            {"name": str(categories[c]) if c in categories else "?", "created": n, "solved": s}
+            for c, n, s in by_category
+        ],
+        by_channel=[
+            {"name": str(channel_names.get(c, c)), "created": n, "solved": s}
+            for c, n, s in by_channel
+        ],
+        csat=satisfaction_percent(_ratings(scope)),
+    )
+    if internal:
+        _add_internal(figures, rows, scope, _medians_by_responder(answered), open_load)
+    return figures
+
+
+class PercentileDisc(Aggregate):
+    """PostgreSQL's nearest-rank percentile: the smallest value at or above
+    ``share`` of the ordered values."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = IntegerField()
+
+    def __init__(self, expression: str, share: float, **extra: Any) -> None:
+        super().__init__(expression, share=float(share), **extra)
+
+
+def _timing(facts: QuerySet[TicketFact], column: str) -> Timing:
+    """Count, median and 90th percentile of ``column`` over ``facts``, in one
+    query: PostgreSQL computes them; elsewhere the values are read and ranked."""
+    if connection.vendor == "postgresql":
+        found = facts.aggregate(
+            count=Count("pk"),
+            median=PercentileDisc(column, 0.5),
+            p90=PercentileDisc(column, 0.9),
+        )
+        return Timing(found["count"], found["median"], found["p90"])
+    return Timing.of([v for v in facts.values_list(column, flat=True) if v is not None])
+
+
+def _medians_by_responder(answered: QuerySet[TicketFact]) -> dict[int, int]:
+    """The median first response of each agent who wrote first responses; one query."""
+    if connection.vendor == "postgresql":
+        return {
+            responder: median
+            for responder, median in answered.values_list("first_responder_id").annotate(
+                m=PercentileDisc("first_response_seconds", 0.5)
+            )
+            if responder is not None
+        }
+    by_responder: dict[int, list[int]] = defaultdict(list)
+    for responder, seconds in answered.values_list("first_responder_id", "first_response_seconds"):
+        if responder is not None and seconds is not None:
+            by_responder[responder].append(seconds)
+    return {r: percentile(v, 0.5) or 0 for r, v in by_responder.items()}
+
+
+def _age_band(now: datetime, low: int, high: int | None) -> Q:
+    band = Q(created_at__lte=now - timedelta(days=low)) if low else Q()
+    if high is not None:
+        band &= Q(created_at__gt=now - timedelta(days=high))
+    return band
+
+
+def _add_internal(
+    figures: Figures,
+    rows: QuerySet[DailyRollup],
+    scope: Scope,
+    responder_medians: dict[int, int],
+    open_load: dict[int, int],
+) -> None:
+    """Per agent, organisation and tier: support's figures only."""
+    by_org = _sums(rows, "organization_id")[:TOP]
+    orgs = Organization.objects.in_bulk([o for o, _, _ in by_org])
+    Score = SatisfactionRating.Score
+    scores = {
+        "good": Count("pk", filter=Q(score=Score.GOOD)),
+        "bad": Count("pk", filter=Q(score=Score.BAD)),
+    }
+    org_csat = {
+        o: SatisfactionSummary(good=g, bad=b)
+        for o, g, b in _ratings(scope)
+        .filter(organization_id__in=list(orgs))
+        .values_list("organization_id")
+        .annotate(**scores)
+    }
+    figures.by_organization = [
+        {
+            "name": orgs[o].name if o in orgs else "?",
+            "created": n,
+            "solved": s,
+            "csat": org_csat.get(o),
+        }
+        for o, n, s in by_org
+    ]
+    tiers = dict(Organization.Tier.choices)
+    figures.by_tier = [
+        {"name": str(tiers.get(t, t)), "created": n, "solved": s} for t, n, s in _sums(rows, "tier")
+    ]
+    csat_rows = _ratings(scope).values_list("agent_id").annotate(**scores)
+    csat = {a: SatisfactionSummary(good=g, bad=b) for a, g, b in csat_rows if a is not None}
+    agents: dict[int, AgentRow] = {}
+
+    def row(agent_id: int) -> AgentRow:
+        return agents.setdefault(agent_id, AgentRow(agent_id=agent_id))
+
+    for assignee, _, solved in _sums(rows, "assignee_id"):
+        if assignee != NOBODY:
+            row(assignee).solved = solved
+    for assignee, n in open_load.items():
+        row(assignee).open = n
+    for responder, median in responder_medians.items():
+        row(responder).first_response_median = median
+    for agent_id, summary in csat.items():
+        row(agent_id).csat = summary
+    if scope.agent_id is not None:
+        agents = {k: v for k, v in agents.items() if k == scope.agent_id}
+    names = dict(User.objects.filter(pk__in=list(agents)).values_list("pk", "full_name"))
+    for agent_id, agent_row in agents.items():
+        agent_row.name = names.get(agent_id) or f"#{agent_id}"
+    figures.agents = sorted(agents.values(), key=lambda r: (-r.solved, -r.open, r.name))
+
+
+__all__ = ["AGE_BANDS", "Figures", "Scope", "Status", "Timing", "percentile", "report_figures"]

@@ -1,0 +1,172 @@
+"""The support dashboard and a customer admin's report: who sees what, the
+filters' errors, and a fixed number of queries whatever the period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from reports.rollups import rollups_process_events
+from tickets import services
+from tickets.models import Ticket
+
+DASHBOARD = "/agent/reports/"
+ORG_REPORT = "/organisation/reports/"
+
+
+@pytest.fixture
+def tickets(alice, bob, carol, agent, agent2, make_ticket, billing):
+    """Acme has two tickets (one with Sam), Globex one (with Robin)."""
+    first = make_ticket(alice, "Acme printer")
+    services.ticket_assign(ticket=first, actor=agent, assignee=agent)
+    services.ticket_reply(ticket=Ticket.objects.get(pk=first.pk), author=agent, body="Looking.")
+    make_ticket(bob, "Acme invoice", category=billing)
+    globex = make_ticket(carol, "Globex secret outage")
+    services.ticket_assign(ticket=globex, actor=agent2, assignee=agent2)
+    rollups_process_events(lag=timedelta(0))
+    return first
+
+
+def test_urls_are_named():
+    assert reverse("reports:dashboard") == DASHBOARD
+    assert reverse("reports:organization") == ORG_REPORT
+
+
+def test_a_support_admin_sees_every_organisation_and_agent(login, support_admin, tickets):
+    response = login(support_admin).get(DASHBOARD)
+
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.created_total == 3
+    assert {row["name"] for row in figures.by_organization} == {"Acme", "Globex"}
+    assert {row.name for row in figures.agents} >= {"Sam Agent", "Robin Agent"} or len(
+        figures.agents
+    ) == 2
+    html = response.content.decode()
+    assert 'id="report-charts"' in html
+    assert html.count("<canvas") == len(response.context["charts"])
+    assert "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_an_agent_sees_only_their_own_figures(login, agent, agent2, tickets):
+    response = login(agent).get(DASHBOARD + "?period=7&agent=" + str(agent2.pk))
+
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.scope.agent_id == agent.pk  # the agent filter is not theirs to choose
+    assert figures.created_total == 1
+    assert [row.agent_id for row in figures.agents] == [agent.pk]
+    assert "agent" not in response.context["form"].fields
+
+
+def test_customers_get_404_on_the_support_dashboard(login, alice, bob, tickets):
+    assert login(alice).get(DASHBOARD).status_code == 404
+    assert login(bob).get(DASHBOARD).status_code == 404
+
+
+def test_a_customer_admin_sees_their_organisation_only(login, alice, globex, tickets):
+    response = login(alice).get(ORG_REPORT + f"?period=30&organization={globex.pk}")
+
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.scope.organization_id == alice.organization_id
+    assert figures.created_total == 2
+    html = response.content.decode()
+    assert "Globex" not in html
+    # Nothing internal: no agent names, workloads or organisation breakdowns.
+    assert "Sam Support" not in html
+    assert "Robin Responder" not in html
+    assert figures.agents == []
+    assert figures.by_organization == []
+    assert {chart["id"] for chart in response.context["charts"]}.isdisjoint(
+        {"agents", "organizations", "tiers"}
+    )
+
+
+def test_members_agents_and_other_organisations_get_404_on_the_report(login, bob, agent, tickets):
+    assert login(bob).get(ORG_REPORT).status_code == 404
+    assert login(agent).get(ORG_REPORT).status_code == 404
+
+
+def test_another_organisations_admin_sees_nothing_of_acme(login, carol, tickets):
+    response = login(carol).get(ORG_REPORT)
+
+    assert response.context["figures"].created_total == 1
+    assert "Acme" not in response.content.decode()
+
+
+def test_the_pages_ask_for_a_login(client):
+    assert client.get(DASHBOARD).status_code == 302
+    assert client.get(ORG_REPORT).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("period=custom&until=2026-01-31", "since", "Enter the first day of the period."),
+        ("period=custom&since=2026-01-31", "until", "Enter the last day of the period."),
+        (
+            "period=custom&since=31/01/2026&until=2026-02-01",
+            "since",
+            "Enter a date like 2026-01-31.",
+        ),
+        (
+            "period=custom&since=2026-02-02&until=2026-02-01",
+            "until",
+            "The last day cannot come before the first.",
+        ),
+        (
+            "period=custom&since=2020-01-01&until=2022-01-01",
+            "until",
+            "A period can be at most 366 days long.",
+        ),
+        (
+            "period=custom&since=2026-01-01&until=2999-01-01",
+            "until",
+            "The last day cannot be in the future.",
+        ),
+        ("period=12", "period", "Select a valid choice. 12 is not one of the available choices."),
+    ],
+)
+def test_a_bad_filter_names_its_field(login, support_admin, query, field, message):
+    response = login(support_admin).get(f"{DASHBOARD}?{query}")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert message in response.content.decode()
+
+
+def test_a_custom_period_is_shown(login, support_admin, tickets):
+    response = login(support_admin).get(
+        f"{DASHBOARD}?period=custom&since=2026-01-01&until=2026-01-10"
+    )
+
+    assert response.status_code == 200
+    assert len(response.context["figures"].days) == 10
+
+
+@pytest.mark.parametrize("period", ["7", "90"])
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    login, support_admin, tickets, django_assert_num_queries, period
+):
+    client = login(support_admin)
+    client.get(DASHBOARD)  # sessions and caches warm
+
+    with django_assert_num_queries(QUERIES):
+        client.get(f"{DASHBOARD}?period={period}")
+
+
+def test_the_organisation_report_runs_a_fixed_number_of_queries(
+    login, alice, tickets, django_assert_max_num_queries
+):
+    client = login(alice)
+    client.get(ORG_REPORT)
+
+    with django_assert_max_num_queries(ORG_QUERIES):
+        client.get(f"{ORG_REPORT}?period=90")
+
+
+QUERIES = 23  # the same for 7 and 90 days: login, nav, filters, figures
+ORG_QUERIES = 14
