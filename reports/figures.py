@@ -112,8 +112,9 @@ class Figures:
         return sum(self.backlog_by_status.values())
 
 
-def _rollups(scope: Scope) -> QuerySet[DailyRollup]:
-    rows = DailyRollup.objects.filter(day__gte=scope.since, day__lte=scope.until)
+def _narrowed(rows: QuerySet, scope: Scope) -> QuerySet:
+    """``rows`` (rollups or facts: both carry the same dimensions) narrowed by
+    the scope's organisation, tier, category and agent."""
     if scope.organization_id is not None:
         rows = rows.filter(organization_id=scope.organization_id)
     if scope.tier:
@@ -125,17 +126,12 @@ def _rollups(scope: Scope) -> QuerySet[DailyRollup]:
     return rows.order_by()
 
 
+def _rollups(scope: Scope) -> QuerySet[DailyRollup]:
+    return _narrowed(DailyRollup.objects.filter(day__gte=scope.since, day__lte=scope.until), scope)
+
+
 def _facts(scope: Scope) -> QuerySet[TicketFact]:
-    facts = TicketFact.objects.all()
-    if scope.organization_id is not None:
-        facts = facts.filter(organization_id=scope.organization_id)
-    if scope.tier:
-        facts = facts.filter(tier=scope.tier)
-    if scope.category_id is not None:
-        facts = facts.filter(category_id=scope.category_id)
-    if scope.agent_id is not None:
-        facts = facts.filter(assignee_id=scope.agent_id)
-    return facts.order_by()
+    return _narrowed(TicketFact.objects.all(), scope)
 
 
 def _ratings(scope: Scope) -> QuerySet[SatisfactionRating]:
