@@ -6,6 +6,7 @@ die with its worker); Ctrl-C (or SIGTERM) stops all of them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,15 +45,26 @@ class Supervisor:
     """Keeps each child running: one that dies is started again, unless it keeps
     dying (more than ``limit`` times within ``window`` seconds), which stops all."""
 
-    def __init__(self, commands: dict[str, list[str]], *, limit: int = 5, window: float = 300):
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        limit: int = 5,
+        window: float = 300,
+        grace: float = 10,
+    ):
         self.commands = commands
+        self.grace = grace
         self.limit = limit
         self.window = window
         self.children: dict[str, subprocess.Popen] = {}
         self.deaths: dict[str, list[float]] = {name: [] for name in commands}
 
     def start(self, name: str) -> None:
-        self.children[name] = subprocess.Popen(self.commands[name])  # noqa: S603
+        # Each child leads its own process group, so stopping it reaches what it
+        # started too (the worker's pool and beat, runserver's reloader): a
+        # grandchild left behind would keep the port and the terminal's output.
+        self.children[name] = subprocess.Popen(self.commands[name], process_group=0)  # noqa: S603
 
     def start_all(self) -> None:
         for name in self.commands:
@@ -75,28 +87,38 @@ class Supervisor:
 
     def stop_all(self) -> None:
         for child in self.children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 10
+            _signal_group(child, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
         for child in self.children.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
+            # Whatever of the group outlived the grace period (or the leader's
+            # exit) is killed, so nothing keeps running after ``make run`` ends.
+            _signal_group(child, signal.SIGKILL)
+            child.wait()
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has already gone
+        os.killpg(child.pid, signum)
 
 
 def main() -> int:
-    metrics_files_clear()  # an earlier run's counts would be added to this one's
-    supervisor = Supervisor(commands())
-    supervisor.start_all()
-    print(f"Helpdesk is at http://{ADDRESS}/  (Ctrl-C stops the server and the worker)", flush=True)
-
     def stop(*_args) -> None:
         raise KeyboardInterrupt
 
+    # Before any child starts: a SIGTERM arriving between the start and the
+    # handler would end this process at once and leave the children running.
     signal.signal(signal.SIGTERM, stop)
+    metrics_files_clear()  # an earlier run's counts would be added to this one's
+    supervisor = Supervisor(commands())
     exit_code = 0
     try:
+        supervisor.start_all()
+        print(
+            f"Helpdesk is at http://{ADDRESS}/  (Ctrl-C stops the server and the worker)",
+            flush=True,
+        )
         while (outcome := supervisor.check()) is None:
             time.sleep(0.5)
         exit_code = outcome

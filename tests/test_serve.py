@@ -5,6 +5,8 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 from django.conf import settings
 
@@ -41,6 +43,44 @@ def test_a_child_that_dies_is_started_again_and_one_that_keeps_dying_stops_all(t
     assert web.poll() is not None
 
 
+def test_stopping_ends_what_a_child_started_even_when_the_child_ignores_sigterm(tmp_path):
+    # A worker's pool process, or runserver's reloader, outlives its parent's
+    # death unless the whole group is stopped.
+    pids = tmp_path / "pids"
+    stubborn = [
+        sys.executable,
+        "-c",
+        "import os, signal, subprocess, sys, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        f"open({str(pids)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(120)\n",
+    ]
+    supervisor = Supervisor({"worker": stubborn}, grace=1)
+    supervisor.start_all()
+    deadline = time.monotonic() + 20
+    while not pids.exists() or not pids.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    grandchild = int(pids.read_text())
+
+    supervisor.stop_all()
+
+    assert supervisor.children["worker"].poll() is not None
+    assert not _running(grandchild)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs: a killed orphan may linger as a zombie until
+    whatever adopted it reaps it, which is not running."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in {"Z", "X"}
+
+
 def test_make_run_starts_the_request_counts_afresh(tmp_path):
     # A file left by an earlier run's process would be added to every scrape.
     folder = tmp_path / "prometheus"
@@ -70,5 +110,58 @@ def test_make_run_starts_the_request_counts_afresh(tmp_path):
         assert "Helpdesk is at" in run.stdout.readline()
         assert not stale.exists()
     finally:
-        run.send_signal(signal.SIGTERM)
-        run.communicate(timeout=30)
+        _stop(run)
+
+
+def _stop(run: subprocess.Popen) -> str:
+    """SIGTERM, as a terminal's Ctrl-C or a service manager sends it. The output
+    ends only when every process that holds it has gone: the web server's
+    reloader, the worker's pool and beat included."""
+    run.send_signal(signal.SIGTERM)
+    try:
+        output, _ = run.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise
+    return output
+
+
+def test_make_run_stops_everything_it_started_once_the_site_answers(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "HELPDESK_VAR_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "helpdesk.serve"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the site never answered"
+                time.sleep(0.5)
+    finally:
+        _stop(run)
+    assert run.returncode == 0
+    with socket.socket() as again:
+        # As a server binds: a connection in TIME_WAIT is no listener.
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))  # the port is free: no server left behind
