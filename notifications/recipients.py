@@ -157,7 +157,7 @@ def _agents(event: TicketEvent, kind: Kind) -> Recipients:
 
 
 def _followers(event: TicketEvent):
-    return TicketFollower.objects.filter(ticket_id=event.ticket_id).values("user_id")
+    return TicketFollower.objects.filter(ticket_id=event.ticket_id).eligible().values("user_id")
 
 
 def _support_followers(event: TicketEvent, kind: Kind) -> Recipients:

@@ -141,6 +141,27 @@ def test_a_ticket_has_at_most_twenty_followers(ticket, agent, acme):
     assert TicketFollower.objects.filter(ticket=ticket).count() == FOLLOWERS_PER_TICKET
 
 
+def test_followers_who_left_keep_no_place_under_the_cap(ticket, agent, acme, globex):
+    # Given twenty followers, of whom one was deactivated and one moved to
+    # Globex since (their rows are still there: the moment in between)
+    people = [member(acme, f"Person{n} Example") for n in range(FOLLOWERS_PER_TICKET + 1)]
+    for person in people[:FOLLOWERS_PER_TICKET]:
+        services.ticket_follow(actor=agent, ticket=ticket, user=person)
+    User.objects.filter(pk=people[0].pk).update(is_active=False)
+    User.objects.filter(pk=people[1].pk).update(organization=globex)
+
+    # When another colleague is added
+    services.ticket_follow(actor=agent, ticket=ticket, user=people[-1])
+
+    # Then they are: the page shows (and the cap counts) the eighteen who
+    # still hear of the ticket, and the new one
+    shown, _candidates = services.followers_panel(agent, ticket)
+    assert len(shown) == FOLLOWERS_PER_TICKET - 1
+    assert {people[0], people[1]} & set(shown) == set()
+    assert people[-1] in shown
+    assert TicketFollower.objects.filter(ticket=ticket).eligible().count() == 19
+
+
 def test_who_may_remove_a_follower(ticket, alice, bob, dave, acme, agent):
     erin = member(acme, "Erin Example")
     services.ticket_follow(actor=dave, ticket=ticket, user=dave)

@@ -11,24 +11,37 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from tickets.models.tickets import Ticket
 
 FOLLOWERS_PER_TICKET = 20
 
 
 class TicketFollowerQuerySet(models.QuerySet):
+    def eligible(self) -> TicketFollowerQuerySet:
+        """The followers who count: each is shown, notified, and takes one of
+        the ticket's ``FOLLOWERS_PER_TICKET`` places. An active person, support
+        staff or a user of the ticket's organisation; someone deactivated, or
+        a customer moved to another organisation since, is none of these (their
+        row is ended when that happens, ``followers_end_for``; this is the
+        guard for the moments in between)."""
+        return self.filter(user__is_active=True, user__is_integration=False).filter(
+            Q(user__role__in=User.STAFF_ROLES) | Q(user__organization_id=F("organization_id"))
+        )
+
     def visible_to(self, user) -> TicketFollowerQuerySet:
-        """The tenant door for followers: support sees every follower; a customer
-        sees the followers of their organisation's tickets who are users of it
-        (never the agents following, never someone who moved elsewhere)."""
+        """The tenant door for followers: support sees every eligible follower;
+        a customer sees the eligible followers of their organisation's tickets
+        who are users of it (never the agents following, never someone who
+        moved elsewhere)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_support_staff:
-            return self.all()
-        return self.filter(
+            return self.eligible()
+        return self.eligible().filter(
             organization_id=user.organization_id,
             user__organization_id=F("organization_id"),
         )

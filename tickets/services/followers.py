@@ -131,7 +131,9 @@ def ticket_follow(
     followers = TicketFollower.objects.filter(ticket_id=ticket.pk)
     if followers.filter(user_id=user.pk).exists():
         return None
-    if followers.count() >= FOLLOWERS_PER_TICKET:
+    # Only those who hear of it take a place (``eligible``): a follower since
+    # deactivated or moved away does not keep a colleague out.
+    if followers.eligible().count() >= FOLLOWERS_PER_TICKET:
         raise ValidationError(
             {
                 "user": _("A ticket can have at most %(max)d followers; remove one first.")
@@ -205,7 +207,8 @@ def followers_carry(*, source: Ticket, target: Ticket, actor: User, now: datetim
     people = [row.user for row in moving]
     if source.requester_id != target.requester_id:
         people.insert(0, source.requester)
-    room = FOLLOWERS_PER_TICKET - len(have)
+    counted = TicketFollower.objects.filter(ticket_id=target.pk).eligible().count()
+    room = FOLLOWERS_PER_TICKET - counted
     joined = 0
     for person in people:
         if room <= 0:
@@ -231,10 +234,12 @@ def followers_panel(viewer: User, ticket: Ticket) -> tuple[list[User], list[User
     set; and whom the page offers to add, the organisation's other active
     users by name, or ``None`` when there are more than ``CANDIDATES_LISTED``
     (the page asks for an email instead)."""
-    follows = Exists(TicketFollower.objects.filter(ticket_id=ticket.pk, user_id=OuterRef("pk")))
+    # The followers who count (``eligible``), as the cap and the recipients read them.
+    counted = TicketFollower.objects.filter(ticket_id=ticket.pk).eligible()
+    follows = Exists(counted.filter(user_id=OuterRef("pk")))
     scope = Q(organization_id=ticket.organization_id)
     if viewer.is_support_staff:
-        scope |= Q(pk__in=TicketFollower.objects.filter(ticket_id=ticket.pk).values("user_id"))
+        scope |= Q(pk__in=counted.values("user_id"))
     people = list(
         User.objects.filter(scope)
         .annotate(follows=follows)
