@@ -96,6 +96,9 @@ class Notification(models.Model):
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey("tickets.TicketEvent", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Told only because they followed the ticket (issue 18): the email goes
+    # only if they still follow it when it is sent.
+    as_follower = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from accounts.models import User
 from notifications.acts import VISIBLE, act_of
@@ -41,6 +41,9 @@ class Recipient(NamedTuple):
     # Every kind the notification stands for (an act that replied and solved is
     # both): its email goes unless the user turned all of them off.
     kinds: tuple[Kind, ...] = ()
+    # Told only because they follow the ticket: the email is sent only if they
+    # still follow it then (``notifications.services.undeliverable_reason``).
+    as_follower: bool = False
 
     def wants_email(self, opted_out: set[tuple[int, str]]) -> bool:
         return any((self.user.pk, kind) not in opted_out for kind in self.kinds or (self.kind,))
@@ -91,14 +94,16 @@ def recipients_for(event: TicketEvent) -> Recipients:
 
 
 def _once(heard: Recipients) -> Recipients:
-    """Each person once, in the order first named."""
-    seen: set[int] = set()
-    once: Recipients = []
+    """Each person once, in the order first named; told as a follower only if
+    following is their one reason."""
+    once: dict[int, Recipient] = {}
     for recipient in heard:
-        if recipient.user.pk not in seen:
-            seen.add(recipient.user.pk)
-            once.append(recipient)
-    return once
+        first = once.get(recipient.user.pk)
+        if first is None:
+            once[recipient.user.pk] = recipient
+        elif first.as_follower and not recipient.as_follower:
+            once[recipient.user.pk] = first._replace(as_follower=False)
+    return list(once.values())
 
 
 def _sla_breach(event: TicketEvent) -> Recipients:
@@ -130,21 +135,18 @@ def _customers(event: TicketEvent, kind: Kind, kinds: tuple[Kind, ...] = ()) -> 
     participants = Message.objects.filter(
         ticket_id=ticket.pk, is_internal=False, author__organization_id=ticket.organization_id
     ).values("author_id")
+    # The requester, everyone who took part and the organisation's admins...
+    concerned = Q(pk=ticket.requester_id) | Q(pk__in=participants) | Q(role=User.Role.ADMIN)
     people = (
         User.objects.filter(organization_id=ticket.organization_id, is_active=True)
         .exclude(is_integration=True)  # no mailbox; its scripts read the API
-        .filter(
-            # The requester, everyone who took part, the organisation's admins
-            # and its people who follow the ticket.
-            Q(pk=ticket.requester_id)
-            | Q(pk__in=participants)
-            | Q(role=User.Role.ADMIN)
-            | Q(pk__in=_followers(event))
-        )
+        # ... and its people who follow the ticket.
+        .filter(concerned | Q(pk__in=_followers(event)))
+        .annotate(concerned=ExpressionWrapper(concerned, output_field=BooleanField()))
         .exclude(pk=event.actor_id or 0)
         .order_by("pk")
     )
-    return [Recipient(person, kind, kinds) for person in people]
+    return [Recipient(person, kind, kinds, as_follower=not person.concerned) for person in people]
 
 
 def _agents(event: TicketEvent, kind: Kind) -> Recipients:
@@ -166,7 +168,7 @@ def _support_followers(event: TicketEvent, kind: Kind) -> Recipients:
         .exclude(pk=event.actor_id or 0)
         .order_by("pk")
     )
-    return [Recipient(person, kind) for person in people]
+    return [Recipient(person, kind, as_follower=True) for person in people]
 
 
 def _assignee(event: TicketEvent, kind: Kind) -> Recipients:

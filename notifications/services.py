@@ -41,7 +41,7 @@ from notifications.models import (
 )
 from notifications.recipients import recipients_for
 from outbox.delivery import claim, send_claimed
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent, TicketFollower
 from webhooks.services import deliveries_for_event
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ def notifications_for_event(*, event_id: int) -> list[int]:
                     ticket_id=event.ticket_id,
                     event=event,
                     kind=recipient.kind,
+                    as_follower=recipient.as_follower,
                     created_at=now,
                     email_state=(
                         EmailState.PENDING if recipient.wants_email(opted_out) else EmailState.OFF
@@ -146,7 +147,8 @@ def undeliverable_reason(notification: Notification) -> str:
     """Why the recipient may no longer get this email, read at the moment of sending.
 
     Between the act and the send (an SMTP outage can last hours) a user may be
-    deactivated, moved to another organisation, or lose sight of the ticket.
+    deactivated, moved to another organisation, lose sight of the ticket, or
+    stop following the ticket they were told of only as a follower.
     """
     user = notification.recipient
     if not user.is_active:
@@ -157,6 +159,13 @@ def undeliverable_reason(notification: Notification) -> str:
         return "The recipient is no longer a user of the ticket's organisation."
     if not Ticket.objects.visible_to(user).filter(pk=notification.ticket_id).exists():
         return "The recipient may no longer see the ticket."
+    if (
+        notification.as_follower
+        and not TicketFollower.objects.eligible()
+        .filter(ticket_id=notification.ticket_id, user_id=user.pk)
+        .exists()
+    ):
+        return "The recipient no longer follows the ticket."
     message = notification.event.message
     if message is not None and message.is_internal and not user.is_support_staff:
         return "The message is an internal note."

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from notifications import services as notify
 from notifications.models import EmailOptOut, EmailState, Notification
 from tests.helpers import PASSWORD
 from tests.notifications.helpers import (
@@ -16,7 +17,7 @@ from tests.notifications.helpers import (
     told,
 )
 from tickets import services
-from tickets.models import TicketFollower
+from tickets.models import TicketEvent, TicketFollower
 from tickets.workflow import Action
 
 
@@ -177,3 +178,57 @@ def test_following_itself_tells_nobody(alice, bob, dave, agent, make_ticket):
     deliver()
 
     assert told() == {}
+
+
+# An unfollow between the act and the send (issue 18, after the review)
+
+
+def write_rows() -> None:
+    """The first half of the outbox: events into rows, no email sent yet."""
+    for event_id in TicketEvent.objects.filter(notified_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        notify.notifications_for_event(event_id=event_id)
+
+
+def test_a_follower_who_unfollows_before_the_email_goes_gets_no_email(scene, agent, dave):
+    # Given a support reply whose rows are written, emails not yet sent
+    services.ticket_reply(ticket=scene, author=agent, body="We sent a fire engine.")
+    write_rows()
+    assert Notification.objects.get(recipient=dave).email_state == EmailState.PENDING
+
+    # When Dave stops following, and then the outbox sends
+    services.ticket_unfollow(actor=dave, ticket=scene, user=dave)
+    deliver()
+
+    # Then the requester and the admin get theirs, once; Dave's is skipped
+    assert emailed() == sorted(CUSTOMERS_OF_BOBS_TICKET)
+    skipped = Notification.objects.get(recipient=dave)
+    assert (skipped.email_state, skipped.email_error) == (
+        EmailState.SKIPPED,
+        "The recipient no longer follows the ticket.",
+    )
+
+
+def test_an_agent_follower_who_unfollows_before_the_email_goes_gets_no_email(scene, bob, agent2):
+    services.ticket_reply(ticket=scene, author=bob, body="Still burning.")
+    write_rows()
+
+    services.ticket_unfollow(actor=agent2, ticket=scene, user=agent2)
+    deliver()
+
+    assert emailed() == ["agent@support.example"]
+    assert Notification.objects.get(recipient=agent2).email_state == EmailState.SKIPPED
+
+
+def test_a_follower_who_also_took_part_still_gets_the_email_after_unfollowing(scene, agent, dave):
+    # Dave wrote on the ticket: he hears of it as one who took part, follower or not
+    services.ticket_reply(ticket=scene, author=dave, body="Mine too.")
+    start_clean()
+    services.ticket_reply(ticket=scene, author=agent, body="Fixed.")
+    write_rows()
+
+    services.ticket_unfollow(actor=dave, ticket=scene, user=dave)
+    deliver()
+
+    assert emailed() == sorted(CUSTOMERS_OF_BOBS_TICKET | {"dave@acme.example"})
