@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import members
 from accounts.models import ApiToken, Organization, PinChange, PinCheck, SupportContact, User
 from accounts.pins import is_locked_out, pin_lockout_clear, pin_reset
 from inbound.models import SupportAddress
@@ -79,6 +80,14 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ()
     readonly_fields = ("support_pin_set_at", "pin_locked", "erase_link")
     actions = ("reset_pin", "clear_pin_lockout")
+
+    def save_model(self, request, obj, form, change):
+        # Deactivating or moving someone ends what they may no longer reach
+        # (their follows of other organisations' tickets), through the one door.
+        if change and members.ACCESS_FIELDS & set(form.changed_data):
+            members.user_save_access(user=obj, fields=None)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("Erase"))
     def erase_link(self, user):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from outbox.models import Purpose
 from outbox.services import email_enqueue
+from tickets.services.followers import followers_end_for
 
 
 def _require_admin_of(admin: User, user: User | None = None) -> None:
@@ -97,9 +98,29 @@ def member_set_admin(*, admin: User, user: User, make_admin: bool) -> None:
 
 @transaction.atomic
 def member_set_active(*, admin: User, user: User, active: bool) -> None:
-    """Deactivate (they can no longer log in; their tickets stay) or reactivate a user."""
+    """Deactivate (they can no longer log in; their tickets stay, their follows
+    end) or reactivate a user."""
     _require_admin_of(admin, user)
     if user.pk == admin.pk and not active:
         raise ValidationError(_("You cannot deactivate yourself."))
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    user_save_access(user=user, fields=["is_active"])
+
+
+# What decides which tickets a person may reach.
+ACCESS_FIELDS = frozenset({"is_active", "organization", "role"})
+
+
+@transaction.atomic
+def user_save_access(*, user: User, fields: list[str] | None) -> None:
+    """Save a change to ``user``'s access (deactivated, moved to another
+    organisation, another role): ``fields`` as ``save(update_fields=...)``
+    takes them, ``None`` for every field (the admin's form). Then end what
+    they may no longer have: the follows of tickets they no longer belong to
+    (``tickets.services.followers_end_for``).
+
+    The one door for it: the organisation page (``member_set_active``) and
+    the admin's user form both come here.
+    """
+    user.save(update_fields=fields)
+    followers_end_for(user=user)

@@ -210,6 +210,78 @@ def test_a_follower_who_moved_organisation_is_hidden_from_customers(ticket, bob,
     assert TicketFollower.objects.visible_to(bob).count() == 0
 
 
+# Leaving: deactivated or moved, a person's follows end (issue 18, after the review)
+
+
+def test_a_deactivated_colleague_no_longer_follows_and_frees_their_place(
+    ticket, alice, bob, dave, agent, login
+):
+    # Given Dave and an agent follow Bob's ticket
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+    services.ticket_follow(actor=agent, ticket=ticket, user=agent)
+
+    # When Acme's admin deactivates Dave on the organisation page
+    login(alice).post(reverse("organization_member", args=[dave.pk]), {"action": "deactivate"})
+
+    # Then he follows nothing, the agent still follows, and the history adds no line
+    assert followers_of(ticket) == ["agent@support.example"]
+    assert [added for _actor, _was, added, _internal in follower_events(ticket)] == [
+        "Dave Doe",
+        "Sam Support",
+    ]
+
+    # Reactivated, he starts afresh: a colleague adds him again if he wants
+    login(alice).post(reverse("organization_member", args=[dave.pk]), {"action": "reactivate"})
+    assert followers_of(ticket) == ["agent@support.example"]
+
+
+def test_moving_a_customer_in_the_admin_ends_their_follows_of_the_old_organisation(
+    ticket, bob, dave, globex, carol, support_admin, agent, agent2, make_ticket, login
+):
+    # Given Dave follows Bob's ticket at Acme, and Robin (agent2) follows it too
+    services.ticket_follow(actor=bob, ticket=ticket, user=dave)
+    services.ticket_follow(actor=agent2, ticket=ticket, user=agent2)
+    client = login(support_admin)
+
+    # When a support admin moves Dave to Globex in the admin
+    answer = client.post(
+        reverse("admin:accounts_user_change", args=[dave.pk]),
+        admin_form(dave, organization=globex.pk),
+    )
+
+    # Then Dave is Globex's and follows none of Acme's tickets; Robin still does
+    assert answer.status_code == 302
+    dave.refresh_from_db()
+    assert dave.organization_id == globex.pk
+    assert followers_of(ticket) == ["agent2@support.example"]
+
+    # And an agent deactivated in the admin follows nothing any more
+    client.post(
+        reverse("admin:accounts_user_change", args=[agent2.pk]),
+        admin_form(agent2, is_active=False),
+    )
+    assert followers_of(ticket) == []
+
+
+def admin_form(user, **changes) -> dict:
+    """The admin's user form as it would be posted, with ``changes``."""
+    data = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "organization": user.organization_id or "",
+        "role": user.role,
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+    for name, value in changes.items():
+        if value is False:
+            data.pop(name)
+        else:
+            data[name] = value
+    return data
+
+
 # Merge
 
 

@@ -18,6 +18,7 @@ from tickets.services.conversation import (
 from tickets.services.followers import (
     follower_for,
     followers_carry,
+    followers_end_for,
     followers_panel,
     may_remove,
     ticket_follow,
@@ -69,6 +70,7 @@ __all__ = [
     "Reply",
     "follower_for",
     "followers_carry",
+    "followers_end_for",
     "followers_panel",
     "macro_actions",
     "macro_apply",

@@ -227,6 +227,27 @@ def followers_carry(*, source: Ticket, target: Ticket, actor: User, now: datetim
     return joined
 
 
+def followers_end_for(*, user: User) -> int:
+    """End the follows ``user`` may no longer have, after they were deactivated
+    or moved to another organisation (or became a customer): every follow of
+    an inactive person, and a customer's follows of other organisations'
+    tickets. Returns how many ended.
+
+    Called by the one door that deactivates or moves a user
+    (``accounts.members.user_save_access``), in its transaction. Like erasure,
+    it records no history event: nobody chose to unfollow, and the history
+    keeps who added them. No ticket lock is needed: removing rows only makes
+    room under the cap.
+    """
+    rows = TicketFollower.objects.filter(user_id=user.pk)
+    if user.is_active and not user.is_integration:
+        if user.is_support_staff:
+            return 0
+        rows = rows.exclude(organization_id=user.organization_id)
+    deleted, _rows = rows.delete()
+    return deleted
+
+
 def followers_panel(viewer: User, ticket: Ticket) -> tuple[list[User], list[User] | None]:
     """The ticket page's Followers section, in one query however many follow:
     the followers ``viewer`` may see (``TicketFollower.objects.visible_to``:
