@@ -31,6 +31,7 @@ so nothing about other organisations leaks; a refused right raises
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -253,8 +254,9 @@ def followers_panel(viewer: User, ticket: Ticket) -> tuple[list[User], list[User
     the followers ``viewer`` may see (``TicketFollower.objects.visible_to``:
     customers see their organisation's people only), each with ``removable``
     set; and whom the page offers to add, the organisation's other active
-    users by name, or ``None`` when there are more than ``CANDIDATES_LISTED``
-    (the page asks for an email instead)."""
+    users by name (each with its ``menu_label``, ``_label``), or ``None`` when
+    there are more than ``CANDIDATES_LISTED`` (the page asks for an email
+    instead)."""
     # The followers who count (``eligible``), as the cap and the recipients read them.
     counted = TicketFollower.objects.filter(ticket_id=ticket.pk).eligible()
     follows = Exists(counted.filter(user_id=OuterRef("pk")))
@@ -275,7 +277,27 @@ def followers_panel(viewer: User, ticket: Ticket) -> tuple[list[User], list[User
     ]
     if len(candidates) > CANDIDATES_LISTED:
         return followers, None
+    _label(viewer, candidates)
     return followers, candidates
+
+
+def _label(viewer: User, candidates: list[Any]) -> None:
+    """Set each candidate's ``menu_label``. Support staff and customer admins
+    (who manage the organisation's people) read name and email; a member reads
+    names only, numbered where colleagues share one (in the order they joined),
+    so the menu shows them no address."""
+    if viewer.is_support_staff or viewer.is_org_admin:
+        for person in candidates:
+            person.menu_label = f"{person.full_name} ({person.email})"
+        return
+    namesakes: dict[str, list[Any]] = {}
+    for person in sorted(candidates, key=lambda person: person.pk):
+        namesakes.setdefault(person.full_name.casefold(), []).append(person)
+    for same in namesakes.values():
+        for number, person in enumerate(same, start=1):
+            person.menu_label = (
+                person.full_name if len(same) == 1 else f"{person.full_name} ({number})"
+            )
 
 
 def _check_actor(actor: User, ticket: Ticket) -> None:
