@@ -176,3 +176,16 @@ class SatisfactionForm(forms.Form):
             )
         },
     )
+
+
+class FollowerForm(forms.Form):
+    """The Followers section's add and follow controls, for binding a refusal
+    to the control that caused it (the service checks who may be added).
+
+    ``user`` is the menu's id, ``email`` the address asked of a large
+    organisation, ``me`` the Follow button.
+    """
+
+    user = forms.CharField(required=False, max_length=20)
+    email = forms.CharField(required=False, max_length=254)
+    me = forms.CharField(required=False, max_length=10)

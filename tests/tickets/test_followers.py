@@ -2,6 +2,8 @@
 agents follow tickets; on the ticket page and through the API, recorded in
 the history, carried by a merge; never across organisations."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -362,14 +364,54 @@ def test_a_member_reads_colleagues_names_not_their_addresses_in_the_menu(
     assert f'<option value="{namesake.pk}">Dave Doe (d.doe@acme.example)</option>' in page
 
 
-def test_posting_another_organisations_user_on_the_page_stores_nothing(ticket, bob, carol, login):
+def error_of(page: str, control: str) -> str:
+    """The error shown under ``control`` (its id), or "" if none."""
+    found = re.search(
+        rf'<div class="error" id="{control}_error" role="alert"><div>(.*?)</div>', page
+    )
+    return found.group(1) if found else ""
+
+
+def test_posting_another_organisations_user_on_the_page_stores_nothing(
+    ticket, alice, bob, carol, login
+):
     client = login(bob)
 
-    client.post(reverse("tickets:followers", args=[ticket.pk]), {"user": carol.pk})
+    answer = client.post(reverse("tickets:followers", args=[ticket.pk]), {"user": carol.pk})
 
+    # The page comes back refusing, the sentence under the menu that chose
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert error_of(page, "id_follower_user") == (
+        "Choose an active user of this ticket&#x27;s organisation."
+    )
+    assert 'aria-describedby="id_follower_user_error"' in page
     assert followers_of(ticket) == []
-    page = client.get(ticket.get_absolute_url()).content.decode()
-    assert "Choose an active user of this ticket&#x27;s organisation." in page
+
+
+def test_the_cap_on_the_page_is_said_under_the_control_that_asked(ticket, agent, acme, login):
+    # Given a ticket with twenty followers, and one more colleague
+    people = [member(acme, f"Person{n} Example") for n in range(FOLLOWERS_PER_TICKET + 1)]
+    for person in people[:FOLLOWERS_PER_TICKET]:
+        services.ticket_follow(actor=agent, ticket=ticket, user=person)
+    client = login(agent)
+    url = reverse("tickets:followers", args=[ticket.pk])
+
+    # When the agent adds the colleague from the menu, then follows themself
+    by_menu = client.post(url, {"user": people[-1].pk})
+    by_button = client.post(url, {"me": "follow"})
+
+    # Then each answer is the page again, the rule beside the control used,
+    # the menu keeping the choice
+    cap = "A ticket can have at most 20 followers; remove one first."
+    assert (by_menu.status_code, by_button.status_code) == (400, 400)
+    menu_page, button_page = by_menu.content.decode(), by_button.content.decode()
+    assert error_of(menu_page, "id_follower_user") == cap
+    assert error_of(menu_page, "id_follow_me") == ""
+    assert f'<option value="{people[-1].pk}" selected>' in menu_page
+    assert error_of(button_page, "id_follow_me") == cap
+    assert error_of(button_page, "id_follower_user") == ""
+    assert TicketFollower.objects.filter(ticket=ticket).count() == FOLLOWERS_PER_TICKET
 
 
 def test_an_outsider_gets_404_on_the_page_and_changes_nothing(ticket, carol, dave, login):
@@ -552,8 +594,17 @@ def test_a_large_organisation_is_asked_for_an_email_instead_of_a_long_menu(
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert 'name="email" id="id_follower_email"' in page
     assert 'id="id_follower_user"' not in page
+    refused = client.post(
+        reverse("tickets:followers", args=[ticket.pk]), {"email": "carol@globex.example"}
+    )
     client.post(reverse("tickets:followers", args=[ticket.pk]), {"email": "p7@acme.example"})
 
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert error_of(page, "id_follower_email") == (
+        "Choose an active user of this ticket&#x27;s organisation."
+    )
+    assert 'value="carol@globex.example" aria-invalid="true"' in page
     assert followers_of(ticket) == ["p7@acme.example"]
 
 

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 from accounts.requests import AuthenticatedHttpRequest
 from tickets import services
 from tickets.access import get_ticket_for
+from tickets.forms import FollowerForm
 from tickets.models import Ticket, TicketFollower
+from tickets.views.ticket_page import render_ticket_page
 
 
 @login_required
@@ -27,18 +29,21 @@ def ticket_followers(request: AuthenticatedHttpRequest, number: int) -> HttpResp
     """``me=follow`` / ``me=unfollow``; ``remove=<user id>``; else add ``user``
     (an id from the menu) or ``email`` (when the organisation is too big for one)."""
     ticket = get_ticket_for(request.user, number)
-    back = redirect(f"{ticket.get_absolute_url()}#followers")
     try:
         said = _change(request, ticket)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        # A refused person (not addable, the cap reached) is the form's error,
+        # shown by the control that asked: the page again, as a reply's is.
+        form = FollowerForm(request.POST)
+        form.is_valid()
+        form.add_error(_control(request), error.messages)
+        return render_ticket_page(request, ticket, follower_form=form, status=400)
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
         if said:
             messages.success(request, said)
-    return back
+    return redirect(f"{ticket.get_absolute_url()}#followers")
 
 
 def _change(request: AuthenticatedHttpRequest, ticket: Ticket) -> str:
@@ -70,6 +75,14 @@ def _change(request: AuthenticatedHttpRequest, ticket: Ticket) -> str:
     if services.ticket_follow(actor=actor, ticket=ticket, user=person) is None:
         return _("%(name)s already follows this ticket.") % {"name": person.full_name}
     return _("%(name)s follows this ticket now.") % {"name": person.full_name}
+
+
+def _control(request: AuthenticatedHttpRequest) -> str:
+    """The form field whose control the person used: the Follow button, the
+    menu, or the email box (the service may name ``user`` for any of them)."""
+    if request.POST.get("me"):
+        return "me"
+    return "user" if request.POST.get("user") else "email"
 
 
 def _number(text: str) -> int:

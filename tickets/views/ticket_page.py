@@ -24,7 +24,7 @@ from accounts.selectors import support_staff
 from tickets import presence, services, workflow
 from tickets.agent_forms import STATUS_ACTION_LABELS, SUBMIT_AS_CHOICES, AgentReplyForm
 from tickets.attachments.validation import limits_text
-from tickets.forms import MessageForm, ReferenceForm, SatisfactionForm
+from tickets.forms import FollowerForm, MessageForm, ReferenceForm, SatisfactionForm
 from tickets.models import (
     Attachment,
     Category,
@@ -56,6 +56,7 @@ def render_ticket_page(
     reference_form: ReferenceForm | None = None,
     agent_reply_form=None,
     satisfaction_form: SatisfactionForm | None = None,
+    follower_form: FollowerForm | None = None,
     confirm_close: bool = False,
     added_messages: list[Message] | None = None,
     status: int = 200,
@@ -119,7 +120,7 @@ def render_ticket_page(
         "Status": Status,
         "reply_due": None if user.is_support_staff else reply_promise(ticket, now),
         **_satisfaction_context(ticket, user, satisfaction_form),
-        **_followers_context(ticket, user),
+        **_followers_context(ticket, user, follower_form),
     }
     template = "tickets/detail.html"
     if user.is_support_staff:
@@ -192,8 +193,9 @@ def render_ticket_page(
     return render(request, template, context, status=status)
 
 
-def _followers_context(ticket: Ticket, user) -> dict[str, Any]:
-    """The Followers section (issue 18): one query, however many follow."""
+def _followers_context(ticket: Ticket, user, form: FollowerForm | None) -> dict[str, Any]:
+    """The Followers section (issue 18): one query, however many follow; ``form``
+    carries a refused addition back to its control."""
     followers, candidates = services.followers_panel(user, ticket)
     following = {person.pk for person in followers}
     return {
@@ -206,6 +208,7 @@ def _followers_context(ticket: Ticket, user) -> dict[str, Any]:
         and ticket.merged_into_id is None
         and not user.is_integration,
         "follower_candidates": candidates,
+        "follower_form": form or FollowerForm(),
     }
 
 
