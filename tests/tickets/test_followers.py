@@ -2,9 +2,11 @@
 agents follow tickets; on the ticket page and through the API, recorded in
 the history, carried by a merge; never across organisations."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -282,6 +284,28 @@ def admin_form(user, **changes) -> dict:
         else:
             data[name] = value
     return data
+
+
+def test_the_migration_ends_follows_left_by_people_who_left_before(
+    ticket, bob, dave, acme, globex, agent, agent2
+):
+    # Given follows left behind before leaving ended them: Dave moved to Globex,
+    # Erin deactivated, both without the door; an agent and Fay still follow
+    erin, fay = member(acme, "Erin Example"), member(acme, "Fay Example")
+    for person in (dave, erin, fay):
+        services.ticket_follow(actor=bob, ticket=ticket, user=person)
+    for person in (agent, agent2):
+        services.ticket_follow(actor=person, ticket=ticket, user=person)
+    User.objects.filter(pk=dave.pk).update(organization=globex)
+    User.objects.filter(pk=erin.pk).update(is_active=False)
+    User.objects.filter(pk=agent2.pk).update(is_active=False)
+
+    # When the migration runs
+    migration = importlib.import_module("tickets.migrations.0030_end_stale_follows")
+    migration.end_stale_follows(django_apps, None)
+
+    # Then only those who still hear of the ticket follow it
+    assert followers_of(ticket) == ["agent@support.example", "fay@acme.example"]
 
 
 # Merge
