@@ -3,12 +3,13 @@ exactly as Django's ``format_html`` does, so a hostile subject or name is as
 harmless in the queue as anywhere else."""
 
 import pytest
+from django.template import Context, Template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from tickets.html import fast_html
-from tickets.views.queue_rows import options
+from accounts.models import User
+from tickets.html import fast_html, options
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -41,3 +42,23 @@ def test_menu_options_escape_names_and_mark_the_chosen_one():
         '<option value="1">Ann &lt;admin&gt;</option>'
         '<option value="2" selected>Bob &quot;the&quot; Builder</option>'
     )
+
+
+@pytest.mark.django_db
+def test_the_options_tag_escapes_names_marks_the_chosen_one_and_skips_the_excluded():
+    hostile = _agent("eve@example.com", '<b onmouseover="x">Eve</b> & co')
+    plain = _agent("ann@example.com", "Ann")
+    gone = _agent("zed@example.com", "Zed")
+    menu = Template("{% load helpdesk %}{% options people selected=chosen exclude=skip %}").render(
+        Context({"people": [hostile, plain, gone], "chosen": str(plain.pk), "skip": {gone.pk}})
+    )
+
+    assert "<b" not in menu
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;Eve&lt;/b&gt; &amp; co" in menu
+    assert f'<option value="{plain.pk}" selected>Ann</option>' in menu
+    assert f'<option value="{hostile.pk}">' in menu
+    assert "Zed" not in menu
+
+
+def _agent(email: str, name: str) -> User:
+    return User.objects.create_user(email=email, password="x", full_name=name, role="agent")

@@ -259,15 +259,21 @@ def followers_panel(viewer: User, ticket: Ticket) -> tuple[list[User], list[User
     instead)."""
     # The followers who count (``eligible``), as the cap and the recipients read them.
     counted = TicketFollower.objects.filter(ticket_id=ticket.pk).eligible()
-    follows = Exists(counted.filter(user_id=OuterRef("pk")))
-    scope = Q(organization_id=ticket.organization_id)
-    if viewer.is_support_staff:
-        scope |= Q(pk__in=counted.values("user_id"))
-    people = list(
-        User.objects.filter(scope)
-        .annotate(follows=follows)
+    people_here = (
+        User.objects.annotate(follows=Exists(counted.filter(user_id=OuterRef("pk"))))
         .filter(Q(follows=True) | Q(is_active=True, is_integration=False))
-        .order_by("-follows", "full_name", "email")[: FOLLOWERS_PER_TICKET + CANDIDATES_LISTED + 2]
+        .order_by()
+    )
+    # The organisation's people, by its index; support also sees the agents
+    # following, read by the ticket's follow rows. Two branches of a UNION,
+    # not one OR: "in the organisation or following" read every user.
+    people_query = people_here.filter(organization_id=ticket.organization_id)
+    if viewer.is_support_staff:
+        people_query = people_query.union(people_here.filter(pk__in=counted.values("user_id")))
+    people = list(
+        people_query.order_by("-follows", "full_name", "email")[
+            : FOLLOWERS_PER_TICKET + CANDIDATES_LISTED + 2
+        ]
     )
     followers = [person for person in people if person.follows]
     for person in followers:

@@ -28,6 +28,7 @@ from tickets.agent_forms import BulkForm
 from tickets.counters import counts_by_state
 from tickets.exports import message_csv, ticket_csv
 from tickets.filters import QueueFilter
+from tickets.html import options
 from tickets.models import Category, Status, Tag, Ticket
 from tickets.paging import BoundedPaginator, count_cap
 from tickets.queues import QUEUE_VIEWS, UNSOLVED
@@ -37,7 +38,7 @@ from tickets.services.saved_views import shown_count
 from tickets.sla.states import breaching_soon
 from tickets.views.bulk_selection import selection_take
 from tickets.views.common import safe_next, support_only
-from tickets.views.queue_rows import options, queue_rows
+from tickets.views.queue_rows import queue_rows
 
 # What a queue row shows (tickets.views.queue_rows) and its "new" mark reads: a
 # row loads a dozen columns of four tables instead of every column of each.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -97,18 +96,3 @@ def queue_rows(tickets: Iterable[Ticket], columns: list[str], now: datetime) -> 
         }
         for ticket in tickets
     ]
-
-
-def options(choices: Iterable[tuple[object, str]], selected: object = None) -> SafeString:
-    """``<option>`` elements of ``(value, label)`` pairs, ``selected`` marked.
-
-    Plain string building: the queue lists every agent twice, each option
-    escaped as ``format_html`` would (``tickets.html``).
-    """
-    chosen = None if selected in (None, "") else str(selected)
-    parts = []
-    for value, label in choices:
-        text = str(value)
-        mark = " selected" if text == chosen else ""
-        parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
-    return SafeString("".join(parts))

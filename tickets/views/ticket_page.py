@@ -177,7 +177,7 @@ def render_ticket_page(
             ],
             status_actions=status_actions,
             sla_rows=clock_rows(list(ticket.sla_clocks.all()), now),
-            agents=support_staff(),
+            agents=support_staff().only("id", "full_name"),  # two menus of names
             categories=Category.objects.filter(is_active=True),
             priorities=Priority.choices,
             # Issue 18: a ticket not closed nor merged can be merged into another.
@@ -201,7 +201,8 @@ def _followers_context(ticket: Ticket, user, form: FollowerForm | None) -> dict[
     return {
         "followers": followers,
         "following": user.pk in following,
-        "follower_ids": following,
+        # Support's menu offers the agents who neither follow nor are the viewer.
+        "follower_ids_and_me": following | {user.pk},
         # The requester hears of everything already; a merged ticket is followed
         # where it went.
         "may_follow": user.pk != ticket.requester_id
