@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint bench bench-inprocess clean-var
+.PHONY: run test install lint bench bench-inprocess bench-export clean-var
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Helpdesk needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -42,6 +42,11 @@ bench: install
 # The in-process page and auto-close timings on PostgreSQL (bench/run.py).
 bench-inprocess: install
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# The web worker's memory while a support admin exports every ticket as CSV
+# (bench/export_memory.py; the seeded bench database, gunicorn as the image runs it).
+bench-export: install
+	$(PY) -m bench.export_memory $(BENCH_ARGS)
 
 clean-var:
 	rm -rf var

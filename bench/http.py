@@ -248,10 +248,18 @@ def wrk(
     }
 
 
-def start_ours(env: dict[str, str], port: int) -> subprocess.Popen:
+def start_ours(
+    env: dict[str, str],
+    port: int,
+    *,
+    workers: int = 2,
+    timeout: int = 60,
+    worker_class: str = "sync",
+) -> subprocess.Popen:
+    """gunicorn with ``workers`` workers on ``port``, once it answers its probe."""
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "helpdesk.wsgi", "--workers", "2", "--worker-class",
-         "sync", "--bind", f"127.0.0.1:{port}", "--timeout", "60"],
+        [str(ROOT / ".venv/bin/gunicorn"), "helpdesk.wsgi", "--workers", str(workers),
+         "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}", "--timeout", str(timeout)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=open(Path(env["HELPDESK_VAR_DIR"]) / "gunicorn.log", "ab"),  # noqa: SIM115
     )  # fmt: skip

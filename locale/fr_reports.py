@@ -66,4 +66,15 @@ MORE_REPORTS = {
     "Your organisation's support at a glance: %(name)s's tickets only.": (
         "Le support de votre organisation en un coup d’œil : les tickets de %(name)s uniquement."
     ),
+    "Service levels": "Niveaux de service",
+    "Service-level targets": "Objectifs de niveau de service",
+    "Targets that fell due in the period: met on time, of those answered or overdue.": (
+        "Objectifs arrivés à échéance sur la période : tenus à temps, parmi ceux qui ont "
+        "reçu une réponse ou sont dépassés."
+    ),
+    "Target": "Objectif",
+    "Met": "Tenus",
+    "Missed": "Manqués",
+    "Total": "Total",
+    "Share met": "Part tenue",
 }

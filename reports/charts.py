@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reports.figures import Figures
-from tickets.models import status_label
+from tickets.models import SlaClock, status_label
 
 
 def duration(seconds: int | None) -> str:
@@ -80,6 +80,20 @@ def charts(figures: Figures, *, internal: bool) -> list[dict[str, Any]]:
         _breakdown("channels", _("By channel"), figures.by_channel),
         _breakdown("categories", _("By category"), figures.by_category),
     ]
+    if figures.sla:
+        labels = [_kind_label(row.kind) for row in figures.sla]
+        out.append(
+            _chart(
+                "sla",
+                _("Service-level targets"),
+                "bar",
+                labels,
+                [
+                    (_("Met"), [row.met for row in figures.sla]),
+                    (_("Missed"), [row.total - row.met for row in figures.sla]),
+                ],
+            )
+        )
     if internal:
         out.append(_breakdown("organizations", _("By organisation"), figures.by_organization))
         out.append(_breakdown("tiers", _("By tier"), figures.by_tier))
@@ -109,3 +123,21 @@ def _breakdown(key: str, title: str, rows: list[dict[str, Any]]):
             (_("Solved"), [row["solved"] for row in rows]),
         ],
     )
+
+
+def _kind_label(kind: str) -> str:
+    return str(SlaClock.Kind(kind).label) if kind in SlaClock.Kind.values else kind
+
+
+def sla_rows(figures: Figures) -> list[dict[str, Any]]:
+    """The service-level table: per kind of target, met, decided and the share met."""
+    return [
+        {
+            "kind": row.kind,
+            "label": _kind_label(row.kind),
+            "met": row.met,
+            "total": row.total,
+            "percent": row.percent,
+        }
+        for row in figures.sla
+    ]

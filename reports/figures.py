@@ -8,7 +8,11 @@ Which tickets each figure counts:
   have had a public support message; per agent, by who wrote it;
 - resolution: tickets solved in the period, from opening to their last solve;
 - backlog (by status and by age), open load: tickets being worked now;
-- solved and open load per agent: by the ticket's current assignee.
+- solved and open load per agent: by the ticket's current assignee;
+- service levels: the targets falling due in the period once decided (met,
+  answered late, or still running past their due time), per kind of target
+  (``tickets.sla.attainment``), narrowed by the ticket's current category and
+  assignee and the organisation's current tier.
 Percentiles are nearest-rank (the smallest value at or above that share of
 the values, as PostgreSQL's ``percentile_disc``).
 """
@@ -26,8 +30,16 @@ from django.db.models import Aggregate, Count, IntegerField, Q, QuerySet, Sum
 
 from accounts.models import Organization, User
 from reports.models import NOBODY, DailyRollup, TicketFact
-from tickets.models import WORKED_STATUSES, Category, Channel, SatisfactionRating, Status
+from tickets.models import (
+    WORKED_STATUSES,
+    Category,
+    Channel,
+    SatisfactionRating,
+    SlaClock,
+    Status,
+)
 from tickets.selectors import SatisfactionSummary, satisfaction_percent
+from tickets.sla.attainment import Attainment, attainment
 
 # The backlog's age bands: (label key, at least, less than) in days.
 AGE_BANDS = (
@@ -97,6 +109,8 @@ class Figures:
     by_category: list[dict[str, Any]]
     by_channel: list[dict[str, Any]]
     csat: SatisfactionSummary
+    # Per kind of target; empty when no target fell due in scope (no SLA).
+    sla: list[Attainment] = field(default_factory=list)
     agents: list[AgentRow] = field(default_factory=list)
 
     @property
@@ -150,6 +164,19 @@ def _ratings(scope: Scope) -> QuerySet[SatisfactionRating]:
     if scope.agent_id is not None:
         ratings = ratings.filter(agent_id=scope.agent_id)
     return ratings.order_by()
+
+
+def _sla_clocks(scope: Scope) -> QuerySet[SlaClock]:
+    clocks = SlaClock.objects.all()
+    if scope.organization_id is not None:
+        clocks = clocks.filter(organization_id=scope.organization_id)
+    if scope.tier:
+        clocks = clocks.filter(organization__support_tier=scope.tier)
+    if scope.category_id is not None:
+        clocks = clocks.filter(ticket__category_id=scope.category_id)
+    if scope.agent_id is not None:
+        clocks = clocks.filter(ticket__assignee_id=scope.agent_id)
+    return clocks.order_by()
 
 
 def _sums(rows: QuerySet[DailyRollup], by: str) -> list[tuple[Any, int, int]]:
@@ -217,10 +244,24 @@ def report_figures(scope: Scope, *, now: datetime, internal: bool) -> Figures:
             for c, n, s in by_channel
         ],
         csat=satisfaction_percent(_ratings(scope)),
+        sla=_sla(scope, now),
     )
     if internal:
         _add_internal(figures, rows, scope, _medians_by_responder(answered), open_load)
     return figures
+
+
+def _sla(scope: Scope, now: datetime) -> list[Attainment]:
+    """Service-level attainment per kind of target over the scope's days; one query."""
+    from reports.rollups import day_start
+
+    return attainment(
+        _sla_clocks(scope),
+        since=day_start(scope.since),
+        until=day_start(scope.until + timedelta(days=1)),
+        by="kind",
+        now=now,
+    )
 
 
 class PercentileDisc(Aggregate):

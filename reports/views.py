@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthenticatedHttpRequest
-from reports.charts import charts, duration
+from reports.charts import charts, duration, sla_rows
 from reports.figures import report_figures
 from reports.forms import ReportFilterForm
 from reports.rollups import local_day
@@ -32,6 +32,7 @@ def _report(request: AuthenticatedHttpRequest, *, template: str, internal: bool)
             "form": form,
             "figures": figures,
             "charts": charts(figures, internal=internal),
+            "sla": sla_rows(figures),
             "first_response_median": duration(figures.first_response.median),
             "first_response_p90": duration(figures.first_response.p90),
             "resolution_median": duration(figures.resolution.median),
