@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0016_user_availability'),
-        ('tickets', '0029_event_subject'),
+        ('tickets', '0030_end_stale_follows'),
     ]
 
     operations = [
