@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, User
 from accounts.selectors import support_staff
 from reports.figures import Scope
+from tickets.html import FastSelect
 from tickets.models import Category
 
 PERIODS = [
@@ -44,6 +45,7 @@ class ReportFilterForm(forms.Form):
         queryset=Organization.objects.order_by("name"),
         required=False,
         empty_label=_("All organisations"),
+        widget=FastSelect,
     )
     tier = forms.ChoiceField(
         label=_("Tier"),
@@ -55,12 +57,14 @@ class ReportFilterForm(forms.Form):
         queryset=Category.objects.all(),
         required=False,
         empty_label=_("All categories"),
+        widget=FastSelect,
     )
     agent = forms.ModelChoiceField(
         label=_("Agent"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("All agents"),
+        widget=FastSelect,
     )
 
     def __init__(self, *args, viewer: User, today: date, **kwargs):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from django import forms
 from django.utils.safestring import SafeData, SafeString
 
 
@@ -38,3 +39,30 @@ def options(choices: Iterable[tuple[object, str]], selected: object = None) -> S
         mark = " selected" if text == chosen else ""
         parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
     return SafeString("".join(parts))
+
+
+class FastSelect(forms.Select):
+    """A ``<select>`` whose options are built by ``options`` instead of one
+    template render each: a filter listing every organisation (a thousand)
+    and every agent cost the support dashboard about 50 ms of widget
+    templates (issue 19). Attributes, the empty choice and the selected value
+    behave as ``forms.Select``'s (the empty choice is marked when nothing is
+    chosen); option groups are not supported."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        chosen = self.format_value(value)
+        markup = "".join(
+            fast_html(' {}="{}"', key, val) if val is not True else fast_html(" {}", key)
+            for key, val in final.items()
+            if val is not None and val is not False
+        )
+        chosen_values = set(chosen)
+        parts = []
+        for value, label in self.choices:
+            text = str(value)
+            mark = " selected" if text in chosen_values else ""
+            parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
+        return fast_html(
+            '<select name="{}"{}>{}</select>', name, SafeString(markup), SafeString("".join(parts))
+        )

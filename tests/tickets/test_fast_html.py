@@ -2,14 +2,18 @@
 exactly as Django's ``format_html`` does, so a hostile subject or name is as
 harmless in the queue as anywhere else."""
 
+import html
+import re
+
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from tickets.html import fast_html, options
+from tickets.html import FastSelect, fast_html, options
 
 HOSTILE = [
     '<script>alert("x")</script>',
@@ -62,3 +66,27 @@ def test_the_options_tag_escapes_names_marks_the_chosen_one_and_skips_the_exclud
 
 def _agent(email: str, name: str) -> User:
     return User.objects.create_user(email=email, password="x", full_name=name, role="agent")
+
+
+@pytest.mark.parametrize("chosen", [None, "", "2", "9"])
+def test_the_fast_select_offers_what_django_s_select_offers(chosen):
+    choices = [("", "All"), (1, '<script>alert("x")</script>'), (2, "O'Brien & Sons")]
+    attrs = {"id": "id_org", "aria-invalid": "true", "required": True, "disabled": False}
+    ours = FastSelect(choices=choices).render("org", chosen, attrs)
+    django_s = forms.Select(choices=choices).render("org", chosen, attrs)
+    assert _menu(ours) == _menu(django_s)
+    assert "<script>" not in ours
+
+
+def _menu(markup: str) -> tuple:
+    """What a browser reads of a <select>: its attributes and each option's
+    value, whether it is selected, and its text."""
+    select = re.search(r"<select([^>]*)>", markup).group(1)
+    attributes = sorted(re.findall(r'([\w-]+)(?:="([^"]*)")?', select))
+    found = [
+        (value, bool(selected), html.unescape(text))
+        for value, selected, text in re.findall(
+            r'<option value="([^"]*)"( selected)?>(.*?)</option>', markup, re.S
+        )
+    ]
+    return attributes, found
