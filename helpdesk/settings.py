@@ -308,6 +308,10 @@ SPECTACULAR_SETTINGS = api.SPECTACULAR_SETTINGS
 HELPDESK_API_RATE = api.HELPDESK_API_RATE
 HELPDESK_API_ORGANIZATION_RATE = api.HELPDESK_API_ORGANIZATION_RATE
 
+# The dashboards' figures are kept this long in the shared cache, under the
+# rollups' watermark (reports.figures.report_figures_cached); 0 turns it off.
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 60)
+
 # Helpdesk rules (DESIGN.md).
 HELPDESK_AUTO_CLOSE_AFTER = timedelta(hours=env_int("HELPDESK_AUTO_CLOSE_AFTER_HOURS", 72))
 HELPDESK_PAGE_SIZE = env_int("HELPDESK_PAGE_SIZE", 25)

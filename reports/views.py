@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthenticatedHttpRequest
 from reports.charts import charts, duration, sla_rows
-from reports.figures import report_figures
+from reports.figures import report_figures_cached
 from reports.forms import ReportFilterForm
 from reports.rollups import local_day
 
@@ -24,7 +24,7 @@ def _report(request: AuthenticatedHttpRequest, *, template: str, internal: bool)
     if not request.GET:
         form = ReportFilterForm({"period": "30"}, viewer=request.user, today=local_day(now))
         form.is_valid()
-    figures = report_figures(form.scope(), now=now, internal=internal)
+    figures = report_figures_cached(form.scope(), now=now, internal=internal)
     return render(
         request,
         template,
