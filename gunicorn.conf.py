@@ -10,6 +10,14 @@ import os
 
 from helpdesk.metrics_files import metrics_files_clear
 
+# Threaded workers: a sync worker busy with one response cannot tell the master
+# it is alive, so a streamed download longer than the 30 s timeout (a CSV
+# export of every ticket runs for minutes at a million) was killed mid-file.
+# A gthread worker keeps beating while a thread streams, and serves the
+# worker's other threads meanwhile. GUNICORN_THREADS sets how many (4).
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
 
 def on_starting(server):
     """In the master, before any worker exists: start the counts afresh."""

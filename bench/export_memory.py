@@ -20,11 +20,12 @@ small warm-up export (code loaded, connection open) and the growth is its
 peak over both exports less that.
 
 ``--timeout`` is gunicorn's worker timeout and ``--worker-class`` its kind of
-worker: 30 s and sync are what the image and docker-compose run (they set
-neither). A sync worker busy with one response cannot tell the master it is
-alive, so the master kills it once the timeout passes, mid-stream: the bench
-reports such an export as cut (and fails). A gthread worker keeps reporting
-from its main thread while a thread streams.
+worker: 30 s and gthread are what the image and docker-compose run
+(``gunicorn.conf.py``). A sync worker busy with one response cannot tell the
+master it is alive, so the master kills it once the timeout passes,
+mid-stream (``--worker-class sync`` shows it): the bench reports such an
+export as cut (and fails). A gthread worker keeps reporting from its main
+thread while a thread streams.
 
 Prints and writes ``bench/results/export-<time>.md``; the last line reads
 ``growth <N.N> MB: pass`` (or ``fail``), against ``--limit-mb``.
@@ -175,7 +176,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout, s")
     parser.add_argument("--limit-mb", type=float, default=50.0)
     parser.add_argument(
-        "--worker-class", default="sync", help="gunicorn's (the image runs sync workers)"
+        "--worker-class", default="gthread", help="gunicorn's (the image runs gthread workers)"
     )
     return parser.parse_args()
 

@@ -256,10 +256,15 @@ def start_ours(
     timeout: int = 60,
     worker_class: str = "sync",
 ) -> subprocess.Popen:
-    """gunicorn with ``workers`` workers on ``port``, once it answers its probe."""
+    """gunicorn with ``workers`` workers on ``port``, once it answers its probe.
+    One thread each unless ``worker_class`` is threaded: gunicorn.conf.py asks
+    for 4, and gunicorn turns sync workers with threads into gthread ones, but
+    the floor's convention is sync workers."""
+    threads = "1" if worker_class == "sync" else os.environ.get("GUNICORN_THREADS", "4")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "helpdesk.wsgi", "--workers", str(workers),
-         "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}", "--timeout", str(timeout)],
+         "--worker-class", worker_class, "--threads", threads, "--bind", f"127.0.0.1:{port}",
+         "--timeout", str(timeout)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=open(Path(env["HELPDESK_VAR_DIR"]) / "gunicorn.log", "ab"),  # noqa: SIM115
     )  # fmt: skip
