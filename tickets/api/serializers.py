@@ -215,6 +215,77 @@ class TicketSerializer(serializers.Serializer):
         # Prefetched by tickets.api.views.base.ticket_rows, sorted by name.
         return [tag.name for tag in ticket.tags.all()]
 
+    def to_representation(self, ticket) -> dict:
+        """A list's rows, written out by hand: the same keys and values as the
+        declared fields give (``tests/api/test_ticket_rows_fast.py`` holds the
+        two to each other), at a fraction of DRF's per-field cost (25 rows took
+        13 ms of the agent's API list at a million tickets). Subclasses that
+        add fields go the declared way."""
+        if type(self) is not TicketSerializer:
+            return super().to_representation(ticket)
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        support = bool(getattr(viewer, "is_support_staff", False))
+        when = _WHEN.to_representation
+        category, organization = ticket.category, ticket.organization
+        try:
+            rating = ticket.satisfaction
+        except SatisfactionRating.DoesNotExist:
+            rating = None
+        if support:
+            now = self.context.setdefault("now", timezone.now())
+        return {
+            "number": ticket.pk,
+            "subject": str(ticket.subject),
+            "description": str(ticket.description),
+            "status": ticket.status,
+            "priority": PRIORITY_NAMES[Priority(int(ticket.priority))],
+            "category": None
+            if category is None
+            else {"slug": str(category.slug), "name": str(category.name)},
+            "organization": None
+            if organization is None
+            else {"alias": str(organization.alias), "name": str(organization.name)},
+            "requester": _person(ticket.requester, support),
+            "assignee": _person(ticket.assignee, support),
+            "internal_reference": str(ticket.internal_reference),
+            "product": str(ticket.product),
+            "resource": str(ticket.resource),
+            "follow_up_of": ticket.follow_up_of_id,
+            "merged_into": ticket.merged_into_id,
+            "created_at": when(ticket.created_at),
+            "updated_at": when(ticket.updated_at),
+            "solved_at": when(ticket.solved_at),
+            "closed_at": when(ticket.closed_at),
+            "first_response_due": when(ticket.first_response_due),
+            "next_response_due": when(ticket.next_response_due),
+            "resolution_due": when(ticket.resolution_due) if support else None,
+            "sla_state": sla_state(ticket.sla_due, now).value if support else None,
+            "tags": [tag.name for tag in ticket.tags.all()] if support else None,
+            "satisfaction": None
+            if rating is None
+            else {
+                "score": rating.score,
+                "comment": str(rating.comment),
+                "updated_at": when(rating.updated_at),
+            },
+            "unread": bool(getattr(ticket, "unseen", False)),
+        }
+
+
+_WHEN = serializers.DateTimeField()
+
+
+def _person(user, support_viewer: bool) -> dict | None:
+    """``PersonSerializer``'s shape: customers know support engineers by name."""
+    if user is None:
+        return None
+    hidden = user.is_support_staff and not support_viewer
+    return {
+        "email": None if hidden or user.email is None else str(user.email),
+        "name": str(user.full_name),
+    }
+
 
 class TicketDetailSerializer(TicketSerializer):
     """One ticket, with what the caller may do to it now (lists leave that out)."""
