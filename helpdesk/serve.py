@@ -1,7 +1,8 @@
 """``make run``: the web server, and a Celery worker with beat beside it.
 
 Both run as child processes; one that dies is started again (a demo must not
-die with its worker); Ctrl-C (or SIGTERM) stops all of them.
+die with its worker); Ctrl-C, SIGTERM or a closed terminal (SIGHUP) stops all
+of them.
 """
 
 from __future__ import annotations
@@ -82,12 +83,20 @@ class Supervisor:
                 print(f"{name} keeps stopping (exit {child.returncode}); stopping the rest.")
                 return child.returncode or 1
             print(f"{name} stopped (exit {child.returncode}); starting it again.", flush=True)
+            # What the dead one started (runserver's serving child, the worker's
+            # pool) would hold the port or the queue against its successor.
+            _signal_group(child, signal.SIGKILL)
             self.start(name)
         return None
 
     def stop_all(self) -> None:
+        """SIGTERM to each child (the worker finishes its task and stops its pool
+        and beat itself; its pool processes would die at once of a SIGTERM of
+        their own), up to ``grace`` seconds, then SIGKILL to whatever of each
+        group is left."""
         for child in self.children.values():
-            _signal_group(child, signal.SIGTERM)
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.grace
         for child in self.children.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -109,7 +118,10 @@ def main() -> int:
 
     # Before any child starts: a SIGTERM arriving between the start and the
     # handler would end this process at once and leave the children running.
+    # The children lead their own process groups, so a closed terminal's
+    # SIGHUP reaches this process only: it stops them as Ctrl-C does.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     metrics_files_clear()  # an earlier run's counts would be added to this one's
     supervisor = Supervisor(commands())
     exit_code = 0
@@ -125,6 +137,10 @@ def main() -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C while stopping changes nothing: the grace period is
+        # short, and an interrupted stop would strand the children.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
         supervisor.stop_all()
     return exit_code
 

@@ -70,6 +70,41 @@ def test_stopping_ends_what_a_child_started_even_when_the_child_ignores_sigterm(
     assert not _running(grandchild)
 
 
+def test_stopping_lets_a_child_finish_its_work_before_its_own_children_go(tmp_path):
+    # The worker, told to stop, finishes the task its pool process runs and then
+    # stops the pool itself; a SIGTERM of the pool's own would kill the task.
+    log = tmp_path / "log"
+    worker = [
+        sys.executable,
+        "-c",
+        "import signal, subprocess, sys, time\n"
+        f"log = {str(log)!r}\n"
+        "pool = subprocess.Popen([sys.executable, '-c', "
+        "'import signal, sys, time\\n'\n"
+        '    f\'signal.signal(signal.SIGTERM, lambda *a: (open({log!r}, "a").write("pool killed mid-task "), sys.exit(1)))\\n\'\n'
+        "    'time.sleep(120)'])\n"
+        "def finish(*_):\n"
+        "    time.sleep(0.5)\n"
+        "    open(log, 'a').write('task finished ')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, finish)\n"
+        "open(log, 'a').write('ready ')\n"
+        "time.sleep(120)\n",
+    ]
+    supervisor = Supervisor({"worker": worker}, grace=5)
+    supervisor.start_all()
+    deadline = time.monotonic() + 20
+    while not log.exists() or "ready" not in log.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    time.sleep(0.3)  # the pool process has set its handler
+
+    supervisor.stop_all()
+
+    assert supervisor.children["worker"].returncode == 0
+    assert log.read_text() == "ready task finished "
+
+
 def _running(pid: int) -> bool:
     """Whether ``pid`` still runs: a killed orphan may linger as a zombie until
     whatever adopted it reaps it, which is not running."""
@@ -113,11 +148,38 @@ def test_make_run_starts_the_request_counts_afresh(tmp_path):
         _stop(run)
 
 
-def _stop(run: subprocess.Popen) -> str:
+def test_closing_the_terminal_stops_make_run(tmp_path):
+    # The children lead their own process groups: the terminal's SIGHUP reaches
+    # the supervisor only, which must stop them rather than die alone.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "HELPDESK_VAR_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "helpdesk.serve"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert "Helpdesk is at" in run.stdout.readline()
+    _stop(run, signal.SIGHUP)
+    assert run.returncode == 0
+
+
+def _stop(run: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
     """SIGTERM, as a terminal's Ctrl-C or a service manager sends it. The output
     ends only when every process that holds it has gone: the web server's
     reloader, the worker's pool and beat included."""
-    run.send_signal(signal.SIGTERM)
+    run.send_signal(signum)
     try:
         output, _ = run.communicate(timeout=30)
     except subprocess.TimeoutExpired:
