@@ -127,6 +127,11 @@ TEMPLATES = [
 # replica for read-only requests when DATABASE_REPLICA_URL names one
 # (settings_parts/databases.py, helpdesk/replicas.py).
 DATABASES = databases.databases(VAR_DIR)
+# PostgreSQL compiles a query whose *estimated* cost passes a threshold; a
+# page's small query over a mis-estimated subquery spent 47 ms compiling to run
+# for 4 at a million tickets. Our sessions turn JIT off when they connect
+# (ops/database.py); DATABASE_JIT=1 leaves it to the server.
+DATABASE_JIT = env_bool("DATABASE_JIT", False)
 if "replica" in DATABASES:
     if not env_str("CACHE_URL"):
         # An API client's pin after a write lives in the cache: every process must see it.

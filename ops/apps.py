@@ -9,9 +9,10 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         from django_prometheus.middleware import Metrics
 
-        from ops import celery_hooks
+        from ops import celery_hooks, database
 
         celery_hooks.connect()
+        database.connect()
         # django-prometheus makes its metrics on first use, unguarded: two
         # threads building middleware at once (runserver, or tests with a
         # client per thread) would register them twice. Make them now.

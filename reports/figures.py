@@ -19,7 +19,9 @@ the values, as PostgreSQL's ``percentile_disc``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ AGE_BANDS = (
     ("7_30d", 7, 30),
     ("over_30d", 30, None),
 )
+logger = logging.getLogger(__name__)
 TOP = 15  # rows of the per-organisation and per-category tables
 
 
@@ -262,10 +265,16 @@ def report_figures_cached(scope: Scope, *, now: datetime, internal: bool) -> Fig
         "reports:figures:"
         + hashlib.sha256(repr((scope, internal, watermark, get_language())).encode()).hexdigest()
     )
-    figures = cache.get(key)
+    try:
+        figures = cache.get(key)
+    except Exception:
+        # The shared cache down (Redis stopped) costs the saving, never the page.
+        logger.warning("reports cache unavailable", exc_info=True)
+        return report_figures(scope, now=now, internal=internal)
     if figures is None:
         figures = report_figures(scope, now=now, internal=internal)
-        cache.set(key, figures, seconds)
+        with contextlib.suppress(Exception):
+            cache.set(key, figures, seconds)
     return figures
 
 

@@ -34,16 +34,6 @@ def _parse(url: str) -> dict[str, Any]:
         # a readiness probe within seconds, not after the system's TCP timeout.
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
-        if not env_bool("DATABASE_JIT", False):
-            # PostgreSQL compiles a query whose *estimated* cost passes a
-            # threshold; a page's small query over a mis-estimated subquery
-            # (the ticket page's followers, at a million tickets) spent 47 ms
-            # compiling to run for 4. Short web queries never repay it, so our
-            # sessions run without JIT (the floor's server too). DATABASE_JIT=1
-            # leaves it to the server: behind a pooler that refuses the
-            # ``options`` startup parameter (PgBouncer without
-            # ``ignore_startup_parameters = options``), say.
-            config["OPTIONS"].setdefault("options", "-c jit=off")
         if env_bool("DATABASE_PREPARED_STATEMENTS", False):
             # Opt-in: parameters travel apart from the SQL, and a statement a
             # kept connection runs five times is prepared and its plan reused.

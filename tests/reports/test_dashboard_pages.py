@@ -3,6 +3,7 @@ filters' errors, and a fixed number of queries whatever the period."""
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -219,3 +220,24 @@ def test_the_cache_can_be_turned_off(login, support_admin, tickets, bob, make_ti
     rollups_process_events(lag=timedelta(0))
 
     assert client.get(DASHBOARD).context["figures"].created_total == 4
+
+
+def test_the_dashboard_answers_while_the_shared_cache_is_down(
+    login, support_admin, tickets, settings
+):
+    with socket.socket() as probe:  # a port nothing listens on: Redis stopped
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    response = login(support_admin).get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert response.context["figures"].created_total == 3
