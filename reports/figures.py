@@ -162,28 +162,27 @@ def _ratings(scope: Scope) -> QuerySet[SatisfactionRating]:
         created_at__gte=day_start(scope.since),
         created_at__lt=day_start(scope.until + timedelta(days=1)),
     )
-    if scope.organization_id is not None:
-        ratings = ratings.filter(organization_id=scope.organization_id)
-    if scope.tier:
-        ratings = ratings.filter(organization__support_tier=scope.tier)
-    if scope.category_id is not None:
-        ratings = ratings.filter(ticket__category_id=scope.category_id)
-    if scope.agent_id is not None:
-        ratings = ratings.filter(agent_id=scope.agent_id)
-    return ratings.order_by()
+    return _narrowed_by_ticket(ratings, scope, agent="agent_id")
 
 
 def _sla_clocks(scope: Scope) -> QuerySet[SlaClock]:
-    clocks = SlaClock.objects.all()
+    return _narrowed_by_ticket(SlaClock.objects.all(), scope, agent="ticket__assignee_id")
+
+
+def _narrowed_by_ticket(rows: QuerySet, scope: Scope, *, agent: str) -> QuerySet:
+    """``rows`` of a raw table that carries the organisation and points at its
+    ticket (ratings, SLA clocks), narrowed as ``_narrowed`` narrows the
+    rollups: the tier through the organisation, the category through the
+    ticket, the agent by ``agent``."""
     if scope.organization_id is not None:
-        clocks = clocks.filter(organization_id=scope.organization_id)
+        rows = rows.filter(organization_id=scope.organization_id)
     if scope.tier:
-        clocks = clocks.filter(organization__support_tier=scope.tier)
+        rows = rows.filter(organization__support_tier=scope.tier)
     if scope.category_id is not None:
-        clocks = clocks.filter(ticket__category_id=scope.category_id)
+        rows = rows.filter(ticket__category_id=scope.category_id)
     if scope.agent_id is not None:
-        clocks = clocks.filter(ticket__assignee_id=scope.agent_id)
-    return clocks.order_by()
+        rows = rows.filter(**{agent: scope.agent_id})
+    return rows.order_by()
 
 
 def _sums(rows: QuerySet[DailyRollup], dimensions: tuple[str, ...]) -> dict[str, list[SumRow]]:

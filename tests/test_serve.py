@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 
@@ -122,25 +123,7 @@ def test_make_run_starts_the_request_counts_afresh(tmp_path):
     folder.mkdir()
     stale = folder / "counter_4242.db"
     stale.write_bytes(b"stale")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {
-        **os.environ,
-        "DEBUG": "1",
-        "HELPDESK_VAR_DIR": str(tmp_path),
-        "PROMETHEUS_MULTIPROC_DIR": str(folder),
-        "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
-    }
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    run = subprocess.Popen(
-        [sys.executable, "-m", "helpdesk.serve"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    run, _port = _make_run(tmp_path, folder)
     try:
         assert "Helpdesk is at" in run.stdout.readline()
         assert not stale.exists()
@@ -151,14 +134,23 @@ def test_make_run_starts_the_request_counts_afresh(tmp_path):
 def test_closing_the_terminal_stops_make_run(tmp_path):
     # The children lead their own process groups: the terminal's SIGHUP reaches
     # the supervisor only, which must stop them rather than die alone.
+    run, _port = _make_run(tmp_path, tmp_path / "prometheus")
+    assert "Helpdesk is at" in run.stdout.readline()
+    _stop(run, signal.SIGHUP)
+    assert run.returncode == 0
+
+
+def _make_run(var: Path, metrics: Path) -> tuple[subprocess.Popen, int]:
+    """``make run``'s supervisor on a free port, its output piped, as a
+    developer's terminal starts it (DEBUG on, its own var folder)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     environment = {
         **os.environ,
         "DEBUG": "1",
-        "HELPDESK_VAR_DIR": str(tmp_path),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "HELPDESK_VAR_DIR": str(var),
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics),
         "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
@@ -170,9 +162,7 @@ def test_closing_the_terminal_stops_make_run(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    assert "Helpdesk is at" in run.stdout.readline()
-    _stop(run, signal.SIGHUP)
-    assert run.returncode == 0
+    return run, port
 
 
 def _stop(run: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
@@ -189,25 +179,7 @@ def _stop(run: subprocess.Popen, signum: int = signal.SIGTERM) -> str:
 
 
 def test_make_run_stops_everything_it_started_once_the_site_answers(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {
-        **os.environ,
-        "DEBUG": "1",
-        "HELPDESK_VAR_DIR": str(tmp_path),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "HELPDESK_ADDRESS": f"127.0.0.1:{port}",
-    }
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    run = subprocess.Popen(
-        [sys.executable, "-m", "helpdesk.serve"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    run, port = _make_run(tmp_path, tmp_path / "prometheus")
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import Any
 
 from django import forms
 from django.utils.safestring import SafeData, SafeString
@@ -32,11 +33,14 @@ def options(choices: Iterable[tuple[object, str]], selected: object = None) -> S
     Plain string building: the queue and the agent's ticket page list every
     agent twice, each option escaped as ``format_html`` would.
     """
-    chosen = None if selected in (None, "") else str(selected)
+    return _option_tags(choices, set() if selected in (None, "") else {str(selected)})
+
+
+def _option_tags(choices: Iterable[tuple[Any, Any]], chosen: set[str]) -> SafeString:
     parts = []
     for value, label in choices:
         text = str(value)
-        mark = " selected" if text == chosen else ""
+        mark = " selected" if text in chosen else ""
         parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
     return SafeString("".join(parts))
 
@@ -57,12 +61,9 @@ class FastSelect(forms.Select):
             for key, val in final.items()
             if val is not None and val is not False
         )
-        chosen_values = set(chosen)
-        parts = []
-        for value, label in self.choices:
-            text = str(value)
-            mark = " selected" if text in chosen_values else ""
-            parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
         return fast_html(
-            '<select name="{}"{}>{}</select>', name, SafeString(markup), SafeString("".join(parts))
+            '<select name="{}"{}>{}</select>',
+            name,
+            SafeString(markup),
+            _option_tags(self.choices, set(chosen)),
         )
