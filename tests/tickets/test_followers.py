@@ -504,7 +504,7 @@ def test_the_customer_page_costs_the_same_queries_with_many_followers(
 # The API
 
 
-def test_the_api_lists_adds_and_removes_followers(ticket, bob, dave, api):
+def test_the_api_lists_adds_and_removes_followers(ticket, alice, bob, dave, api):
     client = api(bob)
     url = f"/api/v1/tickets/{ticket.pk}/followers/"
 
@@ -514,9 +514,12 @@ def test_the_api_lists_adds_and_removes_followers(ticket, bob, dave, api):
     assert added.status_code == 201
     assert again.status_code == 200
     assert [(row["id"], row["name"], row["email"], row["support"]) for row in added.json()] == [
-        (dave.pk, "Dave Doe", "dave@acme.example", False)
+        (dave.pk, "Dave Doe", None, False)  # a member reads a colleague's name, no address
     ]
     assert client.get(url).json() == added.json()
+    assert [row["email"] for row in api(alice).get(url).json()] == ["dave@acme.example"]
+    dave_reads = api(dave).get(url).json()
+    assert [row["email"] for row in dave_reads] == ["dave@acme.example"]  # their own
     assert client.delete(f"{url}{dave.pk}/").status_code == 204
     assert client.get(url).json() == []
     assert client.delete(f"{url}{dave.pk}/").status_code == 404

@@ -490,7 +490,8 @@ class FollowerSerializer(serializers.Serializer):
         source="user.email",
         read_only=True,
         allow_null=True,
-        help_text="Their login email (support staff's only for support).",
+        help_text="Their login email: support staff's for support only, and a member "
+        "reads only their own (colleagues by name, as on the page).",
     )
     support = serializers.SerializerMethodField(help_text="Whether they are support staff.")
     added_at = serializers.DateTimeField(

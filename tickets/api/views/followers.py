@@ -40,9 +40,13 @@ def _followers(request: AuthenticatedRequest, ticket) -> list:
 
 def _answer(request: AuthenticatedRequest, rows, *, code: int = status.HTTP_200_OK) -> Response:
     data = s.FollowerSerializer(rows, many=True, context={"request": request}).data
-    if not request.user.is_support_staff:
-        for row in data:  # as everywhere: customers know support by name only
-            if row["support"]:
+    viewer = request.user
+    if not viewer.is_support_staff:
+        for row in data:
+            # As everywhere, customers know support by name only; and a member,
+            # as in the page's menu, reads colleagues' names but no address
+            # (their organisation's admins, who manage its people, do).
+            if row["support"] or (not viewer.is_org_admin and row["id"] != viewer.pk):
                 row["email"] = None
     return Response(data, status=code)
 
