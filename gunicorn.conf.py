@@ -17,6 +17,11 @@ from helpdesk.metrics_files import metrics_files_clear
 # worker's other threads meanwhile. GUNICORN_THREADS sets how many (4).
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Nor does a thread have a timeout of its own: a runaway query would hold the
+# thread and its database connection for ever. The web server's statements
+# stop after 30 s (helpdesk/settings.py); DATABASE_STATEMENT_TIMEOUT_SECONDS
+# in the environment says otherwise, 0 leaving it to the server.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_SECONDS", "30")
 
 
 def on_starting(server):

@@ -132,6 +132,10 @@ DATABASES = databases.databases(VAR_DIR)
 # for 4 at a million tickets. Our sessions turn JIT off when they connect
 # (ops/database.py); DATABASE_JIT=1 leaves it to the server.
 DATABASE_JIT = env_bool("DATABASE_JIT", False)
+# The longest a statement of ours may run, in seconds (0: the server's
+# setting). gunicorn.conf.py makes it 30 for the web server, whose threads have
+# no per-request timeout; workers and commands keep the server's.
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env_int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 0)
 if "replica" in DATABASES:
     if not env_str("CACHE_URL"):
         # An API client's pin after a write lives in the cache: every process must see it.
