@@ -9,12 +9,11 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
-from django.db.models import F
 from django.utils import timezone
 
 from reports.figures import Scope, report_figures
 from reports.rollups import day_start, local_day
-from tests.tickets.sla_helpers import age, around_the_clock
+from tests.tickets.sla_helpers import age, around_the_clock, due_when_answered
 from tickets import services
 from tickets.models import Priority, SlaClock
 
@@ -38,11 +37,7 @@ def clocks(alice, carol, agent, agent2, make_ticket, billing):
     )
     services.ticket_take(ticket=quick, agent=agent2)
     services.ticket_reply(ticket=quick, author=agent2, body="On it.")
-    # Answered on time, and due the moment it was answered: twenty minutes
-    # ahead would be tomorrow, outside the period, in the day's last minutes.
-    SlaClock.objects.filter(ticket=quick, kind=SlaClock.Kind.FIRST_RESPONSE).update(
-        due_at=F("met_at")
-    )
+    due_when_answered(quick)
     age(make_ticket(carol, "Forgotten"), timedelta(hours=9))
     make_ticket(carol, "Fresh")
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.tickets.sla_helpers import age, around_the_clock
+from tests.tickets.sla_helpers import age, around_the_clock, due_when_answered
 from tickets import services
 from tickets.models import Priority
 
@@ -25,6 +25,7 @@ def history(alice, carol, agent, agent2, make_ticket):
     quick = age(make_ticket(alice, "Quick", priority=Priority.URGENT), timedelta(minutes=10))
     services.ticket_take(ticket=quick, agent=agent2)
     services.ticket_reply(ticket=quick, author=agent2, body="On it.")
+    due_when_answered(quick)
     # Globex is standard: a normal ticket owes its first reply within 8 hours.
     age(make_ticket(carol, "Forgotten"), timedelta(hours=9))
     make_ticket(carol, "Fresh")  # not due yet: not decided, not counted
