@@ -31,11 +31,22 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, IntegerField, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.utils.translation import get_language
 
 from accounts.models import Organization, User
-from reports.models import NOBODY, DailyRollup, RollupWatermark, TicketFact
+from reports.models import NOBODY, DailyRollup, DimensionRollup, RollupWatermark, TicketFact
 from tickets.models import (
     WORKED_STATUSES,
     Category,
@@ -235,6 +246,50 @@ def _sums(rows: QuerySet[DailyRollup], dimensions: tuple[str, ...]) -> dict[str,
 
 
 SumRow = tuple[Any, int, int]
+# The dimensions whose values are ids (stored as text in DimensionRollup).
+ID_DIMENSIONS = ("category_id", "organization_id", "assignee_id")
+
+
+def _narrowing(scope: Scope) -> bool:
+    """Whether ``scope`` narrows the tickets by anything but the period."""
+    return any(
+        value not in (None, "")
+        for value in (scope.organization_id, scope.tier, scope.category_id, scope.agent_id)
+    )
+
+
+def _dimension_sums(scope: Scope, dimensions: tuple[str, ...]) -> dict[str, list[SumRow]]:
+    """``_sums`` over every organisation, read from the sums per dimension
+    (``DimensionRollup``): the same figures from six times fewer rows at a
+    million tickets. One query: per dimension and value, and per day for the
+    day's totals."""
+    rows = (
+        DimensionRollup.objects.filter(
+            day__gte=scope.since, day__lte=scope.until, dimension__in=dimensions
+        )
+        .values(
+            "dimension",
+            "value",
+            bucket=Case(
+                When(dimension="day", then=F("day")), default=None, output_field=DateField()
+            ),
+        )
+        .annotate(c=Sum("created"), s=Sum("solved"))
+        .order_by()
+    )
+    found: dict[str, list[SumRow]] = {dimension: [] for dimension in dimensions}
+    for row in rows:
+        dimension, value = row["dimension"], row["value"]
+        if dimension == "day":
+            key: Any = _as_date(row["bucket"])
+        elif dimension in ID_DIMENSIONS:
+            key = int(value)
+        else:
+            key = value
+        found[dimension].append((key, row["c"] or 0, row["s"] or 0))
+    for sums in found.values():
+        sums.sort(key=lambda row: (-row[1], -row[2], row[0]))
+    return found
 
 
 def _as_date(value: Any) -> date:
@@ -287,7 +342,7 @@ def report_figures(scope: Scope, *, now: datetime, internal: bool) -> Figures:
     dimensions: tuple[str, ...] = ("day", "category_id", "channel")
     if internal:
         dimensions += ("organization_id", "tier", "assignee_id")
-    sums = _sums(rows, dimensions)
+    sums = _sums(rows, dimensions) if _narrowing(scope) else _dimension_sums(scope, dimensions)
     per_day = {d: (c, s) for d, c, s in sums["day"]}
 
     backlog_status: dict[str, int] = {str(s): 0 for s in WORKED_STATUSES}

@@ -90,6 +90,35 @@ class DailyRollup(models.Model):
         return f"{self.day} org {self.organization_id}: +{self.created} / {self.solved} solved"
 
 
+# What ``DimensionRollup`` sums by: the day's total ("day") and each column of
+# ``DailyRollup`` that a dashboard breaks its counts down by.
+DIMENSIONS = ("day", "category_id", "channel", "organization_id", "tier", "assignee_id")
+
+
+class DimensionRollup(models.Model):
+    """``DailyRollup`` summed over every other dimension, one dimension at a
+    time: how many tickets were opened and solved on ``day`` for one value of
+    ``dimension`` (its id or code as text; "" for the "day" total). The support
+    dashboard over every organisation reads these, six times fewer rows than
+    the combinations at a million tickets; kept in the same transactions."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=20, blank=True)
+    created = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "dimension", "value"], name="dimension_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}: +{self.created} / {self.solved} solved"
+
+
 class RollupWatermark(models.Model):
     """The last ticket event the rollups took in. One row; whoever processes
     events holds its row lock (``select_for_update``) for the whole batch."""

@@ -24,14 +24,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, Model, OuterRef, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from reports.models import NOBODY, DailyRollup, RollupWatermark, TicketFact
+from reports.models import (
+    DIMENSIONS,
+    NOBODY,
+    DailyRollup,
+    DimensionRollup,
+    RollupWatermark,
+    TicketFact,
+)
 from tickets.models import WORKED_STATUSES, Message, Status, Ticket, TicketEvent
 
 BATCH = 2000
@@ -194,33 +201,61 @@ def _same(before: TicketFact, after: TicketFact) -> bool:
 
 
 def _apply(deltas: dict[RollupKey, list[int]]) -> None:
+    """Move the daily rollups, and their sums per dimension, by ``deltas``."""
     moves = {key: counts for key, counts in deltas.items() if counts != [0, 0]}
     if not moves:
         return
-    existing = {
-        RollupKey(
-            row.day, row.organization_id, row.tier, row.category_id, row.channel, row.assignee_id
-        ): row
-        for row in DailyRollup.objects.filter(
-            day__in={key.day for key in moves},
-            organization_id__in={key.organization_id for key in moves},
-        )
-    }
-    updated: list[DailyRollup] = []
-    created: list[DailyRollup] = []
-    emptied: list[DailyRollup] = []
+    _move(
+        DailyRollup,
+        RollupKey._fields,
+        moves,
+        day__in={key.day for key in moves},
+        organization_id__in={key.organization_id for key in moves},
+    )
+    per_dimension: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for key, (more_created, more_solved) in moves.items():
-        row = existing.get(key)
+        for dimension in DIMENSIONS:
+            slot = per_dimension[(key.day, dimension, _dimension_value(key, dimension))]
+            slot[0] += more_created
+            slot[1] += more_solved
+    _move(
+        DimensionRollup,
+        ("day", "dimension", "value"),
+        {key: counts for key, counts in per_dimension.items() if counts != [0, 0]},
+        day__in={day for day, _, _ in per_dimension},
+        dimension__in={dimension for _, dimension, _ in per_dimension},
+    )
+
+
+def _dimension_value(key: RollupKey, dimension: str) -> str:
+    return "" if dimension == "day" else str(getattr(key, dimension))
+
+
+def _move(model: type[Model], fields: tuple[str, ...], moves: dict, **narrow) -> None:
+    """Add each of ``moves`` ({key: [created, solved]}, the key's values in the
+    order of ``fields``) to ``model``'s row of that key: created when missing,
+    deleted when both counts fall to zero. ``narrow`` limits the rows read."""
+    # Rows of either rollup: both count with ``created`` and ``solved``.
+    existing: dict[tuple, Any] = {
+        tuple(getattr(row, name) for name in fields): row
+        for row in model._default_manager.filter(**narrow)
+    }
+    updated: list[Any] = []
+    created: list[Model] = []
+    emptied: list[Any] = []
+    for key, (more_created, more_solved) in moves.items():
+        row = existing.get(tuple(key))
         if row is None:
-            created.append(DailyRollup(**key._asdict(), created=more_created, solved=more_solved))
+            values = dict(zip(fields, key, strict=True))
+            created.append(model(**values, created=more_created, solved=more_solved))
             continue
         row.created += more_created
         row.solved += more_solved
         (emptied if row.created == row.solved == 0 else updated).append(row)
     if emptied:
-        DailyRollup.objects.filter(pk__in=[row.pk for row in emptied]).delete()
-    DailyRollup.objects.bulk_update(updated, ["created", "solved"], batch_size=BATCH)
-    DailyRollup.objects.bulk_create(created, batch_size=BATCH)
+        model._default_manager.filter(pk__in=[row.pk for row in emptied]).delete()
+    model._default_manager.bulk_update(updated, ["created", "solved"], batch_size=BATCH)
+    model._default_manager.bulk_create(created, batch_size=BATCH)
 
 
 def rollups_process_events(
@@ -321,3 +356,32 @@ def _recount(since: date | None, until: date | None) -> None:
         [DailyRollup(**key._asdict(), created=c, solved=s) for key, (c, s) in counts.items()],
         batch_size=BATCH,
     )
+    dimension_rollups_recount(since, until)
+
+
+def dimension_rollups_recount(since: date | None, until: date | None) -> None:
+    """Replace the sums per dimension of the days from ``since`` to ``until``
+    by those of the daily rollups (a repair, and how a migration fills them)."""
+    recount_dimensions(DailyRollup, DimensionRollup, since, until)
+
+
+def recount_dimensions(daily: type[Model], per_dimension: type[Model], since, until) -> None:
+    """``dimension_rollups_recount`` over the given models (a migration passes
+    its historical ones)."""
+    rows = daily._default_manager.all()
+    old = per_dimension._default_manager.all()
+    if since is not None:
+        rows, old = rows.filter(day__gte=since), old.filter(day__gte=since)
+    if until is not None:
+        rows, old = rows.filter(day__lte=until), old.filter(day__lte=until)
+    old.delete()
+    sums = []
+    for dimension in DIMENSIONS:
+        grouped = ("day",) if dimension == "day" else ("day", dimension)
+        for row in rows.values(*grouped).annotate(c=Sum("created"), s=Sum("solved")).order_by():
+            if row["c"] == row["s"] == 0:
+                continue
+            value = "" if dimension == "day" else str(row[dimension])
+            counts = {"created": row["c"], "solved": row["s"]}
+            sums.append(per_dimension(day=row["day"], dimension=dimension, value=value, **counts))
+    per_dimension._default_manager.bulk_create(sums, batch_size=BATCH)

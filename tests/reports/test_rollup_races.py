@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Sum
 
-from reports.models import DailyRollup, RollupWatermark, TicketFact
+from reports.models import DIMENSIONS, DailyRollup, DimensionRollup, RollupWatermark, TicketFact
 from reports.rollups import rollups_process_events, rollups_rebuild
 from tests.concurrency import run_together
 from tickets import services
@@ -31,7 +31,16 @@ def busy_desk(alice, agent, make_ticket):
 
 
 def _totals():
-    return DailyRollup.objects.aggregate(created=Sum("created"), solved=Sum("solved"))
+    daily = DailyRollup.objects.aggregate(created=Sum("created"), solved=Sum("solved"))
+    # The sums per dimension moved in the same transactions: each adds up the same.
+    for dimension in DIMENSIONS:
+        assert (
+            DimensionRollup.objects.filter(dimension=dimension).aggregate(
+                created=Sum("created"), solved=Sum("solved")
+            )
+            == daily
+        ), dimension
+    return daily
 
 
 def test_twenty_workers_at_once_count_every_ticket_once(busy_desk):

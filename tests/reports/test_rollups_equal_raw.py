@@ -15,11 +15,16 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from reports.figures import Scope, report_figures
-from reports.models import DailyRollup, RollupWatermark, TicketFact
-from reports.rollups import rollups_process_events, rollups_rebuild
+from reports.models import DIMENSIONS, DailyRollup, DimensionRollup, RollupWatermark, TicketFact
+from reports.rollups import (
+    dimension_rollups_recount,
+    rollups_process_events,
+    rollups_rebuild,
+)
 from tickets import services
 from tickets.models import (
     WORKED_STATUSES,
+    Category,
     Channel,
     Message,
     SatisfactionRating,
@@ -205,6 +210,31 @@ def _assert_equal(figures, raw):
     assert {c["name"]: c["created"] for c in figures.by_channel} == {
         str(dict(Channel.choices)[k]): v for k, v in raw["by_channel"].items()
     }
+    assert {c["name"]: c["created"] for c in figures.by_category if c["created"]} == {
+        Category.objects.get(pk=k).name: v for k, v in raw["by_category"].items()
+    }
+    if figures.by_organization:  # support's figures
+        assert {o["name"]: o["created"] for o in figures.by_organization if o["created"]} == {
+            Organization.objects.get(pk=k).name: v for k, v in raw["by_org"].items()
+        }
+
+
+def _assert_dimension_sums_match() -> None:
+    """The sums per dimension equal the daily rollups summed by each dimension
+    (what the dashboard over every organisation reads instead of them)."""
+    expected = Counter()
+    for row in DailyRollup.objects.all():
+        for dimension in DIMENSIONS:
+            value = "" if dimension == "day" else str(getattr(row, dimension))
+            expected[(row.day, dimension, value, "created")] += row.created
+            expected[(row.day, dimension, value, "solved")] += row.solved
+    stored = Counter()
+    for row in DimensionRollup.objects.all():
+        assert (row.created, row.solved) != (0, 0), "an empty row is deleted, not kept"
+        stored[(row.day, row.dimension, row.value, "created")] += row.created
+        stored[(row.day, row.dimension, row.value, "solved")] += row.solved
+    assert +stored == +expected
+    assert stored
 
 
 def test_every_figure_equals_the_raw_tickets_across_a_paris_midnight(desk, paris, agent, agent2):
@@ -278,8 +308,11 @@ def test_a_later_event_moves_the_counts_and_a_rebuild_finds_the_same(desk, paris
         )
     )
     facts = sorted(TicketFact.objects.values_list())
+    _assert_dimension_sums_match()
 
     rollups_rebuild()
+
+    _assert_dimension_sums_match()
 
     assert (
         sorted(
@@ -301,6 +334,30 @@ def test_a_later_event_moves_the_counts_and_a_rebuild_finds_the_same(desk, paris
     _assert_equal(
         report_figures(scope, now=timezone.now(), internal=True), _raw(scope, desk, paris)
     )
+
+
+def test_sums_per_dimension_follow_every_move_and_are_refilled_from_the_rollups(
+    desk, paris, agent2, acme
+):
+    """A reassignment and a reopening move counts between values of a
+    dimension and between days; the sums follow, rows that fall to zero go,
+    and a recount (what the migration runs) rebuilds them equal."""
+    _assert_dimension_sums_match()
+    handed = Ticket.objects.get(subject="Comes back")
+    services.ticket_assign(ticket=handed, actor=agent2, assignee=agent2)
+    _reply(handed, handed.requester, "It broke again.")  # reopens: its solve is undone
+    rollups_process_events(lag=timedelta(0))
+    _assert_dimension_sums_match()
+    today = desk.astimezone(paris).date()
+    scope = Scope(since=today - timedelta(days=89), until=today)
+    _assert_equal(
+        report_figures(scope, now=timezone.now(), internal=True), _raw(scope, desk, paris)
+    )
+
+    DimensionRollup.objects.all().delete()
+    dimension_rollups_recount(None, None)
+
+    _assert_dimension_sums_match()
 
 
 def test_processing_the_same_events_again_changes_nothing(desk):
@@ -352,10 +409,13 @@ def test_csat_counts_the_period_s_ratings_per_agent_and_organisation(desk, paris
 def test_a_period_rebuild_repairs_drift_and_forgets_deleted_tickets(desk, paris):
     today = desk.astimezone(paris).date()
     DailyRollup.objects.filter(day=today).update(created=99)
+    DimensionRollup.objects.filter(day=today).update(created=99)
     gone = Ticket.objects.get(subject="Only a note")
     Ticket.objects.filter(pk=gone.pk).delete()
 
     read = rollups_rebuild(since=today - timedelta(days=2), until=today)
+
+    _assert_dimension_sums_match()
 
     assert read >= 1
     assert not TicketFact.objects.filter(pk=gone.pk).exists()
