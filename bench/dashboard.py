@@ -1,6 +1,6 @@
 """The dashboards at 1,000,000 tickets, in-process (issue 19).
 
-    .venv/bin/python -m bench.dashboard [--rebuild] [--requests 30] [--keep | --drop]
+    .venv/bin/python -m bench.dashboard [--rebuild] [--requests 30] [--drop]
 
 Runs against ``BENCH_DATABASE_URL`` (the seeded ``helpdesk_bench`` by default)
 with production settings. It writes nothing but the reports' own tables: it
@@ -11,10 +11,11 @@ directly (a request factory: no session is written) for a support admin and a
 customer admin over 7, 30 and 90 days, and prints the median and 99th
 percentile of each with its SQL time: computed on every view (the figures'
 cache off), then cached (opened again before new events move the rollups).
-``--drop`` removes the tables again (the default unless ``--keep``):
-``migrate`` then creates them as usual.
+``--drop`` removes the tables again, for a database whose migrations never
+created them (``bench.http`` migrates the bench database, so they are kept by
+default: dropping them there would leave ``migrate`` believing they exist).
 
-HTTP timings (middleware, gunicorn) are the lead's bench (bench/run.py).
+HTTP timings (middleware, gunicorn): ``bench.http --only "dashboard|report"``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rebuild", action="store_true", help="recompute the rollups first")
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--keep", action="store_true", help="keep the reports' tables")
+    parser.add_argument(
+        "--drop", action="store_true", help="drop the reports' tables after (they are kept)"
+    )
+    parser.add_argument("--keep", action="store_true", help="the default; kept for old commands")
     parser.add_argument(
         "--days",
         type=int,
@@ -60,11 +64,11 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from reports.models import DailyRollup, RollupWatermark, TicketFact
+    from reports.models import DailyRollup, DimensionRollup, RollupWatermark, TicketFact
     from reports.rollups import local_day, rollups_rebuild
     from reports.views import organization_report, support_dashboard
 
-    models = [TicketFact, DailyRollup, RollupWatermark]
+    models = [TicketFact, DailyRollup, DimensionRollup, RollupWatermark]
     present = _tables(connection, models)
     with connection.schema_editor() as editor:
         for model in models:
@@ -109,11 +113,11 @@ def main() -> None:
                     )
                     print(f"{mode:8}  {timing}")
     finally:
-        if not args.keep:
+        if args.drop:
             with connection.schema_editor() as editor:
                 for model in models:
                     editor.delete_model(model)
-            print("dropped the reports' tables (--keep keeps them)")
+            print("dropped the reports' tables")
 
 
 def _time(factory, view, user, url, requests, connection, storage) -> str:
