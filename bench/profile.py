@@ -1,6 +1,6 @@
 """Where a page's time goes, in-process, with production settings (issue 15).
 
-    .venv/bin/python -m bench.profile /agent/queue/unassigned/ [--who agent]
+    .venv/bin/python -m bench.profile /agent/queue/unassigned/ [--who agent|support-admin|customer]
         [--requests 200] [--sort tottime] [--top 40]
 
 Runs against ``BENCH_DATABASE_URL`` (the seeded ``helpdesk_bench`` by default)
@@ -25,7 +25,7 @@ from bench.run import DEFAULT_URL, configure
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("path")
-    parser.add_argument("--who", choices=["agent", "customer"], default="customer")
+    parser.add_argument("--who", choices=["agent", "support-admin", "customer"], default="customer")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
@@ -45,8 +45,12 @@ def main() -> None:
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest, as deployed
     client = Client()
-    if args.who == "agent":
-        user = User.objects.filter(role="agent").order_by("pk").first()
+    if args.who in ("agent", "support-admin"):
+        # The support admin is bench.http's own (the seed has agents only).
+        staff = User.objects.filter(role="agent")
+        if args.who == "support-admin":
+            staff = User.objects.filter(email="bench-admin@support.example")
+        user = staff.order_by("pk").first()
         client.force_login(user)
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
         session = client.session

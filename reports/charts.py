@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from reports.figures import Figures
+from tickets.html import fast_html
 from tickets.models import SlaClock, status_label
 
 
@@ -37,6 +39,10 @@ def age_labels() -> dict[str, str]:
 
 
 def _chart(key: str, title: str, kind: str, labels: list[str], series: list[tuple[str, list[int]]]):
+    rows = [
+        {"label": label, "values": [data[i] for _, data in series]}
+        for i, label in enumerate(labels)
+    ]
     return {
         "id": key,
         "title": title,
@@ -45,11 +51,29 @@ def _chart(key: str, title: str, kind: str, labels: list[str], series: list[tupl
         "datasets": [{"label": name, "data": data} for name, data in series],
         # The table behind the chart: one row per label, one column per series.
         "columns": [name for name, _ in series],
-        "rows": [
-            {"label": label, "values": [data[i] for _, data in series]}
-            for i, label in enumerate(labels)
-        ],
+        "rows": rows,
+        "body": _table_body(rows),
     }
+
+
+def _table_body(rows: list[dict[str, Any]]) -> SafeString:
+    """The rows of the table behind a chart, built here: a thousand cells of
+    template loops were 30 ms of the support dashboard. The counts are whole
+    numbers, written as the template wrote them (no thousands separator)."""
+    return SafeString(
+        "".join(
+            fast_html('<tr><th scope="row">{}</th>', row["label"])
+            + "".join(f"<td>{int(value)}</td>" for value in row["values"])
+            + "</tr>"
+            for row in rows
+        )
+    )
+
+
+def island(charts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What ``static/js/reports.js`` draws from: the charts without their tables."""
+    keep = ("id", "title", "type", "labels", "datasets")
+    return [{key: chart[key] for key in keep} for chart in charts]
 
 
 def charts(figures: Figures, *, internal: bool) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthenticatedHttpRequest
-from reports.charts import charts, duration, sla_rows
+from reports.charts import charts, duration, island, sla_rows
 from reports.figures import report_figures_cached
 from reports.forms import ReportFilterForm
 from reports.rollups import local_day
@@ -25,13 +25,15 @@ def _report(request: AuthenticatedHttpRequest, *, template: str, internal: bool)
         form = ReportFilterForm({"period": "30"}, viewer=request.user, today=local_day(now))
         form.is_valid()
     figures = report_figures_cached(form.scope(), now=now, internal=internal)
+    drawn = charts(figures, internal=internal)
     return render(
         request,
         template,
         {
             "form": form,
             "figures": figures,
-            "charts": charts(figures, internal=internal),
+            "charts": drawn,
+            "chart_data": island(drawn),
             "sla": sla_rows(figures),
             "first_response_median": duration(figures.first_response.median),
             "first_response_p90": duration(figures.first_response.p90),

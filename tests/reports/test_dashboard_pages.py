@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import Organization
 from reports.rollups import rollups_process_events
 from tickets import services
 from tickets.models import Ticket
@@ -49,6 +50,33 @@ def test_a_support_admin_sees_every_organisation_and_agent(login, support_admin,
     assert 'id="report-charts"' in html
     assert html.count("<canvas") == len(response.context["charts"])
     assert "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_the_menus_and_tables_are_drawn_escaped_with_the_choice_kept(
+    login, support_admin, agent2, acme, globex, tickets
+):
+    """The filter menus and the tables behind the charts are built in Python:
+    every organisation and agent listed, the chosen ones marked, the tables'
+    counts in place, and a name's markup shown as text."""
+    Organization.objects.filter(pk=globex.pk).update(name="<b>Globex</b>")
+    rollups_process_events(lag=timedelta(0))
+
+    response = login(support_admin).get(
+        f"{DASHBOARD}?period=30&organization={acme.pk}&agent={agent2.pk}"
+    )
+
+    html = response.content.decode()
+    assert f'<option value="{acme.pk}" selected>Acme (ACME)</option>' in html
+    assert f'<option value="{globex.pk}">&lt;b&gt;Globex&lt;/b&gt; (GLOBEX)</option>' in html
+    assert f'<option value="{agent2.pk}" selected>{agent2.full_name}</option>' in html
+    assert '<option value="" selected>' not in html.split('name="organization"')[1][:200]
+    assert "<b>Globex</b>" not in html
+    # Acme's tickets with Robin: none; the channel table says so per row.
+    assert response.context["figures"].scope.organization_id == acme.pk
+    unfiltered = login(support_admin).get(f"{DASHBOARD}?period=30").content.decode()
+    table = unfiltered.split('data-chart="channels"')[1].split("</tbody>")[0]
+    assert '<tr><th scope="row">Portal</th><td>3</td><td>0</td></tr>' in table
+    assert "&lt;b&gt;Globex&lt;/b&gt;" in unfiltered.split('data-chart="organizations"')[1]
 
 
 def test_an_agent_sees_only_their_own_figures(login, agent, agent2, tickets):
