@@ -361,15 +361,9 @@ def _recount(since: date | None, until: date | None) -> None:
 
 def dimension_rollups_recount(since: date | None, until: date | None) -> None:
     """Replace the sums per dimension of the days from ``since`` to ``until``
-    by those of the daily rollups (a repair, and how a migration fills them)."""
-    recount_dimensions(DailyRollup, DimensionRollup, since, until)
-
-
-def recount_dimensions(daily: type[Model], per_dimension: type[Model], since, until) -> None:
-    """``dimension_rollups_recount`` over the given models (a migration passes
-    its historical ones)."""
-    rows = daily._default_manager.all()
-    old = per_dimension._default_manager.all()
+    by those of the daily rollups (a repair; the caller holds the lock)."""
+    rows = DailyRollup.objects.all()
+    old = DimensionRollup.objects.all()
     if since is not None:
         rows, old = rows.filter(day__gte=since), old.filter(day__gte=since)
     if until is not None:
@@ -383,5 +377,5 @@ def recount_dimensions(daily: type[Model], per_dimension: type[Model], since, un
                 continue
             value = "" if dimension == "day" else str(row[dimension])
             counts = {"created": row["c"], "solved": row["s"]}
-            sums.append(per_dimension(day=row["day"], dimension=dimension, value=value, **counts))
-    per_dimension._default_manager.bulk_create(sums, batch_size=BATCH)
+            sums.append(DimensionRollup(day=row["day"], dimension=dimension, value=value, **counts))
+    DimensionRollup.objects.bulk_create(sums, batch_size=BATCH)

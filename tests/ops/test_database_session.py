@@ -59,7 +59,7 @@ def test_a_web_session_stops_a_runaway_statement(settings):
     assert _in_a_new_session("SHOW statement_timeout") == "1s"
     with pytest.raises(OperationalError, match="statement timeout"):
         _in_a_new_session("SELECT pg_sleep(3)")
-    # Zero leaves it to the server: a worker's export or erasure may run long.
+    # Zero leaves it to the server: a worker's export or a rebuild may run long.
     settings.DATABASE_STATEMENT_TIMEOUT_SECONDS = 0
     assert _in_a_new_session("SELECT count(*) FROM pg_sleep(1.2)") == 1
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -433,3 +433,37 @@ def test_an_agent_removed_as_follower_or_assignee_is_forgotten_by_the_history(
     )
     assert agent2.full_name not in str(list(written))
     assert "Former user" in str(list(written))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasure_is_not_cut_off_by_the_web_servers_statement_timeout(alice, bob):
+    """The web server stops statements after 30 s; an erasure of a large
+    organisation may take longer in the admin's request, and a cancelled
+    statement would undo it all. Here a trigger makes the user's update take
+    0.3 s under a 0.1 s session timeout: the erasure still completes, and the
+    session's timeout is back once it has."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement timeout")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION slow_user_update() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER slow_user_update BEFORE UPDATE ON accounts_user "
+            "FOR EACH ROW EXECUTE FUNCTION slow_user_update()"
+        )
+        cursor.execute("SET statement_timeout = '100ms'")
+    try:
+        user_erase(actor=alice, user=bob)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "100ms"  # lifted for the erasure's transaction only
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+            cursor.execute("DROP TRIGGER slow_user_update ON accounts_user")
+            cursor.execute("DROP FUNCTION slow_user_update()")
+    bob.refresh_from_db()
+    assert bob.is_erased

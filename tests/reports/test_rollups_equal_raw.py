@@ -3,6 +3,7 @@ the one the dashboard reads from its rollups (issue 19)."""
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -233,7 +235,8 @@ def _assert_dimension_sums_match() -> None:
         assert (row.created, row.solved) != (0, 0), "an empty row is deleted, not kept"
         stored[(row.day, row.dimension, row.value, "created")] += row.created
         stored[(row.day, row.dimension, row.value, "solved")] += row.solved
-    assert +stored == +expected
+    assert all(count >= 0 for count in stored.values()), "a negative count"
+    assert {k: v for k, v in stored.items() if v} == {k: v for k, v in expected.items() if v}
     assert stored
 
 
@@ -357,6 +360,10 @@ def test_sums_per_dimension_follow_every_move_and_are_refilled_from_the_rollups(
     DimensionRollup.objects.all().delete()
     dimension_rollups_recount(None, None)
 
+    _assert_dimension_sums_match()
+    # The migration that brought the sums in fills them alike, from its own code.
+    DimensionRollup.objects.all().delete()
+    importlib.import_module("reports.migrations.0002_dimension_rollups").fill(django_apps, None)
     _assert_dimension_sums_match()
 
 

@@ -39,7 +39,8 @@ def due_when_answered(ticket: Ticket) -> Ticket:
     answered. A target counts in the period its due time falls in; one due
     twenty minutes ahead is tomorrow, outside the period, in the day's last
     minutes, and a test of today's figures would fail then."""
-    SlaClock.objects.filter(ticket=ticket, kind=SlaClock.Kind.FIRST_RESPONSE).update(
-        due_at=F("met_at")
-    )
+    moved = SlaClock.objects.filter(
+        ticket=ticket, kind=SlaClock.Kind.FIRST_RESPONSE, met_at__isnull=False
+    ).update(due_at=F("met_at"))
+    assert moved == 1, "no answered first-response target to move"
     return ticket
