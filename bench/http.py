@@ -69,6 +69,7 @@ class Page:
     floor: str | None  # the floor's page it is held against ({org} is random there)
     rows: str  # a regular expression the response must match (it returns rows)
     limit_ms: float | None = None  # an absolute target instead of a floor
+    connections: int | None = None  # wrk's connections, when not --connections
 
 
 PAGES = [
@@ -128,6 +129,27 @@ PAGES = [
         None,
         r'data-figure="created">[1-9]',
         limit_ms=200,
+    ),
+    # The same two, one request at a time: with four connections on two
+    # single-threaded workers, a request waits for another's, so the p50 above
+    # is about twice the time to serve one; these time the serving alone.
+    Page(
+        "support dashboard, one at a time",
+        "/agent/reports/",
+        "support-admin",
+        None,
+        r'data-figure="created">[1-9]',
+        limit_ms=200,
+        connections=1,
+    ),
+    Page(
+        "customer admin's report, one at a time",
+        "/organisation/reports/",
+        "customer",
+        None,
+        r'data-figure="created">[1-9]',
+        limit_ms=200,
+        connections=1,
     ),
 ]
 
@@ -279,7 +301,7 @@ def wrk(
     }
     script = FLOOR / "wrk.lua" if base == FLOOR_URL else ROOT / "bench" / "wrk.lua"
     run = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "60s", "--latency",
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "60s", "--latency",
          "-s", str(script), base],
         capture_output=True, text=True, env=env, timeout=duration + 60, check=True,
     )  # fmt: skip
@@ -412,7 +434,10 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             print(f"round {round_number} of {args.rounds}", flush=True)
             for page in pages:
-                common = {"duration": args.duration, "connections": args.connections}
+                common = {
+                    "duration": args.duration,
+                    "connections": page.connections or args.connections,
+                }
                 if page.floor and not args.skip_floor:
                     samples[page.name]["floor"].append(
                         wrk(FLOOR_URL, page.floor, header="", tickets=None, **common)
@@ -438,7 +463,7 @@ def main() -> None:
         f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {ready['seed']['tickets']:,} tickets; "
         f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
         f"PostgreSQL {ready['postgres']}; gunicorn 2 sync workers each; wrk -t2 -c{args.connections} "
-        f"-d{args.duration}s, {args.rounds} interleaved rounds (medians); dashboards' "
+        f"-d{args.duration}s (-t1 -c1 on the pages timed one at a time), {args.rounds} interleaved rounds (medians); dashboards' "
         f"REPORTS_CACHE_SECONDS={env['REPORTS_CACHE_SECONDS']} (0: computed on every request)",
         f"# load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f}",
         "",

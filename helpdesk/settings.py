@@ -260,6 +260,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Where tasks go, what beat runs, and how long publishing waits on a broker
 # that is down (settings_parts/schedule.py).
 CELERY_BEAT_SCHEDULE = schedule.CELERY_BEAT_SCHEDULE
+REPORTS_REFRESH_EVERY_SECONDS = schedule.REPORTS_REFRESH_EVERY_SECONDS
 CELERY_TASK_PUBLISH_RETRY_POLICY = schedule.CELERY_TASK_PUBLISH_RETRY_POLICY
 CELERY_TASK_ROUTES = schedule.CELERY_TASK_ROUTES
 HELPDESK_SLA_WARNING_LEAD = schedule.HELPDESK_SLA_WARNING_LEAD  # service levels (tickets.sla)

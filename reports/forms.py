@@ -24,6 +24,13 @@ PERIODS = [
     ("custom", _("From … to …")),
 ]
 MAX_DAYS = 366
+DEFAULT_PERIOD = "30"  # what a report shows before any filter is chosen
+
+
+def default_scope(today: date) -> Scope:
+    """The scope a support admin's dashboard opens on: every organisation over
+    the default period (what ``ReportFilterForm`` gives them with no filter)."""
+    return Scope(since=today - timedelta(days=int(DEFAULT_PERIOD) - 1), until=today)
 
 
 class _Menu(BaseChoiceIterator):
@@ -127,7 +134,7 @@ class ReportFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        period = data.get("period") or "30"
+        period = data.get("period") or DEFAULT_PERIOD
         if period != "custom":
             days = int(period)
             data["since"], data["until"] = self.today - timedelta(days=days - 1), self.today

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.requests import AuthenticatedHttpRequest
 from reports.charts import charts, duration, island, sla_rows
 from reports.figures import report_figures_cached
-from reports.forms import ReportFilterForm
+from reports.forms import DEFAULT_PERIOD, ReportFilterForm
 from reports.rollups import local_day
 
 
@@ -22,7 +22,9 @@ def _report(request: AuthenticatedHttpRequest, *, template: str, internal: bool)
     if request.GET and not form.is_valid():
         return render(request, template, {"form": form}, status=400)
     if not request.GET:
-        form = ReportFilterForm({"period": "30"}, viewer=request.user, today=local_day(now))
+        form = ReportFilterForm(
+            {"period": DEFAULT_PERIOD}, viewer=request.user, today=local_day(now)
+        )
         form.is_valid()
     figures = report_figures_cached(form.scope(), now=now, internal=internal)
     drawn = charts(figures, internal=internal)

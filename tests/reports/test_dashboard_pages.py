@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Organization
 from reports.rollups import rollups_process_events
+from reports.tasks import rollups_refresh_task
 from tickets import services
 from tickets.models import Ticket
 
@@ -269,3 +270,59 @@ def test_the_dashboard_answers_while_the_shared_cache_is_down(
 
     assert response.status_code == 200
     assert response.context["figures"].created_total == 3
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process reads (files), as Redis is in production: the
+    worker's figures reach the web's pages only through such a cache."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        },
+    }
+
+
+def test_the_job_computes_supports_default_dashboard_ahead_in_each_language(
+    login, support_admin, tickets, bob, make_ticket, shared_cache, django_assert_max_num_queries
+):
+    make_ticket(bob, "Acme scanner")
+    rollups_process_events(lag=timedelta(0))  # the job's run takes it in...
+    rollups_refresh_task()  # ...and computes the figures after
+
+    client = login(support_admin)
+    channels = {}
+    for language in ("en", "fr"):
+        support_admin.language = language
+        support_admin.save(update_fields=["language"])
+        with django_assert_max_num_queries(QUERIES - 8):  # no figure computed here
+            response = client.get(DASHBOARD)
+        assert response.context["figures"].created_total == 4
+        channels[language] = {row["name"] for row in response.context["figures"].by_channel}
+    # Each language read its own copy: the labels kept with the figures are its own.
+    assert channels == {"en": {"Portal"}, "fr": {"Portail"}}
+
+
+def test_figures_computed_ahead_are_support_s_only_and_follow_new_events(
+    login, alice, support_admin, tickets, bob, make_ticket, shared_cache
+):
+    rollups_refresh_task()
+    # A customer admin's report and a filtered dashboard are computed on demand.
+    assert login(alice).get(ORG_REPORT).context["figures"].created_total == 2
+    client = login(support_admin)
+    assert client.get(f"{DASHBOARD}?period=7").context["figures"].created_total == 3
+
+    make_ticket(bob, "Acme scanner")
+    rollups_process_events(lag=timedelta(0))
+    # The watermark moved: what was computed ahead is not read any more.
+    assert client.get(DASHBOARD).context["figures"].created_total == 4
+
+
+def test_nothing_is_computed_ahead_into_a_cache_the_web_does_not_share(
+    support_admin, tickets, django_assert_max_num_queries
+):
+    # The embedded default's per-process cache: the worker's copy would be its own.
+    with django_assert_max_num_queries(8):  # the rollups' look for events only
+        rollups_refresh_task()
