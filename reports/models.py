@@ -119,6 +119,36 @@ class DimensionRollup(models.Model):
         return f"{self.day} {self.dimension}={self.value}: +{self.created} / {self.solved} solved"
 
 
+class BacklogByDay(models.Model):
+    """How many tickets opened on ``created_day`` are being worked now, in
+    ``status``, over every organisation: the backlog's charts without reading
+    each open ticket (``reports.figures``). Kept from the facts, in the same
+    transactions as the rollups."""
+
+    status = models.CharField(max_length=24)
+    created_day = models.DateField()
+    tickets = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status", "created_day"], name="backlog_day_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tickets} {self.status} opened {self.created_day}"
+
+
+class BacklogByAssignee(models.Model):
+    """How many tickets each agent has being worked now (``NOBODY``: nobody),
+    over every organisation: the per-agent table's open load."""
+
+    assignee_id = models.BigIntegerField(unique=True)
+    tickets = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.tickets} open for {self.assignee_id}"
+
+
 class RollupWatermark(models.Model):
     """The last ticket event the rollups took in. One row; whoever processes
     events holds its row lock (``select_for_update``) for the whole batch."""

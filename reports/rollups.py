@@ -34,6 +34,8 @@ from accounts.models import User
 from reports.models import (
     DIMENSIONS,
     NOBODY,
+    BacklogByAssignee,
+    BacklogByDay,
     DailyRollup,
     DimensionRollup,
     RollupWatermark,
@@ -171,6 +173,7 @@ def facts_refresh(*, ticket_ids: Iterable[int]) -> int:
     old = TicketFact.objects.in_bulk(ids)
     new = compute_facts(ids)
     deltas: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0])
+    backlog = Backlog()
     changed: list[TicketFact] = []
     for ticket_id in ids:
         before, after = old.get(ticket_id), new.get(ticket_id)
@@ -180,10 +183,12 @@ def facts_refresh(*, ticket_ids: Iterable[int]) -> int:
             for key, created, solved in _contributions(before):
                 deltas[key][0] -= created
                 deltas[key][1] -= solved
+            backlog.count(before, -1)
         if after is not None:
             for key, created, solved in _contributions(after):
                 deltas[key][0] += created
                 deltas[key][1] += solved
+            backlog.count(after, +1)
             changed.append(after)
     gone = [pk for pk in old if pk not in new]
     if gone:
@@ -193,7 +198,43 @@ def facts_refresh(*, ticket_ids: Iterable[int]) -> int:
             changed, update_conflicts=True, unique_fields=["ticket_id"], update_fields=FACT_FIELDS
         )
     _apply(deltas)
+    backlog.apply()
     return len(changed) + len(gone)
+
+
+class Backlog:
+    """How a batch of facts moves the backlog's sums (``BacklogByDay``,
+    ``BacklogByAssignee``): a ticket counts while it is being worked."""
+
+    def __init__(self) -> None:
+        self.by_day: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0])
+        self.by_assignee: dict[tuple[int], list[int]] = defaultdict(lambda: [0])
+
+    def count(self, fact: TicketFact, sign: int) -> None:
+        if fact.status in WORKED_STATUSES:
+            self.by_day[(fact.status, fact.created_day)][0] += sign
+            self.by_assignee[(fact.assignee_id or NOBODY,)][0] += sign
+
+    def apply(self) -> None:
+        by_day = {key: n for key, n in self.by_day.items() if n != [0]}
+        by_assignee = {key: n for key, n in self.by_assignee.items() if n != [0]}
+        if by_day:
+            _move(
+                BacklogByDay,
+                ("status", "created_day"),
+                by_day,
+                counts=("tickets",),
+                status__in={status for status, _ in by_day},
+                created_day__in={day for _, day in by_day},
+            )
+        if by_assignee:
+            _move(
+                BacklogByAssignee,
+                ("assignee_id",),
+                by_assignee,
+                counts=("tickets",),
+                assignee_id__in={assignee for (assignee,) in by_assignee},
+            )
 
 
 def _same(before: TicketFact, after: TicketFact) -> bool:
@@ -231,11 +272,18 @@ def _dimension_value(key: RollupKey, dimension: str) -> str:
     return "" if dimension == "day" else str(getattr(key, dimension))
 
 
-def _move(model: type[Model], fields: tuple[str, ...], moves: dict, **narrow) -> None:
-    """Add each of ``moves`` ({key: [created, solved]}, the key's values in the
-    order of ``fields``) to ``model``'s row of that key: created when missing,
-    deleted when both counts fall to zero. ``narrow`` limits the rows read."""
-    # Rows of either rollup: both count with ``created`` and ``solved``.
+def _move(
+    model: type[Model],
+    fields: tuple[str, ...],
+    moves: dict,
+    *,
+    counts: tuple[str, ...] = ("created", "solved"),
+    **narrow,
+) -> None:
+    """Add each of ``moves`` ({key: [one number per count]}, the key's values
+    in the order of ``fields``) to ``model``'s row of that key: created when
+    missing, deleted when every count falls to zero. ``narrow`` limits the
+    rows read."""
     existing: dict[tuple, Any] = {
         tuple(getattr(row, name) for name in fields): row
         for row in model._default_manager.filter(**narrow)
@@ -243,18 +291,18 @@ def _move(model: type[Model], fields: tuple[str, ...], moves: dict, **narrow) ->
     updated: list[Any] = []
     created: list[Model] = []
     emptied: list[Any] = []
-    for key, (more_created, more_solved) in moves.items():
+    for key, more in moves.items():
         row = existing.get(tuple(key))
         if row is None:
             values = dict(zip(fields, key, strict=True))
-            created.append(model(**values, created=more_created, solved=more_solved))
+            created.append(model(**values, **dict(zip(counts, more, strict=True))))
             continue
-        row.created += more_created
-        row.solved += more_solved
-        (emptied if row.created == row.solved == 0 else updated).append(row)
+        for name, n in zip(counts, more, strict=True):
+            setattr(row, name, getattr(row, name) + n)
+        (emptied if not any(getattr(row, name) for name in counts) else updated).append(row)
     if emptied:
         model._default_manager.filter(pk__in=[row.pk for row in emptied]).delete()
-    model._default_manager.bulk_update(updated, ["created", "solved"], batch_size=BATCH)
+    model._default_manager.bulk_update(updated, list(counts), batch_size=BATCH)
     model._default_manager.bulk_create(created, batch_size=BATCH)
 
 
@@ -357,6 +405,31 @@ def _recount(since: date | None, until: date | None) -> None:
         batch_size=BATCH,
     )
     dimension_rollups_recount(since, until)
+    backlog_recount()
+
+
+def backlog_recount() -> None:
+    """Replace the backlog's sums by those of the facts (a repair; the caller
+    holds the lock). The backlog is what is being worked now, whatever the
+    day, so every row is recounted: tens of thousands of facts at most."""
+    worked = TicketFact.objects.filter(status__in=WORKED_STATUSES).order_by()
+    BacklogByDay.objects.all().delete()
+    BacklogByDay.objects.bulk_create(
+        [
+            BacklogByDay(status=status, created_day=day, tickets=n)
+            for status, day, n in worked.values_list("status", "created_day").annotate(
+                n=Count("pk")
+            )
+        ],
+        batch_size=BATCH,
+    )
+    by_assignee: dict[int, int] = defaultdict(int)
+    for assignee, n in worked.values_list("assignee_id").annotate(n=Count("pk")):
+        by_assignee[assignee or NOBODY] += n
+    BacklogByAssignee.objects.all().delete()
+    BacklogByAssignee.objects.bulk_create(
+        [BacklogByAssignee(assignee_id=a, tickets=n) for a, n in by_assignee.items()]
+    )
 
 
 def dimension_rollups_recount(since: date | None, until: date | None) -> None:

@@ -8,11 +8,19 @@ from datetime import timedelta
 import pytest
 from django.db.models import Sum
 
-from reports.models import DIMENSIONS, DailyRollup, DimensionRollup, RollupWatermark, TicketFact
+from reports.models import (
+    DIMENSIONS,
+    BacklogByAssignee,
+    BacklogByDay,
+    DailyRollup,
+    DimensionRollup,
+    RollupWatermark,
+    TicketFact,
+)
 from reports.rollups import rollups_process_events, rollups_rebuild
 from tests.concurrency import run_together
 from tickets import services
-from tickets.models import Ticket, TicketEvent
+from tickets.models import WORKED_STATUSES, Ticket, TicketEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +48,10 @@ def _totals():
             )
             == daily
         ), dimension
+    # So did the backlog's sums: each counts every ticket being worked once.
+    worked = Ticket.objects.filter(status__in=WORKED_STATUSES).count()
+    assert BacklogByDay.objects.aggregate(n=Sum("tickets"))["n"] == worked
+    assert BacklogByAssignee.objects.aggregate(n=Sum("tickets"))["n"] == worked
     return daily
 
 

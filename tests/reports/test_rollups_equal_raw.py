@@ -17,8 +17,18 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from reports.figures import Scope, report_figures
-from reports.models import DIMENSIONS, DailyRollup, DimensionRollup, RollupWatermark, TicketFact
+from reports.models import (
+    DIMENSIONS,
+    NOBODY,
+    BacklogByAssignee,
+    BacklogByDay,
+    DailyRollup,
+    DimensionRollup,
+    RollupWatermark,
+    TicketFact,
+)
 from reports.rollups import (
+    backlog_recount,
     dimension_rollups_recount,
     rollups_process_events,
     rollups_rebuild,
@@ -121,6 +131,21 @@ def desk(paris, alice, bob, carol, agent, agent2, support_admin, make_ticket, bi
     return now
 
 
+def _age_band(age: timedelta) -> str:
+    """The backlog's age bands, as a person reads them: under a day old, then
+    1-3, 3-7 and 7-30 days, then older."""
+    day = timedelta(days=1)
+    if age < day:
+        return "under_1d"
+    if age < 3 * day:
+        return "1_3d"
+    if age < 7 * day:
+        return "3_7d"
+    if age < 30 * day:
+        return "7_30d"
+    return "over_30d"
+
+
 def _percentile(values, share):
     if not values:
         return None
@@ -141,7 +166,7 @@ def _raw(scope: Scope, now: datetime, zone: ZoneInfo):
     first_responses, resolutions = [], []
     by_responder = defaultdict(list)
     per_agent_solved = Counter()
-    backlog_status, open_load = Counter(), Counter()
+    backlog_status, backlog_age, open_load = Counter(), Counter(), Counter()
     by_org, by_category, by_channel = Counter(), Counter(), Counter()
     for ticket in tickets:
         day = ticket.created_at.astimezone(zone).date()
@@ -164,6 +189,7 @@ def _raw(scope: Scope, now: datetime, zone: ZoneInfo):
                 by_responder[first.author_id].append(seconds)
         if ticket.status in WORKED_STATUSES:
             backlog_status[ticket.status] += 1
+            backlog_age[_age_band(now - ticket.created_at)] += 1
             if ticket.assignee_id:
                 open_load[ticket.assignee_id] += 1
         if ticket.status == Status.SOLVED:
@@ -187,6 +213,7 @@ def _raw(scope: Scope, now: datetime, zone: ZoneInfo):
             _percentile(resolutions, 0.9),
         ),
         "backlog_status": backlog_status,
+        "backlog_age": backlog_age,
         "open_load": open_load,
         "per_agent_solved": per_agent_solved,
         "responder_median": {a: _percentile(v, 0.5) for a, v in by_responder.items()},
@@ -208,7 +235,7 @@ def _assert_equal(figures, raw):
     rt = figures.resolution
     assert (rt.count, rt.median, rt.p90) == raw["resolution"]
     assert {k: v for k, v in figures.backlog_by_status.items() if v} == dict(raw["backlog_status"])
-    assert sum(figures.backlog_by_age.values()) == sum(raw["backlog_status"].values())
+    assert {k: v for k, v in figures.backlog_by_age.items() if v} == dict(raw["backlog_age"])
     assert {c["name"]: c["created"] for c in figures.by_channel} == {
         str(dict(Channel.choices)[k]): v for k, v in raw["by_channel"].items()
     }
@@ -238,6 +265,21 @@ def _assert_dimension_sums_match() -> None:
     assert all(count >= 0 for count in stored.values()), "a negative count"
     assert {k: v for k, v in stored.items() if v} == {k: v for k, v in expected.items() if v}
     assert stored
+
+
+def _assert_backlog_sums_match() -> None:
+    """The backlog's sums equal the facts of the tickets being worked, counted
+    by status and day opened, and by assignee."""
+    worked = TicketFact.objects.filter(status__in=WORKED_STATUSES)
+    by_day = Counter((f.status, f.created_day) for f in worked)
+    by_assignee = Counter(f.assignee_id or NOBODY for f in worked)
+    stored_days = {(r.status, r.created_day): r.tickets for r in BacklogByDay.objects.all()}
+    stored_assignees = {r.assignee_id: r.tickets for r in BacklogByAssignee.objects.all()}
+    assert all(n > 0 for n in [*stored_days.values(), *stored_assignees.values()]), (
+        "an emptied row is deleted; no count goes negative"
+    )
+    assert stored_days == dict(by_day)
+    assert stored_assignees == dict(by_assignee)
 
 
 def test_every_figure_equals_the_raw_tickets_across_a_paris_midnight(desk, paris, agent, agent2):
@@ -312,10 +354,12 @@ def test_a_later_event_moves_the_counts_and_a_rebuild_finds_the_same(desk, paris
     )
     facts = sorted(TicketFact.objects.values_list())
     _assert_dimension_sums_match()
+    _assert_backlog_sums_match()
 
     rollups_rebuild()
 
     _assert_dimension_sums_match()
+    _assert_backlog_sums_match()
 
     assert (
         sorted(
@@ -346,11 +390,13 @@ def test_sums_per_dimension_follow_every_move_and_are_refilled_from_the_rollups(
     dimension and between days; the sums follow, rows that fall to zero go,
     and a recount (what the migration runs) rebuilds them equal."""
     _assert_dimension_sums_match()
+    _assert_backlog_sums_match()
     handed = Ticket.objects.get(subject="Comes back")
     services.ticket_assign(ticket=handed, actor=agent2, assignee=agent2)
     _reply(handed, handed.requester, "It broke again.")  # reopens: its solve is undone
     rollups_process_events(lag=timedelta(0))
     _assert_dimension_sums_match()
+    _assert_backlog_sums_match()
     today = desk.astimezone(paris).date()
     scope = Scope(since=today - timedelta(days=89), until=today)
     _assert_equal(
@@ -361,10 +407,20 @@ def test_sums_per_dimension_follow_every_move_and_are_refilled_from_the_rollups(
     dimension_rollups_recount(None, None)
 
     _assert_dimension_sums_match()
+    _assert_backlog_sums_match()
     # The migration that brought the sums in fills them alike, from its own code.
     DimensionRollup.objects.all().delete()
     importlib.import_module("reports.migrations.0002_dimension_rollups").fill(django_apps, None)
     _assert_dimension_sums_match()
+    # The backlog's sums: recounted by a rebuild, filled by their migration.
+    BacklogByDay.objects.all().delete()
+    BacklogByAssignee.objects.all().delete()
+    backlog_recount()
+    _assert_backlog_sums_match()
+    BacklogByDay.objects.all().delete()
+    BacklogByAssignee.objects.all().delete()
+    importlib.import_module("reports.migrations.0003_backlog_sums").fill(django_apps, None)
+    _assert_backlog_sums_match()
 
 
 def test_processing_the_same_events_again_changes_nothing(desk):
@@ -423,6 +479,7 @@ def test_a_period_rebuild_repairs_drift_and_forgets_deleted_tickets(desk, paris)
     read = rollups_rebuild(since=today - timedelta(days=2), until=today)
 
     _assert_dimension_sums_match()
+    _assert_backlog_sums_match()
 
     assert read >= 1
     assert not TicketFact.objects.filter(pk=gone.pk).exists()
@@ -448,3 +505,43 @@ def test_the_rebuild_command_recomputes_everything(desk, paris):
     today = desk.astimezone(paris).date()
     scope = Scope(since=today - timedelta(days=89), until=today)
     _assert_equal(report_figures(scope, now=desk, internal=True), _raw(scope, desk, paris))
+
+
+@pytest.mark.parametrize("hours_after_midnight", [0.5, 11, 23.5])
+def test_the_backlog_s_ages_are_exact_beside_every_band_s_edge(
+    paris, alice, carol, agent, make_ticket, acme, hours_after_midnight
+):
+    """Tickets a minute either side of 1, 3, 7 and 30 days old, at three times
+    of a Paris day: the dashboard over every organisation (read from the sums
+    by day, the edges' days from the facts) counts each in its band, as the
+    raw tickets and the facts of one organisation do."""
+    today = timezone.now().astimezone(paris).date()
+    now = datetime.combine(today, datetime.min.time(), tzinfo=paris) + timedelta(
+        hours=hours_after_midnight
+    )
+    for days in (1, 3, 7, 30):
+        for minutes in (-1, 1):
+            ticket = make_ticket(alice if minutes < 0 else carol, f"{days} days {minutes:+d} min")
+            Ticket.objects.filter(pk=ticket.pk).update(
+                created_at=now - timedelta(days=days, minutes=minutes)
+            )
+    services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+    rollups_process_events(lag=timedelta(0))
+    scope = Scope(since=today - timedelta(days=6), until=today)
+
+    everyone = report_figures(scope, now=now, internal=True)
+    acme_only = report_figures(Scope(**{**vars(scope), "organization_id": acme.pk}), now=now,
+                               internal=True)  # fmt: skip
+
+    raw = _raw(scope, now, paris)["backlog_age"]
+    assert raw == {"under_1d": 1, "1_3d": 2, "3_7d": 2, "7_30d": 2, "over_30d": 1}
+    assert {k: v for k, v in everyone.backlog_by_age.items() if v} == raw
+    # Acme's four, a minute younger than each edge, by the facts alone.
+    assert {k: v for k, v in acme_only.backlog_by_age.items() if v} == {
+        "under_1d": 1,
+        "1_3d": 1,
+        "3_7d": 1,
+        "7_30d": 1,
+    }
+    assert {a.agent_id: a.open for a in everyone.agents if a.open} == {agent.pk: 1}
+    _assert_backlog_sums_match()
