@@ -64,11 +64,25 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from reports.models import DailyRollup, DimensionRollup, RollupWatermark, TicketFact
+    from reports.models import (
+        BacklogByAssignee,
+        BacklogByDay,
+        DailyRollup,
+        DimensionRollup,
+        RollupWatermark,
+        TicketFact,
+    )
     from reports.rollups import local_day, rollups_rebuild
     from reports.views import organization_report, support_dashboard
 
-    models = [TicketFact, DailyRollup, DimensionRollup, RollupWatermark]
+    models = [
+        TicketFact,
+        DailyRollup,
+        DimensionRollup,
+        BacklogByDay,
+        BacklogByAssignee,
+        RollupWatermark,
+    ]
     present = _tables(connection, models)
     with connection.schema_editor() as editor:
         for model in models:

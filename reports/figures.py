@@ -331,7 +331,9 @@ def report_figures_cached(scope: Scope, *, now: datetime, internal: bool) -> Fig
     ages may lag as long. At a million tickets the figures cost 150-200 ms of
     SQL; a dashboard opened again, or by a colleague with the same filters,
     costs one query, and the one support opens first is computed ahead by the
-    job (``figures_warm``). 0 turns the cache off."""
+    job (``figures_warm``: kept until the job's next run has replaced it, so
+    as old as a run's interval, or twice that should a run be late). 0 turns
+    the cache off."""
     seconds = settings.REPORTS_CACHE_SECONDS
     if seconds <= 0:
         return report_figures(scope, now=now, internal=internal)
@@ -472,7 +474,9 @@ def _backlog_from_sums(now: datetime) -> Backlog:
     facts are tens of thousands of open tickets at a million). A day holds
     tickets of one age band, except the days a band begins in (one day, three,
     seven and thirty ago): their tickets are read from the facts, by the
-    minute. Three queries."""
+    minute. Three queries, not one snapshot: should the job commit between
+    them, a status total and an age total may differ by the tickets it moved
+    until the next look (the figures are that close to live anyway)."""
     from reports.rollups import day_start, local_day
 
     backlog_status: dict[str, int] = {str(s): 0 for s in WORKED_STATUSES}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -507,25 +507,44 @@ def test_the_rebuild_command_recomputes_everything(desk, paris):
     _assert_equal(report_figures(scope, now=desk, internal=True), _raw(scope, desk, paris))
 
 
-@pytest.mark.parametrize("hours_after_midnight", [0.5, 11, 23.5])
+# Paris times to measure at: today at three times of day, ten days after
+# clocks go forward (2026-03-29) and the night after they go back (2026-10-25),
+# so that some band's edge is 23 or 25 hours of a day from its neighbour.
+NOWS = [("today", 0.5), ("today", 11), ("today", 23.5), ("2026-04-10", 11), ("2026-10-26", 0.5)]
+
+
+@pytest.mark.parametrize(("day", "hours_after_midnight"), NOWS)
 def test_the_backlog_s_ages_are_exact_beside_every_band_s_edge(
-    paris, alice, carol, agent, make_ticket, acme, hours_after_midnight
+    paris, alice, carol, agent, make_ticket, acme, day, hours_after_midnight
 ):
-    """Tickets a minute either side of 1, 3, 7 and 30 days old, at three times
-    of a Paris day: the dashboard over every organisation (read from the sums
-    by day, the edges' days from the facts) counts each in its band, as the
-    raw tickets and the facts of one organisation do."""
-    today = timezone.now().astimezone(paris).date()
-    now = datetime.combine(today, datetime.min.time(), tzinfo=paris) + timedelta(
-        hours=hours_after_midnight
+    """Tickets a minute either side of 1, 3, 7 and 30 days old, and one well
+    inside each band: the dashboard over every organisation (whole days read
+    from the sums by day, the edges' days from the facts) counts each in its
+    band, as the raw tickets and the facts of one organisation do."""
+    today = (
+        timezone.now().astimezone(paris).date()
+        if day == "today"
+        else datetime.fromisoformat(day).date()
     )
+    # As production has it: an instant (UTC), ages counted in real hours.
+    now = (
+        datetime.combine(today, datetime.min.time(), tzinfo=paris)
+        + timedelta(hours=hours_after_midnight)
+    ).astimezone(UTC)
+
+    def opened(who, subject, age):
+        ticket = make_ticket(who, subject)
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=now - age)
+        return ticket
+
     for days in (1, 3, 7, 30):
         for minutes in (-1, 1):
-            ticket = make_ticket(alice if minutes < 0 else carol, f"{days} days {minutes:+d} min")
-            Ticket.objects.filter(pk=ticket.pk).update(
-                created_at=now - timedelta(days=days, minutes=minutes)
-            )
-    services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+            opened(alice if minutes < 0 else carol, f"{days} d {minutes:+d} min",
+                   timedelta(days=days, minutes=minutes))  # fmt: skip
+    for days in (2, 5, 15, 45):  # on days no band begins in: read from the sums
+        opened(carol, f"{days} days old", timedelta(days=days))
+    assigned = opened(carol, "Half a day old", timedelta(hours=12))
+    services.ticket_assign(ticket=assigned, actor=agent, assignee=agent)
     rollups_process_events(lag=timedelta(0))
     scope = Scope(since=today - timedelta(days=6), until=today)
 
@@ -534,7 +553,7 @@ def test_the_backlog_s_ages_are_exact_beside_every_band_s_edge(
                                internal=True)  # fmt: skip
 
     raw = _raw(scope, now, paris)["backlog_age"]
-    assert raw == {"under_1d": 1, "1_3d": 2, "3_7d": 2, "7_30d": 2, "over_30d": 1}
+    assert raw == {"under_1d": 2, "1_3d": 3, "3_7d": 3, "7_30d": 3, "over_30d": 2}
     assert {k: v for k, v in everyone.backlog_by_age.items() if v} == raw
     # Acme's four, a minute younger than each edge, by the facts alone.
     assert {k: v for k, v in acme_only.backlog_by_age.items() if v} == {
