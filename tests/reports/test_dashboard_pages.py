@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from reports.rollups import rollups_process_events
 from reports.tasks import rollups_refresh_task
 from tickets import services
 from tickets.models import Ticket
+from tickets.workflow import Action
 
 DASHBOARD = "/agent/reports/"
 ORG_REPORT = "/organisation/reports/"
@@ -78,6 +79,38 @@ def test_the_menus_and_tables_are_drawn_escaped_with_the_choice_kept(
     table = unfiltered.split('data-chart="channels"')[1].split("</tbody>")[0]
     assert '<tr><th scope="row">Portal</th><td>3</td><td>0</td></tr>' in table
     assert "&lt;b&gt;Globex&lt;/b&gt;" in unfiltered.split('data-chart="organizations"')[1]
+
+
+def test_the_agents_table_shows_each_agent_s_figures_escaped_and_localised(
+    login, support_admin, agent, agent2, alice, tickets
+):
+    """Per agent: solved, open now, the first response's median and
+    satisfaction; a name's markup as text, a percentage written as the
+    viewer's language writes it."""
+    User.objects.filter(pk=agent2.pk).update(full_name="<i>Robin</i>")
+    services.ticket_change_status(
+        ticket=Ticket.objects.get(pk=tickets.pk), actor=agent, action=Action.SOLVE
+    )
+    services.ticket_rate(ticket=Ticket.objects.get(pk=tickets.pk), rater=alice, score="good")
+    rollups_process_events(lag=timedelta(0))
+    client = login(support_admin)
+
+    rows = {}
+    for language in ("en", "fr"):
+        support_admin.language = language
+        support_admin.save(update_fields=["language"])
+        html = client.get(DASHBOARD).content.decode()
+        rows[language] = html.split('data-table="agents"')[1].split("</tbody>")[0]
+
+    assert (
+        f'<tr><th scope="row">{agent.full_name}</th><td>1</td><td>0</td><td>0 min</td>'
+        in rows["en"]
+    )
+    assert "<td>100.0% (1)</td>" in rows["en"]
+    assert "<td>100,0% (1)</td>" in rows["fr"]
+    robin = '<tr><th scope="row">&lt;i&gt;Robin&lt;/i&gt;</th><td>0</td><td>1</td><td>—</td><td>—</td></tr>'
+    assert robin in rows["en"]
+    assert "<i>Robin</i>" not in rows["en"]
 
 
 def test_an_agent_sees_only_their_own_figures(login, agent, agent2, tickets):
