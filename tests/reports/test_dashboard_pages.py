@@ -3,6 +3,7 @@ filters' errors, and a fixed number of queries whatever the period."""
 
 from __future__ import annotations
 
+import re
 import socket
 from datetime import timedelta
 
@@ -360,3 +361,20 @@ def test_nothing_is_computed_ahead_into_a_cache_the_web_does_not_share(
     # The embedded default's per-process cache: the worker's copy would be its own.
     with django_assert_max_num_queries(8):  # the rollups' look for events only
         rollups_refresh_task()
+
+
+def test_every_table_that_may_scroll_sideways_is_reached_from_the_keyboard(
+    login, support_admin, alice, tickets
+):
+    """On a phone a wide table scrolls inside its box: the box takes the focus
+    (so the arrow keys scroll it) and is named by its section's heading."""
+    for client, url in ((login(support_admin), DASHBOARD), (login(alice), ORG_REPORT)):
+        html = client.get(url).content.decode()
+        boxes = re.findall(r'<div class="table-scroll"[^>]*>', html)
+        assert boxes, url
+        for box in boxes:
+            assert 'tabindex="0"' in box, box
+            assert 'role="region"' in box, box
+            label = re.search(r'aria-labelledby="([^"]+)"', box)
+            assert label, box
+            assert f'id="{label.group(1)}"' in html, box
