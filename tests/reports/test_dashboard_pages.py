@@ -368,8 +368,8 @@ def test_every_table_that_may_scroll_sideways_is_reached_from_the_keyboard(
 ):
     """On a phone a wide table scrolls inside its box: the box takes the focus
     (so the arrow keys scroll it) and is named by its section's heading."""
-    for client, url in ((login(support_admin), DASHBOARD), (login(alice), ORG_REPORT)):
-        html = client.get(url).content.decode()
+    for viewer, url in ((support_admin, DASHBOARD), (alice, ORG_REPORT)):
+        html = login(viewer).get(url).content.decode()
         boxes = re.findall(r'<div class="table-scroll"[^>]*>', html)
         assert boxes, url
         for box in boxes:
